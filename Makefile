@@ -1,0 +1,50 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+# Everything installs into .venv from PyPI, pinned by requirements.lock.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PYTEST_WORKERS ?= 2
+
+.PHONY: demo test lint typecheck unit serve clean lock bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e .
+	touch $@
+
+$(VENV)/.dev: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev]"
+	touch $@ $(VENV)/.runtime
+
+## make demo: install, migrate the SQLite database, add the demo practice, serve on PORT (8000).
+demo: $(VENV)/.runtime
+	SOMATRACE_DEBUG=1 $(BIN)/somatrace demo --port $(PORT)
+
+## make test: lint, type-check, then every test (unit, view, browser) on DATABASE_URL or SQLite.
+test: $(VENV)/.dev
+	scripts/install-system-packages
+	$(MAKE) --no-print-directory lint typecheck
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy somatrace
+
+## make bench: the benchmarks in bench/, each printing ratios against a reference.
+bench: $(VENV)/.dev
+	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+
+## make lock: re-pin every dependency after changing pyproject.toml.
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip freeze --exclude-editable | grep -v '^-e ' > requirements.lock
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache

@@ -1,0 +1,162 @@
+"""Fixtures shared by every test: a practice with its people, a second practice, a browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the database calls made
+# beside it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM = os.environ.get("SOMATRACE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Argon2 is deliberately slow; tests that are about hashing read the settings module.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test client and the live server speak plain http. Production's https settings are
+    # checked in core/tests/test_settings.py by loading the settings in a fresh process.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """In CI nothing may skip: a skipped browser or PostgreSQL test is a failure."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"Skipped in CI, which is not allowed: {report.longrepr}"
+
+
+# --- People and practices -----------------------------------------------------------------
+
+
+@pytest.fixture
+def practice(db: None) -> Any:
+    from somatrace.testing import make_practice
+
+    return make_practice("Riverside Practice", time_zone="Europe/London")
+
+
+@pytest.fixture
+def owner(practice: Any) -> Any:
+    from somatrace.accounts.models import Role
+    from somatrace.testing import make_member
+
+    return make_member(practice, Role.OWNER, name="Olive Owner")
+
+
+@pytest.fixture
+def practitioner(practice: Any) -> Any:
+    from somatrace.testing import make_member
+
+    return make_member(practice, name="Pat Practitioner")
+
+
+@pytest.fixture
+def colleague(practice: Any) -> Any:
+    """A practitioner in the same practice who is not assigned to `client_record`."""
+    from somatrace.testing import make_member
+
+    return make_member(practice, name="Cory Colleague")
+
+
+@pytest.fixture
+def assistant(practice: Any) -> Any:
+    from somatrace.accounts.models import Role
+    from somatrace.testing import make_member
+
+    return make_member(practice, Role.ASSISTANT, name="Ash Assistant")
+
+
+@pytest.fixture
+def client_record(practice: Any, practitioner: Any) -> Any:
+    from somatrace.testing import make_client
+
+    return make_client(practice, practitioner, name="Quinn Example", consented=True)
+
+
+@pytest.fixture
+def other_practice(db: None) -> Any:
+    from somatrace.testing import make_practice
+
+    return make_practice("Elsewhere Practice")
+
+
+@pytest.fixture
+def outsider(other_practice: Any) -> Any:
+    """The owner of another practice: must never see anything of `practice`."""
+    from somatrace.accounts.models import Role
+    from somatrace.testing import make_member
+
+    return make_member(other_practice, Role.OWNER, name="Otto Outsider")
+
+
+@pytest.fixture
+def login(client: Any) -> Callable[[Any], Any]:
+    """login(user) -> the test client, logged in as that user."""
+
+    def _login(user: Any) -> Any:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login
+
+
+# --- Browser ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}. Install it with `apt-get install -y chromium` "
+            "(make test does this) or set SOMATRACE_CHROMIUM.",
+            pytrace=False,
+        )
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "locale": "en-GB", "timezone_id": "Europe/London"}
+
+
+@pytest.fixture
+def signed_in_page(page: Any, live_server: Any) -> Callable[[Any], Any]:
+    """signed_in_page(user) -> a Playwright page logged in through the real login form."""
+    from somatrace.testing import PASSWORD
+
+    def _sign_in(user: Any) -> Any:
+        page.goto(f"{live_server.url}/login/")
+        page.get_by_label("Email").fill(user.email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return _sign_in

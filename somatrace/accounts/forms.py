@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from somatrace.accounts.models import Membership, Practice, Role, User
+from somatrace.clients.models import ConsentForm
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].lower()
+
+
+class PracticeForm(forms.ModelForm):
+    class Meta:
+        model = Practice
+        fields = ["name", "time_zone", "crisis_resources", "safety_protocol"]
+        widgets = {
+            "crisis_resources": forms.Textarea(attrs={"rows": 4}),
+            "safety_protocol": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class ConsentVersionForm(forms.ModelForm):
+    class Meta:
+        model = ConsentForm
+        fields = ["title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 14})}
+        labels = {"body": "Consent text"}
+
+
+class MemberCreateForm(forms.Form):
+    full_name = forms.CharField(max_length=150)
+    email = forms.EmailField()
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.PRACTITIONER)
+    sees_all_clients = forms.BooleanField(
+        required=False, label="May see every client in the practice (practitioners only)"
+    )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError("Someone with this email already has an account.")
+        return email
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role", "sees_all_clients"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sees_all_clients"].label = "May see every client in the practice"

@@ -1,0 +1,141 @@
+"""Practices (tenants), the people who log in, and what each of them may do."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError("Choose a time zone from the list, for example Europe/London.")
+
+
+TIME_ZONE_CHOICES = sorted((tz, tz.replace("_", " ")) for tz in zoneinfo.available_timezones())
+
+
+class Practice(models.Model):
+    name = models.CharField(max_length=120)
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        choices=TIME_ZONE_CHOICES,
+        validators=[validate_time_zone],
+        help_text="Times are stored in UTC and shown in this zone.",
+    )
+    crisis_resources = models.TextField(
+        blank=True,
+        max_length=4000,
+        help_text="Shown with every safety alert and to a client who reports risk: "
+        "local emergency number, crisis lines, how to reach the practice.",
+    )
+    safety_protocol = models.TextField(
+        blank=True,
+        max_length=4000,
+        help_text="What a practitioner does when a safety alert is raised.",
+    )
+    is_demo = models.BooleanField(
+        default=False, help_text="The demo practice: the only place demo passwords exist."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Someone who logs in. People are identified by email; there are no usernames."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    if TYPE_CHECKING:
+        membership: Membership
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    PRACTITIONER = "practitioner", "Practitioner"
+    ASSISTANT = "assistant", "Assistant"
+
+
+class Membership(models.Model):
+    """A user's place in their practice. Each user belongs to exactly one practice."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    sees_all_clients = models.BooleanField(
+        default=False,
+        help_text="A practitioner normally sees only the clients assigned to them; "
+        "the owner can grant access to the whole practice.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    if TYPE_CHECKING:
+        practice_id: int
+        user_id: int
+
+    class Meta:
+        indexes = [models.Index(fields=["practice", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.practice})"
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == Role.OWNER
+
+    @property
+    def sees_clinical_data(self) -> bool:
+        """Assistants handle scheduling and contact details, never clinical records."""
+        return self.role in (Role.OWNER, Role.PRACTITIONER)
+
+    @property
+    def sees_whole_practice(self) -> bool:
+        return self.role in (Role.OWNER, Role.ASSISTANT) or self.sees_all_clients
+
+    @property
+    def can_hold_clients(self) -> bool:
+        """Who may be a client's assigned practitioner."""
+        return self.role in (Role.OWNER, Role.PRACTITIONER)

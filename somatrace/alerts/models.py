@@ -1,0 +1,64 @@
+"""Safety alerts: records that stay on the dashboard until a practitioner acknowledges them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from somatrace.accounts.models import Practice
+from somatrace.clients.models import Client
+
+
+class Priority(models.TextChoices):
+    HIGH = "high", "High"
+    LOWER = "lower", "Lower"
+
+
+class AlertQuerySet(models.QuerySet["Alert"]):
+    def visible_to(self, user: Any) -> AlertQuerySet:
+        """Alerts about clients whose clinical record the user may see."""
+        return self.filter(client__in=Client.objects.visible_to(user, clinical=True))
+
+    def open(self) -> AlertQuerySet:
+        return self.filter(acknowledged_at__isnull=True)
+
+
+class Alert(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="alerts")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="alerts")
+    # What raised it, e.g. "intake.suicidal_thoughts" or "phq9.item9"; one open alert per kind.
+    kind = models.CharField(max_length=60)
+    priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.HIGH)
+    title = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledgement_note = models.TextField(blank=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        client_id: int
+
+    class Meta:
+        ordering = ["acknowledged_at", "priority", "-created_at"]
+        indexes = [models.Index(fields=["practice", "acknowledged_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "kind"],
+                condition=models.Q(acknowledged_at__isnull=True),
+                name="one_open_alert_per_client_and_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Alert {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None

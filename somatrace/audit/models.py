@@ -1,0 +1,75 @@
+"""The append-only audit log: who did what to which client record, when, and from where."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised on any attempt to change or remove an audit event."""
+
+
+class AuditQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The audit log is append-only.")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("The audit log is append-only.")
+
+    def visible_to(self, user: Any) -> AuditQuerySet:
+        """Owners see their practice's log; nobody else sees any of it."""
+        from somatrace.accounts.access import membership_of
+
+        membership = membership_of(user)
+        if membership is None or not membership.is_owner:
+            return self.none()
+        return self.filter(practice_id=membership.practice_id)
+
+
+class Action(models.TextChoices):
+    CREATE = "create", "Created"
+    READ = "read", "Viewed"
+    UPDATE = "update", "Changed"
+    DELETE = "delete", "Deleted"
+    EXPORT = "export", "Exported"
+
+
+class AuditEvent(models.Model):
+    # Plain ids, not foreign keys: the trail must outlive the records it describes
+    # (a client deleted on request keeps the history of who saw them).
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    practice_id = models.BigIntegerField(null=True, db_index=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    object_type = models.CharField(max_length=40)
+    object_id = models.BigIntegerField(null=True)
+    client_id = models.BigIntegerField(null=True, db_index=True)
+    # Names of the fields written, never their values: the log itself holds no clinical data.
+    fields = models.JSONField(default=list, blank=True)
+    # For list views: which records were shown.
+    object_ids = models.JSONField(default=list, blank=True)
+    ip = models.GenericIPAddressField(null=True)
+    path = models.CharField(max_length=200, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["practice_id", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type} {self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The audit log is append-only.")

@@ -1,0 +1,65 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from somatrace.audit.models import AuditEvent
+
+
+@pytest.mark.django_db
+def test_the_owner_sees_reads_made_by_practitioners(
+    login, owner, practitioner, client_record
+) -> None:
+    login(practitioner).get(f"/clients/{client_record.pk}/")
+    page = login(owner).get("/practice/audit/").content.decode()
+    assert "Pat Practitioner" in page and "Viewed" in page and f"#{client_record.pk}" in page
+
+
+@pytest.mark.django_db
+def test_it_filters_by_action_person_client_and_date(
+    login, owner, practitioner, colleague, client_record, practice
+) -> None:
+    old = timezone.now() - timedelta(days=30)
+    AuditEvent.objects.create(
+        actor=colleague,
+        practice_id=practice.pk,
+        action="update",
+        object_type="x",
+        client_id=999,
+        at=old,
+    )
+    AuditEvent.objects.create(
+        actor=practitioner,
+        practice_id=practice.pk,
+        action="read",
+        object_type="x",
+        client_id=client_record.pk,
+    )
+    browser = login(owner)
+
+    def rows(query: str) -> int:
+        return browser.get("/practice/audit/?" + query).context["page"].paginator.count
+
+    assert rows("action=update") == 1
+    assert rows(f"actor={practitioner.pk}") == 1
+    assert rows(f"client={client_record.pk}") == 1
+    assert rows(f"since={(timezone.now() - timedelta(days=1)).date()}") == 1
+    assert rows(f"until={(timezone.now() - timedelta(days=29)).date()}") == 1
+
+
+@pytest.mark.django_db
+def test_it_survives_nonsense_filters(login, owner) -> None:
+    response = login(owner).get("/practice/audit/?since=yesterday&client=abc&page=-4")
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_it_validates_ownership(
+    login, outsider, practitioner, assistant, owner, client_record, practice
+) -> None:
+    AuditEvent.objects.create(
+        actor=owner, practice_id=practice.pk, action="read", object_type="secret-type"
+    )
+    assert "secret-type" not in login(outsider).get("/practice/audit/").content.decode()
+    for user in (practitioner, assistant):
+        assert login(user).get("/practice/audit/").status_code == 403

@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils import timezone
+
+from somatrace.accounts.models import Practice, User
+from somatrace.clients.models import Client, ConsentRecord, Intake, Status, Tag
+from somatrace.clients.screening import SCREEN_ITEMS, ItemKind
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def practitioners_of(practice: Practice) -> Any:
+    """People in the practice who may have clients assigned to them."""
+    return User.objects.filter(
+        membership__practice=practice,
+        membership__role__in=["owner", "practitioner"],
+        is_active=True,
+    ).order_by("full_name")
+
+
+class ClientForm(forms.ModelForm):
+    tag_names = forms.CharField(
+        label="Tags",
+        required=False,
+        max_length=400,
+        help_text="Separate tags with commas, e.g. “referral: GP, evening”.",
+    )
+
+    class Meta:
+        model = Client
+        fields = [
+            "name",
+            "preferred_name",
+            "pronouns",
+            "date_of_birth",
+            "email",
+            "phone",
+            "address",
+            "emergency_contact_name",
+            "emergency_contact_relationship",
+            "emergency_contact_phone",
+            "assigned_practitioner",
+            "status",
+        ]
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "address": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.practice = practice
+        practitioner_field = cast(forms.ModelChoiceField, self.fields["assigned_practitioner"])
+        practitioner_field.queryset = practitioners_of(practice)
+        if self.instance.pk:
+            self.fields["tag_names"].initial = ", ".join(t.name for t in self.instance.tags.all())
+
+    def clean_date_of_birth(self) -> Any:
+        dob = self.cleaned_data.get("date_of_birth")
+        if dob and dob > timezone.localdate():
+            raise forms.ValidationError("The date of birth cannot be in the future.")
+        if dob and dob.year < 1900:
+            raise forms.ValidationError("Please check the year of birth.")
+        return dob
+
+    def clean_tag_names(self) -> list[str]:
+        names = [name.strip() for name in self.cleaned_data["tag_names"].split(",")]
+        names = sorted({name for name in names if name})
+        if any(len(name) > 40 for name in names):
+            raise forms.ValidationError("Each tag can be at most 40 characters long.")
+        if len(names) > 20:
+            raise forms.ValidationError("A client can have at most 20 tags.")
+        return names
+
+    def save(self, commit: bool = True) -> Client:
+        client = super().save(commit=False)
+        client.practice = self.practice
+        client.save()
+        tags = [
+            Tag.objects.get_or_create(practice=self.practice, name=n)[0]
+            for n in self.cleaned_data["tag_names"]
+        ]
+        client.tags.set(tags)
+        return client
+
+
+class ClientFilterForm(forms.Form):
+    """Search and filters for the client list. Sent by POST so that no name lands in a URL."""
+
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *Status.choices], initial=Status.ACTIVE
+    )
+    practitioner = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    tag = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+
+    def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["practitioner"]).choices = [
+            ("", "Any practitioner"),
+            *((u.pk, u.full_name) for u in practitioners_of(practice)),
+        ]
+        cast(forms.ChoiceField, self.fields["tag"]).choices = [
+            ("", "Any tag"),
+            *((t.pk, t.name) for t in Tag.objects.filter(practice=practice)),
+        ]
+
+
+class IntakeForm(forms.ModelForm):
+    class Meta:
+        model = Intake
+        fields = [
+            "presenting_concerns",
+            "goals",
+            "health_history",
+            "medications",
+            "previous_therapy",
+        ]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+        labels = {"previous_therapy": "Previous therapy or bodywork"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        answers = self.instance.screen if self.instance.pk else {}
+        for item in SCREEN_ITEMS:
+            previous = answers.get(item.code)
+            self.fields[f"screen_{item.code}"] = forms.ChoiceField(
+                label=item.question,
+                choices=YES_NO,
+                widget=forms.RadioSelect,
+                initial=None if previous is None else ("yes" if previous else "no"),
+                error_messages={"required": "Please answer yes or no."},
+            )
+
+    def screen_fields(self, kind: ItemKind) -> list[forms.BoundField]:
+        return [self[f"screen_{item.code}"] for item in SCREEN_ITEMS if item.kind is kind]
+
+    @property
+    def absolute_fields(self) -> list[forms.BoundField]:
+        return self.screen_fields(ItemKind.ABSOLUTE)
+
+    @property
+    def relative_fields(self) -> list[forms.BoundField]:
+        return self.screen_fields(ItemKind.RELATIVE)
+
+    @property
+    def safety_fields(self) -> list[forms.BoundField]:
+        return self.screen_fields(ItemKind.SAFETY)
+
+    def save(self, commit: bool = True) -> Intake:
+        intake = super().save(commit=False)
+        intake.screen = {
+            item.code: self.cleaned_data[f"screen_{item.code}"] == "yes" for item in SCREEN_ITEMS
+        }
+        if commit:
+            intake.save()
+        return intake
+
+
+class ClearanceForm(forms.Form):
+    note = forms.CharField(
+        label="Clearance note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10_000,
+        help_text="Who cleared the client for this work and on what basis "
+        "(e.g. “GP letter 12 March: fracture healed”).",
+    )
+
+
+class ConsentSignForm(forms.ModelForm):
+    agree = forms.BooleanField(
+        label="The client has read this version and agrees to it.",
+        error_messages={"required": "Tick the box to confirm the client agrees."},
+    )
+
+    class Meta:
+        model = ConsentRecord
+        fields = ["signed_name"]
+        labels = {"signed_name": "Client types their full name to sign"}
+
+    def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.client = client
+
+    def clean_signed_name(self) -> str:
+        typed = " ".join(self.cleaned_data["signed_name"].split())
+        if typed.casefold() not in {
+            self.client.name.casefold(),
+            self.client.preferred_name.casefold(),
+        } - {""}:
+            raise forms.ValidationError(
+                f"The typed name must match the client's name on record (“{self.client.name}”)."
+            )
+        return typed
+
+
+class ConsentWithdrawForm(forms.Form):
+    note = forms.CharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=10_000,
+        help_text="How and when the client withdrew consent.",
+    )

@@ -1,0 +1,211 @@
+"""Client records: who the client is, their intake and screen, their consent."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.utils import timezone
+
+from somatrace.accounts.access import membership_of
+from somatrace.accounts.models import Practice
+from somatrace.clients.screening import ScreenResult, evaluate_screen
+
+LONG_TEXT = 10_000  # characters; anything longer is refused with a message, never truncated
+
+
+def long_text(**kwargs: Any) -> models.TextField:
+    return models.TextField(blank=True, validators=[MaxLengthValidator(LONG_TEXT)], **kwargs)
+
+
+class ClientQuerySet(models.QuerySet["Client"]):
+    def visible_to(self, user: Any, *, clinical: bool = True) -> ClientQuerySet:
+        """The one query path for which clients a user may see.
+
+        Owners see their whole practice. Practitioners see the clients assigned to them,
+        or the whole practice if the owner granted it. Assistants see the practice's clients
+        for scheduling and contact details only: with clinical=True they see none.
+        Nobody ever sees another practice's clients.
+        """
+        membership = membership_of(user)
+        if membership is None or (clinical and not membership.sees_clinical_data):
+            return self.none()
+        clients = self.filter(practice_id=membership.practice_id)
+        if not membership.sees_whole_practice:
+            clients = clients.filter(assigned_practitioner_id=membership.user_id)
+        return clients
+
+
+class Tag(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "name"], name="unique_tag_per_practice")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    DISCHARGED = "discharged", "Discharged"
+
+
+class Client(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="clients")
+    name = models.CharField("full name", max_length=150)
+    preferred_name = models.CharField(max_length=80, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True, validators=[MaxLengthValidator(500)])
+    emergency_contact_name = models.CharField(max_length=150, blank=True)
+    emergency_contact_phone = models.CharField(max_length=40, blank=True)
+    emergency_contact_relationship = models.CharField(max_length=60, blank=True)
+    assigned_practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assigned_clients"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="clients")
+    # Set while a positive absolute contraindication waits for a practitioner's clearance.
+    hold_since = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClientQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        practice_id: int
+        assigned_practitioner_id: int
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["practice", "name"]),
+            models.Index(fields=["practice", "assigned_practitioner", "name"]),
+            models.Index(fields=["practice", "hold_since"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.preferred_name and self.preferred_name != self.name:
+            return f"{self.preferred_name} ({self.name})"
+        return self.name
+
+    @property
+    def on_hold(self) -> bool:
+        return self.hold_since is not None
+
+    def age_on(self, day: date) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+class Intake(models.Model):
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="intake")
+    presenting_concerns = long_text()
+    goals = long_text()
+    health_history = long_text()
+    medications = long_text()
+    previous_therapy = long_text()
+    # Screen answers keyed by screening.SCREEN_ITEMS codes: True (yes) / False (no).
+    screen = models.JSONField(default=dict, blank=True)
+    completed_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    if TYPE_CHECKING:
+        client_id: int
+
+    def __str__(self) -> str:
+        return f"Intake {self.pk}"
+
+    @property
+    def screen_result(self) -> ScreenResult:
+        return evaluate_screen(self.screen)
+
+
+class Clearance(models.Model):
+    """A practitioner's record that a client on hold may be worked with, and why."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="clearances")
+    items = models.JSONField(default=list, help_text="Screen item codes this clearance covers.")
+    note = models.TextField(validators=[MaxLengthValidator(LONG_TEXT)])
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    cleared_at = models.DateTimeField(default=timezone.now)
+
+    if TYPE_CHECKING:
+        client_id: int
+
+    class Meta:
+        ordering = ["-cleared_at"]
+
+    def __str__(self) -> str:
+        return f"Clearance {self.pk}"
+
+
+class ConsentForm(models.Model):
+    """One version of a practice's consent text. Versions are never edited, only superseded."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="consent_forms")
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=150)
+    body = models.TextField(validators=[MaxLengthValidator(50_000)])
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "version"], name="unique_consent_version_per_practice"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.version})"
+
+    @classmethod
+    def current_for(cls, practice_id: int) -> ConsentForm | None:
+        return cls.objects.filter(practice_id=practice_id).order_by("-version").first()
+
+
+class ConsentRecord(models.Model):
+    """A client's agreement to one exact version, signed by typing their name."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consents")
+    form = models.ForeignKey(ConsentForm, on_delete=models.PROTECT, related_name="records")
+    signed_name = models.CharField(max_length=150)
+    signed_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_note = models.TextField(blank=True, validators=[MaxLengthValidator(LONG_TEXT)])
+
+    if TYPE_CHECKING:
+        client_id: int
+        form_id: int
+
+    class Meta:
+        ordering = ["-signed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Consent {self.pk}"

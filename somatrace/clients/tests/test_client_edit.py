@@ -1,0 +1,61 @@
+import pytest
+
+from somatrace.audit.models import AuditEvent
+
+
+@pytest.mark.django_db
+def test_it_saves_changes_and_audits_which_fields(login, practitioner, client_record) -> None:
+    data = {
+        "name": "Quinn Example",
+        "preferred_name": "Q",
+        "status": "paused",
+        "assigned_practitioner": practitioner.pk,
+        "tag_names": "",
+    }
+    response = login(practitioner).post(f"/clients/{client_record.pk}/edit/", data)
+    assert response.status_code == 302
+    client_record.refresh_from_db()
+    assert client_record.preferred_name == "Q" and client_record.status == "paused"
+    event = AuditEvent.objects.get(action="update", client_id=client_record.pk)
+    assert set(event.fields) == {"preferred_name", "status"}
+    assert "Q" not in event.fields  # names of fields, never their values
+
+
+@pytest.mark.django_db
+def test_it_lets_an_assistant_update_contact_details(
+    login, assistant, practitioner, client_record
+) -> None:
+    data = {
+        "name": "Quinn Example",
+        "phone": "01632 960001",
+        "status": "active",
+        "assigned_practitioner": practitioner.pk,
+    }
+    assert login(assistant).post(f"/clients/{client_record.pk}/edit/", data).status_code == 302
+    client_record.refresh_from_db()
+    assert client_record.phone == "01632 960001"
+
+
+@pytest.mark.django_db
+def test_it_shows_errors_and_keeps_input(login, practitioner, client_record) -> None:
+    data = {
+        "name": "",
+        "phone": "01632 960001",
+        "status": "bogus",
+        "assigned_practitioner": practitioner.pk,
+    }
+    response = login(practitioner).post(f"/clients/{client_record.pk}/edit/", data)
+    page = response.content.decode()
+    assert "This field is required" in page and "Select a valid choice" in page
+    assert 'value="01632 960001"' in page
+    client_record.refresh_from_db()
+    assert client_record.name == "Quinn Example"
+
+
+@pytest.mark.django_db
+def test_it_validates_ownership(login, outsider, colleague, practitioner, client_record) -> None:
+    data = {"name": "Hacked", "status": "active", "assigned_practitioner": practitioner.pk}
+    for user in (outsider, colleague):
+        assert login(user).post(f"/clients/{client_record.pk}/edit/", data).status_code == 404
+    client_record.refresh_from_db()
+    assert client_record.name == "Quinn Example"

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Serve Somatrace with gunicorn (static files included, no separate web server needed)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "8")))
+
+    def handle(
+        self, *args: Any, host: str, port: int, workers: int, threads: int, **options: Any
+    ) -> None:
+        from gunicorn.app.wsgiapp import WSGIApplication
+
+        self.stdout.write(f"Somatrace is serving at http://{host}:{port}/  (Ctrl+C stops it)")
+        argv = [
+            "gunicorn",
+            "somatrace.wsgi:application",
+            f"--bind={host}:{port}",
+            f"--workers={workers}",
+            f"--threads={threads}",
+            "--worker-class=gthread",
+            "--access-logfile=-",
+            # Path only: query strings never reach the log.
+            '--access-logformat=%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
+            "--forwarded-allow-ips=" + os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        ]
+        import sys
+
+        sys.argv = argv
+        WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()

@@ -1,0 +1,254 @@
+"""The `somatrace` command, run as an administrator would run it."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from somatrace.accounts.models import Membership, Practice, Role, User
+from somatrace.clients.models import Client
+from somatrace.core.backup import BackupError, check_sqlite, restore_sqlite
+from somatrace.demo.seed import DEMO_PASSWORD, seed_demo, seed_scale
+from somatrace.therapy.models import Session
+
+from .test_settings import somatrace
+
+
+@pytest.mark.django_db
+def test_createpractice_with_flags(monkeypatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a-strong-password-42\n"))
+    out = io.StringIO()
+    call_command(
+        "createpractice",
+        "--name",
+        "Harbour Bodywork",
+        "--owner-email",
+        "Ana@Example.test",
+        "--owner-name",
+        "Ana Owner",
+        "--time-zone",
+        "Europe/Dublin",
+        "--password-stdin",
+        "--no-input",
+        stdout=out,
+    )
+    membership = Membership.objects.get(user__email="ana@example.test")
+    assert membership.role == Role.OWNER and membership.practice.time_zone == "Europe/Dublin"
+    assert membership.user.check_password("a-strong-password-42")
+    assert "Created Harbour Bodywork" in out.getvalue()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--owner-email", "a@b.test", "--owner-name", "A"], "Practice name is required"),
+        (
+            [
+                "--name",
+                "P",
+                "--owner-email",
+                "not-an-email",
+                "--owner-name",
+                "A",
+                "--password-stdin",
+            ],
+            "valid email",
+        ),
+        (
+            [
+                "--name",
+                "P",
+                "--owner-email",
+                "a@b.test",
+                "--owner-name",
+                "A",
+                "--time-zone",
+                "Moon/Base",
+                "--password-stdin",
+            ],
+            "time zone",
+        ),
+        (["--name", "P", "--owner-email", "a@b.test", "--owner-name", "A"], "--password-stdin"),
+    ],
+)
+def test_createpractice_explains_what_is_wrong(monkeypatch, args, message) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a-strong-password-42\n"))
+    with pytest.raises(CommandError, match=message):
+        call_command("createpractice", *args, "--no-input")
+    assert not Practice.objects.exists()
+
+
+@pytest.mark.django_db
+def test_createpractice_refuses_a_weak_password(monkeypatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("12345\n"))
+    with pytest.raises(CommandError, match="too short"):
+        call_command(
+            "createpractice",
+            "--name",
+            "P",
+            "--owner-email",
+            "a@b.test",
+            "--owner-name",
+            "A",
+            "--password-stdin",
+            "--no-input",
+        )
+
+
+def test_createpractice_asks_interactively(tmp_path: Path) -> None:
+    """Answer the prompts at a real terminal, as an administrator would."""
+    import pexpect
+
+    somatrace("migrate", env={}, tmp_path=tmp_path)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "somatrace.cli", "createpractice"],
+        encoding="utf-8",
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "SOMATRACE_DATA_DIR": str(tmp_path), "HOME": str(tmp_path)},
+    )
+    for prompt, answer in [
+        ("Practice name: ", "Tideline Practice"),
+        ("Owner's email: ", "owner@tideline.test"),
+        ("Owner's full name: ", "Tia Owner"),
+        (r"Time zone \[UTC\]: ", ""),
+        ("Owner's password: ", "pw-Tideline-2026"),
+        ("Again: ", "pw-Tideline-2026"),
+    ]:
+        child.expect(prompt)
+        child.sendline(answer)
+    child.expect("Created Tideline Practice with owner owner@tideline.test")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+@pytest.mark.django_db
+def test_demo_seeding_is_idempotent_and_realistic() -> None:
+    from datetime import date
+
+    practice = seed_demo(today=date(2026, 11, 25), log=lambda _: None)
+    assert practice is not None and practice.is_demo
+    assert seed_demo(today=date(2026, 11, 25), log=lambda _: None) is None
+    assert Practice.objects.filter(is_demo=True).count() == 1
+    assert Client.objects.filter(practice=practice).count() == 60
+    sessions = Session.objects.filter(practice=practice).count()
+    assert 1300 <= sessions <= 1800
+    roles = sorted(Membership.objects.filter(practice=practice).values_list("role", flat=True))
+    assert roles == ["assistant", "owner", "practitioner", "practitioner", "practitioner"]
+    assert Client.objects.filter(practice=practice, hold_since__isnull=False).count() == 1
+    assert practice.alerts.filter(acknowledged_at__isnull=True).count() == 1
+    assert User.objects.get(email="practitioner@demo.test").check_password(DEMO_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_demo_data_are_deterministic() -> None:
+    from datetime import date
+
+    def snapshot() -> list[tuple]:
+        return list(
+            Session.objects.order_by("starts_at", "client__name").values_list(
+                "client__name", "starts_at", "pre_suds", "post_suds"
+            )
+        )
+
+    from django.db import transaction
+
+    with transaction.atomic():
+        seed_demo(today=date(2026, 11, 25), log=lambda _: None)
+        first = snapshot()
+        transaction.set_rollback(True)
+    assert not Practice.objects.exists()
+    seed_demo(today=date(2026, 11, 25), log=lambda _: None)
+    assert len(first) > 1000 and snapshot() == first
+
+
+@pytest.mark.django_db
+def test_demo_passwords_exist_only_in_the_demo_practice(practitioner) -> None:
+    from datetime import date
+
+    seed_demo(today=date(2026, 11, 25), log=lambda _: None)
+    outside = User.objects.exclude(membership__practice__is_demo=True)
+    assert outside.exists()
+    assert not any(user.check_password(DEMO_PASSWORD) for user in outside)
+
+
+@pytest.mark.django_db
+def test_scale_seeding_builds_a_large_practice_in_bulk() -> None:
+    lines: list[str] = []
+    practice = seed_scale(300, sessions_per_client=20, log=lines.append)
+    assert Client.objects.filter(practice=practice).count() == 300
+    assert Session.objects.filter(practice=practice).count() == 6000
+    assert "6,000 sessions in" in lines[0]
+
+
+def test_backup_and_restore_round_trip_on_a_real_database(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert somatrace("migrate", env={}, tmp_path=data).returncode == 0
+    assert somatrace("seed", env={}, tmp_path=data).returncode == 0
+    live = data / "somatrace.sqlite3"
+    with sqlite3.connect(live) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        clients_before = db.execute("SELECT count(*) FROM clients_client").fetchone()[0]
+
+    backup = tmp_path / "backups" / "monday.sqlite3"
+    result = somatrace("backup", str(backup), env={}, tmp_path=data)
+    assert result.returncode == 0, result.stderr
+    assert "integrity ok" in result.stdout
+    again = somatrace("backup", str(backup), env={}, tmp_path=data)
+    assert again.returncode != 0 and "already exists" in again.stderr
+
+    with sqlite3.connect(live) as db:
+        db.execute("DELETE FROM clients_client WHERE id IN (SELECT id FROM clients_client LIMIT 5)")
+    result = somatrace("restore", str(backup), "--yes", env={}, tmp_path=data)
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(live) as db:
+        assert db.execute("SELECT count(*) FROM clients_client").fetchone()[0] == clients_before
+    assert list(data.glob("somatrace.before-restore-*.sqlite3"))
+
+
+def test_restore_refuses_a_file_that_is_not_a_somatrace_database(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(BackupError, match="not a SQLite database"):
+        check_sqlite(junk)
+    other = tmp_path / "other.sqlite3"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE t (x)")
+    with pytest.raises(BackupError, match="not a Somatrace one"):
+        restore_sqlite(other, tmp_path / "live.sqlite3")
+    assert not (tmp_path / "live.sqlite3").exists()
+
+
+def test_backup_on_postgresql_gives_pg_dump_guidance(tmp_path: Path) -> None:
+    result = somatrace(
+        "backup",
+        str(tmp_path / "x.dump"),
+        env={"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres"},
+        tmp_path=tmp_path,
+    )
+    assert result.returncode != 0
+    assert "pg_dump --format=custom" in result.stderr
+
+
+def test_the_console_script_is_installed() -> None:
+    script = Path(sys.executable).with_name("somatrace")
+    result = subprocess.run([script, "help"], capture_output=True, text=True, timeout=60)
+    for command in (
+        "demo",
+        "serve",
+        "migrate",
+        "createpractice",
+        "worker",
+        "backup",
+        "restore",
+        "seed",
+    ):
+        assert command in result.stdout

@@ -1,0 +1,136 @@
+import zoneinfo
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from somatrace.alerts.services import raise_alert
+from somatrace.audit.models import AuditEvent
+from somatrace.clients.models import Client
+from somatrace.testing import make_client, make_session
+from somatrace.therapy.models import Session
+
+
+def local_today_at(hour: int) -> datetime:
+    zone = zoneinfo.ZoneInfo("Europe/London")
+    return datetime.combine(timezone.now().astimezone(zone).date(), time(hour), tzinfo=zone)
+
+
+@pytest.mark.django_db
+def test_it_shows_todays_sessions_alerts_and_holds(login, practitioner, client_record) -> None:
+    make_session(client_record, starts_at=local_today_at(9))
+    raise_alert(
+        client_record, "intake.suicidal_thoughts", "Intake safety screen: thoughts of suicide"
+    )
+    on_hold = make_client(
+        client_record.practice, practitioner, name="Harper Held", hold_since=timezone.now()
+    )
+
+    response = login(practitioner).get("/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "09:00" in page
+    assert "Intake safety screen: thoughts of suicide" in page
+    assert on_hold.name in page
+
+
+@pytest.mark.django_db
+def test_it_shows_times_in_the_practice_time_zone(login, practitioner, client_record) -> None:
+    practice = client_record.practice
+    practice.time_zone = "Asia/Kolkata"  # UTC+05:30 all year: no daylight-saving surprises
+    practice.save()
+    kolkata = zoneinfo.ZoneInfo("Asia/Kolkata")
+    local_morning = datetime.combine(
+        timezone.now().astimezone(kolkata).date(), time(9, 30), tzinfo=kolkata
+    )
+    make_session(client_record, starts_at=local_morning)
+
+    page = login(practitioner).get("/").content.decode()
+
+    assert "09:30" in page
+    assert "04:00" not in page  # the same instant in UTC
+    assert Session.objects.get().starts_at == local_morning.astimezone(zoneinfo.ZoneInfo("UTC"))
+
+
+@pytest.mark.django_db
+def test_it_hides_what_another_practitioner_holds(login, colleague, client_record) -> None:
+    make_session(client_record, starts_at=local_today_at(10))
+    raise_alert(client_record, "intake.psychosis", "Intake safety screen: psychosis")
+    page = login(colleague).get("/").content.decode()
+    assert client_record.name not in page
+    assert "psychosis" not in page
+
+
+@pytest.mark.django_db
+def test_it_shows_nothing_of_another_practice(login, outsider, client_record) -> None:
+    make_session(client_record, starts_at=local_today_at(11))
+    raise_alert(client_record, "intake.psychosis", "Intake safety screen: psychosis")
+    page = login(outsider).get("/").content.decode()
+    assert client_record.name not in page
+    assert "psychosis" not in page
+
+
+@pytest.mark.django_db
+def test_it_gives_assistants_the_schedule_without_clinical_data(
+    login, assistant, client_record
+) -> None:
+    make_session(client_record, starts_at=local_today_at(9), pre_suds=7, post_suds=2)
+    raise_alert(client_record, "intake.psychosis", "Intake safety screen: psychosis")
+    page = login(assistant).get("/").content.decode()
+    assert client_record.name in page
+    assert "psychosis" not in page
+    assert "SUDS" not in page
+
+
+@pytest.mark.django_db
+def test_it_audits_which_clients_were_shown(login, practitioner, client_record) -> None:
+    make_session(client_record, starts_at=local_today_at(9))
+    login(practitioner).get("/")
+    event = AuditEvent.objects.get(actor=practitioner, object_type="dashboard")
+    assert event.action == "read"
+    assert event.object_ids == [client_record.pk]
+
+
+def bulk_clients(practice, practitioner, count: int) -> None:
+    clients = Client.objects.bulk_create(
+        [
+            Client(
+                practice=practice,
+                name=f"Bulk {i}",
+                assigned_practitioner=practitioner,
+                hold_since=timezone.now() if i % 50 == 0 else None,
+            )
+            for i in range(count)
+        ]
+    )
+    Session.objects.bulk_create(
+        [
+            Session(
+                practice=practice,
+                client=c,
+                practitioner=practitioner,
+                starts_at=local_today_at(8) - timedelta(days=i % 20),
+            )
+            for i, c in enumerate(clients)
+        ]
+    )
+    for c in clients[:: max(1, count // 5)]:
+        raise_alert(c, "intake.psychosis", "Alert")
+
+
+@pytest.mark.django_db
+def test_it_runs_the_same_number_of_queries_for_10_or_10000_clients(
+    login, practitioner, practice, django_assert_num_queries
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    browser = login(practitioner)
+    bulk_clients(practice, practitioner, 10)
+    with CaptureQueriesContext(connection) as small:
+        assert browser.get("/").status_code == 200
+    bulk_clients(practice, practitioner, 10_000)
+    with CaptureQueriesContext(connection) as large:
+        assert browser.get("/").status_code == 200
+    assert len(small) == len(large) <= 12

@@ -1,0 +1,165 @@
+"""Walk every URL pattern as people who must not see a client, and check they get nothing.
+
+A new view with a URL parameter this test does not know fails here until someone decides
+which record it points at: that is the point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from somatrace.alerts.services import raise_alert
+from somatrace.audit.models import AuditEvent
+from somatrace.testing import make_session
+
+# Reachable without logging in, on purpose.
+PUBLIC = {
+    "healthz",
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+DENIED = {403, 404, 405}
+SECRET_NOTE = "Secret-note-7f3a"
+
+
+def walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern))
+        else:
+            yield prefix + str(entry.pattern), entry
+
+
+def all_patterns() -> list[tuple[str, URLPattern]]:
+    return [(route, p) for route, p in walk(get_resolver().url_patterns) if p.name]
+
+
+@pytest.fixture
+def victim(client_record: Any, practitioner: Any) -> dict[str, int]:
+    """Ids of one of everything that belongs to `client_record`."""
+    session = make_session(client_record, subjective=SECRET_NOTE)
+    alert = raise_alert(client_record, "test.alert", "Test alert")
+    return {
+        "client_id": client_record.pk,
+        "session_id": session.pk,
+        "alert_id": alert.pk,
+        "record_id": client_record.consents.get().pk,
+        "membership_id": practitioner.membership.pk,
+    }
+
+
+def url_for(route: str, ids: dict[str, int]) -> str:
+    from django.urls.resolvers import RoutePattern
+
+    url = "/" + route
+    for name in RoutePattern(route).converters:
+        assert name in ids, f"URL {route!r} has a parameter {name!r} this test does not know"
+        url = url.replace(f"<int:{name}>", str(ids[name]))
+    return url
+
+
+def parametrised() -> list[tuple[str, URLPattern]]:
+    from django.urls.resolvers import RoutePattern
+
+    return [
+        (route, p)
+        for route, p in all_patterns()
+        if RoutePattern(route).converters and p.name not in PUBLIC
+    ]
+
+
+@pytest.mark.django_db
+def test_every_private_url_sends_strangers_to_the_login_page(client, victim) -> None:
+    for route, pattern in all_patterns():
+        if pattern.name in PUBLIC:
+            continue
+        url = url_for(route, victim)
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code == 302, (url, method.__name__, response.status_code)
+            assert response.url.startswith("/login/"), url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["outsider", "colleague"])
+def test_no_record_url_shows_anything_to_the_wrong_user(
+    request, login, victim, client_record, who
+) -> None:
+    user = request.getfixturevalue(who)
+    browser = login(user)
+    checked = 0
+    for route, pattern in parametrised():
+        if who == "colleague" and pattern.name == "member_edit":
+            continue  # about people, not clients: covered by the owner-only test below
+        url = url_for(route, victim)
+        for method in (browser.get, browser.post):
+            response = method(url)
+            assert response.status_code in DENIED, (who, url, method.__name__, response.status_code)
+            assert client_record.name.encode() not in response.content
+            assert SECRET_NOTE.encode() not in response.content
+            checked += 1
+    assert checked >= 20
+    assert not AuditEvent.objects.filter(actor=user, client_id=client_record.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["outsider", "colleague", "assistant"])
+def test_list_pages_never_mention_a_client_the_user_may_not_see(
+    request, login, victim, client_record, who
+) -> None:
+    user = request.getfixturevalue(who)
+    browser = login(user)
+    for route, pattern in all_patterns():
+        if pattern.name in PUBLIC or "<" in route:
+            continue
+        for method in (browser.get, browser.post):
+            response = method("/" + route)
+            assert response.status_code < 500, (who, route)
+            assert SECRET_NOTE.encode() not in response.content, (who, route)
+            if who != "assistant":  # assistants see names for scheduling, never notes
+                assert client_record.name.encode() not in response.content, (who, route)
+
+
+@pytest.mark.django_db
+def test_assistants_are_refused_every_clinical_record(login, assistant, victim) -> None:
+    browser = login(assistant)
+    clinical = {
+        "session_detail",
+        "session_edit",
+        "session_sign",
+        "session_amend",
+        "intake_edit",
+        "clearance_create",
+        "consent_sign",
+        "consent_withdraw",
+        "alert_detail",
+        "session_create",
+    }
+    seen = set()
+    for route, pattern in parametrised():
+        if pattern.name in clinical:
+            seen.add(pattern.name)
+            for method in (browser.get, browser.post):
+                response = method(url_for(route, victim))
+                assert response.status_code in DENIED, (route, method.__name__)
+                assert SECRET_NOTE.encode() not in response.content
+    assert seen == clinical
+
+
+@pytest.mark.django_db
+def test_practice_pages_are_for_owners_only(login, practitioner, assistant, victim) -> None:
+    owner_pages = [p for p in all_patterns() if p[0].startswith("practice/")]
+    assert len(owner_pages) >= 5
+    for user in (practitioner, assistant):
+        browser = login(user)
+        for route, _ in owner_pages:
+            for method in (browser.get, browser.post):
+                assert method(url_for(route, victim)).status_code == 403, (route, user)

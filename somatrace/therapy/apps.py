@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class TherapyConfig(AppConfig):
+    name = "somatrace.therapy"
+    label = "therapy"
+    verbose_name = "Sessions"
+
+    def ready(self) -> None:
+        from somatrace.therapy.vocabulary import install_builtin_vocabulary
+
+        post_migrate.connect(install_builtin_vocabulary, sender=self)

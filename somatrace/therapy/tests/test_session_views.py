@@ -1,0 +1,104 @@
+import pytest
+from django.utils import timezone
+
+from somatrace.audit.models import AuditEvent
+from somatrace.testing import make_session
+from somatrace.therapy.models import NoteAmendment, Session
+
+
+@pytest.fixture
+def session(client_record):
+    return make_session(
+        client_record, pre_suds=6, post_suds=2, subjective="Original words", plan="Weekly"
+    )
+
+
+@pytest.mark.django_db
+def test_it_shows_the_session_and_audits_the_read(login, practitioner, session) -> None:
+    page = login(practitioner).get(f"/sessions/{session.pk}/").content.decode()
+    assert "Original words" in page and "-4" in page and "Sign and lock note" in page
+    assert AuditEvent.objects.filter(
+        action="read", object_type="therapy.session", object_id=session.pk
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_it_edits_a_draft(login, practitioner, session) -> None:
+    data = {
+        "starts_at": timezone.localtime(session.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": 45,
+        "practitioner": practitioner.pk,
+        "subjective": "Edited words",
+        "pre_suds": 6,
+        "post_suds": 2,
+    }
+    assert login(practitioner).post(f"/sessions/{session.pk}/edit/", data).status_code == 302
+    session.refresh_from_db()
+    assert session.subjective == "Edited words" and session.duration_minutes == 45
+    assert "subjective" in AuditEvent.objects.get(action="update", object_id=session.pk).fields
+
+
+@pytest.mark.django_db
+def test_signing_locks_the_note(login, practitioner, session) -> None:
+    browser = login(practitioner)
+    assert browser.post(f"/sessions/{session.pk}/sign/").status_code == 302
+    session.refresh_from_db()
+    assert session.is_signed and session.signed_by == practitioner
+    # Editing now redirects to an amendment; a direct POST changes nothing.
+    response = browser.post(f"/sessions/{session.pk}/edit/", {"subjective": "Changed"})
+    assert response.status_code == 302 and response.url == f"/sessions/{session.pk}/amend/"
+    session.refresh_from_db()
+    assert session.subjective == "Original words"
+
+
+@pytest.mark.django_db
+def test_only_the_sessions_practitioner_signs(login, owner, session) -> None:
+    login(owner).post(f"/sessions/{session.pk}/sign/")
+    session.refresh_from_db()
+    assert not session.is_signed
+
+
+@pytest.mark.django_db
+def test_an_amendment_keeps_the_signed_original(login, practitioner, session) -> None:
+    browser = login(practitioner)
+    browser.post(f"/sessions/{session.pk}/sign/")
+    assert (
+        browser.post(
+            f"/sessions/{session.pk}/amend/", {"reason": "", "subjective": "x"}
+        ).status_code
+        == 200
+    )
+    data = {
+        "reason": "Typo in the plan",
+        "subjective": "Original words",
+        "objective": "",
+        "assessment": "",
+        "plan": "Fortnightly",
+    }
+    assert browser.post(f"/sessions/{session.pk}/amend/", data).status_code == 302
+    session.refresh_from_db()
+    assert session.plan == "Weekly"
+    amendment = NoteAmendment.objects.get()
+    assert amendment.plan == "Fortnightly" and amendment.author == practitioner
+    page = browser.get(f"/sessions/{session.pk}/").content.decode()
+    assert "Fortnightly" in page and "Weekly" in page and "Typo in the plan" in page
+
+
+@pytest.mark.django_db
+def test_amend_sends_a_draft_back_to_edit(login, practitioner, session) -> None:
+    response = login(practitioner).get(f"/sessions/{session.pk}/amend/")
+    assert response.status_code == 302 and response.url == f"/sessions/{session.pk}/edit/"
+
+
+@pytest.mark.django_db
+def test_it_validates_ownership(login, outsider, colleague, assistant, session) -> None:
+    for user in (outsider, colleague, assistant):
+        browser = login(user)
+        for path in ("", "edit/", "amend/", "sign/"):
+            for method in (browser.get, browser.post):
+                response = method(f"/sessions/{session.pk}/{path}")
+                assert response.status_code in (403, 404, 405)
+                assert b"Original words" not in response.content
+    session.refresh_from_db()
+    assert not session.is_signed and not NoteAmendment.objects.exists()
+    assert Session.objects.count() == 1
