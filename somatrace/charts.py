@@ -23,7 +23,7 @@ RATING_MEASURES = (
 _VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 
 
-def _base(description: str) -> dict[str, Any]:
+def base_spec(description: str) -> dict[str, Any]:
     return {
         "$schema": _VEGA_LITE_SCHEMA,
         "description": description,
@@ -62,7 +62,7 @@ def ratings_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
     Each session shows a dot before and after, joined by a line: its length is the change
     within that session; the dots' drift across panels is the change across sessions.
     """
-    spec = _base(
+    spec = base_spec(
         "Self-ratings before and after each session on 0 to 10 scales: "
         "distress (SUDS), calm and body tension."
     )

@@ -44,15 +44,21 @@ class ClientForm(forms.ModelForm):
             "emergency_contact_phone",
             "assigned_practitioner",
             "status",
+            "suds_window_low",
+            "suds_window_high",
         ]
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "address": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, practice: Practice, clinical: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.practice = practice
+        if not clinical:  # the window of tolerance is clinical: assistants neither see nor set it
+            del self.fields["suds_window_low"], self.fields["suds_window_high"]
         practitioner_field = cast(forms.ModelChoiceField, self.fields["assigned_practitioner"])
         practitioner_field.queryset = practitioners_of(practice)
         if self.instance.pk:
@@ -65,6 +71,13 @@ class ClientForm(forms.ModelForm):
         if dob and dob.year < 1900:
             raise forms.ValidationError("Please check the year of birth.")
         return dob
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        low, high = data.get("suds_window_low"), data.get("suds_window_high")
+        if low is not None and high is not None and low >= high:
+            self.add_error("suds_window_high", "The upper limit must be above the lower one.")
+        return data
 
     def clean_tag_names(self) -> list[str]:
         names = [name.strip() for name in self.cleaned_data["tag_names"].split(",")]
@@ -179,7 +192,7 @@ class ConsentSignForm(forms.ModelForm):
 
     class Meta:
         model = ConsentRecord
-        fields = ["signed_name"]
+        fields = ["signed_name", "research_use"]
         labels = {"signed_name": "Client types their full name to sign"}
 
     def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -78,6 +78,14 @@ class Client(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="clients")
     # Set while a positive absolute contraindication waits for a practitioner's clearance.
     hold_since = models.DateTimeField(null=True, blank=True)
+    # Window of tolerance on the SUDS scale (0-10) used by the session pacing guard.
+    # Default 3-7: see therapy/pacing.py for the rationale.
+    suds_window_low = models.PositiveSmallIntegerField(
+        "window of tolerance: lower SUDS", default=3, validators=[MaxValueValidator(10)]
+    )
+    suds_window_high = models.PositiveSmallIntegerField(
+        "window of tolerance: upper SUDS", default=7, validators=[MaxValueValidator(10)]
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -89,6 +97,12 @@ class Client(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(suds_window_low__lt=models.F("suds_window_high")),
+                name="suds_window_low_below_high",
+            )
+        ]
         indexes = [
             models.Index(fields=["practice", "name"]),
             models.Index(fields=["practice", "assigned_practitioner", "name"]),
@@ -194,6 +208,11 @@ class ConsentRecord(models.Model):
     form = models.ForeignKey(ConsentForm, on_delete=models.PROTECT, related_name="records")
     signed_name = models.CharField(max_length=150)
     signed_at = models.DateTimeField(default=timezone.now)
+    research_use = models.BooleanField(
+        "also agrees to de-identified use in research",
+        default=False,
+        help_text="Only clients who agreed appear, de-identified, in research views.",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -65,7 +65,12 @@ def client_list(request: HttpRequest) -> HttpResponse:
 def client_create(request: HttpRequest) -> HttpResponse:
     practice = request.membership.practice  # type: ignore[attr-defined]
     initial = {"assigned_practitioner": request.user.pk}
-    form = ClientForm(request.POST or None, practice=practice, initial=initial)
+    form = ClientForm(
+        request.POST or None,
+        practice=practice,
+        initial=initial,
+        clinical=request.membership.sees_clinical_data,  # type: ignore[attr-defined]
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             client = form.save()
@@ -129,7 +134,12 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
 @member_required
 def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
     client = _client_for(request, client_id, clinical=False)
-    form = ClientForm(request.POST or None, instance=client, practice=client.practice)
+    form = ClientForm(
+        request.POST or None,
+        instance=client,
+        practice=client.practice,
+        clinical=request.membership.sees_clinical_data,  # type: ignore[attr-defined]
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()

@@ -389,6 +389,7 @@ def seed_demo(today: date | None = None, log: Callable[[str], None] = print) -> 
         ],
         batch_size=1000,
     )
+    # Each domain app adds its own demo data here, one call each: app/demo.py:seed().
     log(
         f"Demo practice created: {len(kinds)} clients, {len(created_sessions)} sessions "
         f"over {DEMO_DAYS} days."

@@ -12,6 +12,8 @@ VALID = {
     "phone": "07700 900123",
     "status": "active",
     "tag_names": "evening, referral: GP",
+    "suds_window_low": 3,
+    "suds_window_high": 7,
 }
 
 

@@ -11,6 +11,8 @@ def test_it_saves_changes_and_audits_which_fields(login, practitioner, client_re
         "status": "paused",
         "assigned_practitioner": practitioner.pk,
         "tag_names": "",
+        "suds_window_low": 3,
+        "suds_window_high": 7,
     }
     response = login(practitioner).post(f"/clients/{client_record.pk}/edit/", data)
     assert response.status_code == 302
@@ -59,3 +61,38 @@ def test_it_validates_ownership(login, outsider, colleague, practitioner, client
         assert login(user).post(f"/clients/{client_record.pk}/edit/", data).status_code == 404
     client_record.refresh_from_db()
     assert client_record.name == "Quinn Example"
+
+
+@pytest.mark.django_db
+def test_it_sets_the_window_of_tolerance(login, practitioner, client_record) -> None:
+    data = {
+        "name": "Quinn Example",
+        "status": "active",
+        "assigned_practitioner": practitioner.pk,
+        "suds_window_low": 2,
+        "suds_window_high": 6,
+    }
+    assert login(practitioner).post(f"/clients/{client_record.pk}/edit/", data).status_code == 302
+    client_record.refresh_from_db()
+    assert (client_record.suds_window_low, client_record.suds_window_high) == (2, 6)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "low,high,message",
+    [(6, 6, "must be above"), (8, 4, "must be above"), (2, 11, "less than or equal to 10")],
+)
+def test_it_refuses_an_impossible_window(
+    login, practitioner, client_record, low, high, message
+) -> None:
+    data = {
+        "name": "Quinn Example",
+        "status": "active",
+        "assigned_practitioner": practitioner.pk,
+        "suds_window_low": low,
+        "suds_window_high": high,
+    }
+    response = login(practitioner).post(f"/clients/{client_record.pk}/edit/", data)
+    assert response.status_code == 200 and message in response.content.decode()
+    client_record.refresh_from_db()
+    assert (client_record.suds_window_low, client_record.suds_window_high) == (3, 7)

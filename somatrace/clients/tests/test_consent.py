@@ -96,3 +96,14 @@ def test_a_consent_record_of_another_client_is_not_reachable_through_this_one(
     foreign_record = other.consents.get()
     url = f"/clients/{client_record.pk}/consent/{foreign_record.pk}/withdraw/"
     assert login(practitioner).post(url, {"note": "x"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_research_use_is_recorded_when_the_client_agrees(login, practitioner, unconsented) -> None:
+    login(practitioner).post(
+        f"/clients/{unconsented.pk}/consent/",
+        {"signed_name": "Uma Unsigned", "agree": "on", "research_use": "on"},
+    )
+    assert ConsentRecord.objects.get(client=unconsented).research_use
+    page = login(practitioner).get(f"/clients/{unconsented.pk}/").content.decode()
+    assert "Agreed to de-identified use in research" in page
