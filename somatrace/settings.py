@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "somatrace.clients",
     "somatrace.therapy",
     "somatrace.alerts",
+    "somatrace.measures",
+    "somatrace.bodymaps",
+    "somatrace.physio",
     "somatrace.demo",
 ]
 

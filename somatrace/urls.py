@@ -69,4 +69,7 @@ urlpatterns = [
     path("practice/team/", accounts.team, name="team"),
     path("practice/team/<int:membership_id>/", accounts.member_edit, name="member_edit"),
     path("practice/audit/", audit.audit_log, name="audit_log"),
+    path("", include("somatrace.measures.urls")),
+    path("", include("somatrace.bodymaps.urls")),
+    path("", include("somatrace.physio.urls")),
 ]

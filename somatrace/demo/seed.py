@@ -18,9 +18,13 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.db import transaction
 
 from somatrace.accounts.models import Membership, Practice, Role, User
+from somatrace.bodymaps import demo as bodymaps_demo
 from somatrace.clients.models import Client, ConsentForm, ConsentRecord, Intake, Status, Tag
 from somatrace.clients.screening import SCREEN_ITEMS
 from somatrace.clients.services import apply_screen
+from somatrace.measures import demo as measures_demo
+from somatrace.physio import demo as physio_demo
+from somatrace.therapy import demo as therapy_demo
 from somatrace.therapy.models import Session, Technique
 
 DEMO_PASSWORD = "somatrace-demo"  # noqa: S105 - documented demo login, demo practice only
@@ -389,7 +393,14 @@ def seed_demo(today: date | None = None, log: Callable[[str], None] = print) -> 
         ],
         batch_size=1000,
     )
-    # Each domain app adds its own demo data here, one call each: app/demo.py:seed().
+    # Each domain app adds its own demo data, in the order data flow through a session.
+    for add_demo_data in (
+        therapy_demo.seed,
+        measures_demo.seed,
+        bodymaps_demo.seed,
+        physio_demo.seed,
+    ):
+        add_demo_data(practice, today, log)
     log(
         f"Demo practice created: {len(kinds)} clients, {len(created_sessions)} sessions "
         f"over {DEMO_DAYS} days."

@@ -1,0 +1,1 @@
+"""Body maps: atlas, client paintings, practitioner charts, touch consent, analysis."""

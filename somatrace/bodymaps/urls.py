@@ -1,0 +1,5 @@
+"""URLs of the body maps app, included at the site root by somatrace/urls.py."""
+
+from django.urls import URLPattern, path  # noqa: F401
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,1 @@
+"""Outcome measures: instruments, administrations, scoring, reliable change."""

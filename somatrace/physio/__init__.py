@@ -1,0 +1,1 @@
+"""Physiology: HRV recordings, importers, signal processing."""
