@@ -14,7 +14,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from somatrace.alerts.services import raise_alert
 from somatrace.audit.models import AuditEvent
+from somatrace.bodymaps import testing as bodymaps_testing
+from somatrace.measures import testing as measures_testing
+from somatrace.physio import testing as physio_testing
 from somatrace.testing import make_session
+from somatrace.therapy import testing as therapy_testing
+
+APP_TESTING = [therapy_testing, measures_testing, bodymaps_testing, physio_testing]
 
 # Reachable without logging in, on purpose.
 PUBLIC = {
@@ -25,7 +31,7 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
-}
+}.union(*(app.PUBLIC_URL_NAMES for app in APP_TESTING))
 DENIED = {403, 404, 405}
 SECRET_NOTE = "Secret-note-7f3a"
 
@@ -47,13 +53,16 @@ def victim(client_record: Any, practitioner: Any) -> dict[str, int]:
     """Ids of one of everything that belongs to `client_record`."""
     session = make_session(client_record, subjective=SECRET_NOTE)
     alert = raise_alert(client_record, "test.alert", "Test alert")
-    return {
+    ids = {
         "client_id": client_record.pk,
         "session_id": session.pk,
         "alert_id": alert.pk,
         "record_id": client_record.consents.get().pk,
         "membership_id": practitioner.membership.pk,
     }
+    for app in APP_TESTING:
+        ids.update(app.victim_ids(client_record, session))
+    return ids
 
 
 def url_for(route: str, ids: dict[str, int]) -> str:
