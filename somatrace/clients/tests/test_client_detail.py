@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from somatrace.audit.models import AuditEvent
 from somatrace.clients.models import Client, Intake
+from somatrace.clients.services import apply_screen
 from somatrace.testing import make_session
 
 
@@ -84,3 +85,13 @@ def test_it_runs_a_bounded_number_of_queries(login, practitioner, client_record,
     with CaptureQueriesContext(connection) as many:
         browser.get(f"/clients/{client_record.pk}/")
     assert len(few) == len(many) <= 20
+
+
+@pytest.mark.django_db
+def test_a_hold_is_explained_once_by_its_own_card(login, practitioner, client_record) -> None:
+    intake = Intake.objects.create(client=client_record, screen={"stroke_6_months": True})
+    apply_screen(client_record, intake)
+    page = login(practitioner).get(f"/clients/{client_record.pk}/").content.decode()
+    assert "On hold for a contraindication" in page
+    assert 'id="cannot-start"' not in page
+    assert "Record a session" not in page
