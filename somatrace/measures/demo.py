@@ -118,7 +118,7 @@ def seed(practice: Practice, today: date, log: Callable[[str], None]) -> None:
                     created_at=sessions[0]["starts_at"] - timedelta(days=1),
                 )
             )
-            low, high = defn.total_range
+            high = defn.total_range[1]
             if worsens and code in ("PHQ9", "GAD7", "PCL5"):
                 start = rng.uniform(0.2, 0.35) * high  # mild at first, then worse
             elif code == "PHQ9":
