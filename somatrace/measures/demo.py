@@ -83,7 +83,7 @@ def seed(practice: Practice, today: date, log: Callable[[str], None]) -> None:
         .order_by("client_id", "starts_at")
         .values("id", "client_id", "starts_at", "pre_suds")
     ):
-        by_client[row["client_id"]].append(row)
+        by_client[row["client_id"]].append(dict(row))
 
     administrations: list[Administration] = []
     assignments: list[Assignment] = []
