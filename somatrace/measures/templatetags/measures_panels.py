@@ -123,10 +123,12 @@ def measures_dashboard_panel(context: dict[str, Any]) -> dict[str, Any]:
     user = _clinical_user(context)
     if user is None:
         return {"show": False}
+    membership = membership_of(user)
     visible = Administration.objects.visible_to(user)
     week_ago = timezone.now() - timedelta(days=7)
     return {
         "show": True,
+        "is_owner": bool(membership and membership.is_owner),
         "pending": visible.filter(status=Status.PENDING).count(),
         "completed_week": visible.filter(
             status=Status.COMPLETED, completed_at__gte=week_ago
