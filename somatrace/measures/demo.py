@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from somatrace.accounts.models import Practice
 from somatrace.alerts.models import Priority
-from somatrace.alerts.services import raise_alert
+from somatrace.alerts.services import acknowledge, raise_alert
 from somatrace.clients.models import Client
 from somatrace.measures import instruments
 from somatrace.measures.change import reliable_change
@@ -225,16 +225,22 @@ def seed(practice: Practice, today: date, log: Callable[[str], None]) -> None:
             instruments.PHQ9.risk_items[0].title,
             Priority.HIGH,
         )
-    for client, code, before, after in deteriorating:
+    for number, (client, code, before, after) in enumerate(deteriorating):
         defn = instruments.INSTRUMENTS[code]
         if reliable_change(defn, before, after).category == "deteriorated":
-            raise_alert(
+            alert = raise_alert(
                 client,
                 f"measures.deterioration.{code.lower()}",
                 f"{defn.short_title}: reliable deterioration since the first score "
                 f"({before:g} → {after:g})",
                 Priority.LOWER,
             )
+            if number > 0:  # the first stays open; the others show an acknowledgement
+                acknowledge(
+                    alert,
+                    client.assigned_practitioner,
+                    "Discussed at the session; pacing slowed and GP letter agreed.",
+                )
     log(
         f"Outcome measures: {len(administrations)} questionnaires for "
         f"{len({a.client_id for a in administrations})} clients, {len(created)} waiting."

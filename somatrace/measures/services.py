@@ -30,6 +30,10 @@ from somatrace.measures.scoring import Score, score
 LINK_DAYS = 7  # a secure link expires after a week unless the practitioner chooses otherwise
 
 
+class AlreadyAnswered(Exception):
+    """The administration was completed or cancelled meanwhile: the answers are refused."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     score: Score
@@ -175,6 +179,13 @@ def record_answers(
     now = timezone.now()
     change: Change | None = None
     with transaction.atomic():
+        # Claim it: only one submission can turn a pending administration into a completed one
+        # (two tabs, a double tap, or a link used twice at the same moment).
+        claimed = Administration.objects.filter(pk=administration.pk, status=Status.PENDING).update(
+            status=Status.COMPLETED, completed_at=now
+        )
+        if not claimed:
+            raise AlreadyAnswered("this questionnaire is no longer waiting for answers")
         administration.answers = list(answers)
         administration.total = result.total
         administration.band = result.band or ""

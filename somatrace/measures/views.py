@@ -32,6 +32,7 @@ from somatrace.measures.models import (
 )
 from somatrace.measures.services import (
     LINK_DAYS,
+    AlreadyAnswered,
     assign,
     create_link,
     link_for_token,
@@ -160,7 +161,11 @@ def paper_view(request: HttpRequest, administration_id: int) -> HttpResponse:
     form = AnswersForm(request.POST or None, definition=administration.definition, required=False)
     if request.method == "POST":
         if form.is_valid():
-            outcome = record_answers(administration, form.answers(), Channel.PAPER)
+            try:
+                outcome = record_answers(administration, form.answers(), Channel.PAPER)
+            except AlreadyAnswered:
+                messages.info(request, "This questionnaire is no longer waiting for answers.")
+                return redirect("measures_administration", administration_id=administration.pk)
             audit.updated(request, administration, SCORE_FIELDS)
             if outcome.score.valid:
                 messages.success(request, "Answers saved and scored.")
@@ -272,7 +277,11 @@ def _questionnaire(
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            outcome = record_answers(administration, form.answers(), channel)
+            try:
+                outcome = record_answers(administration, form.answers(), channel)
+            except AlreadyAnswered:
+                request.session.pop(KIOSK_KEY, None)
+                return render(request, "measures/link_dead.html", status=404)
             audit.updated(request, administration, SCORE_FIELDS)
             if channel == Channel.KIOSK:
                 request.session.pop(KIOSK_KEY, None)

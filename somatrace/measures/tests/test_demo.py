@@ -39,6 +39,9 @@ def test_demo_has_every_outcome_one_deterioration_and_an_item9_alert(demo) -> No
         Alert.objects.filter(practice=demo, kind="phq9.item9", acknowledged_at__isnull=True).count()
         == 1
     )
-    assert Alert.objects.filter(practice=demo, kind__startswith="measures.deterioration").exists()
+    deterioration = Alert.objects.filter(practice=demo, kind__startswith="measures.deterioration")
+    assert deterioration.filter(acknowledged_at__isnull=True).count() == 1
+    # open alerts: the foundation's intake safety alert, PHQ-9 item 9, one deterioration
+    assert Alert.objects.filter(practice=demo, acknowledged_at__isnull=True).count() == 3
     assert AccessLink.objects.filter(administration__client__practice=demo).count() >= 2
     assert Administration.objects.filter(client__practice=demo, status=Status.PENDING).exists()

@@ -125,3 +125,17 @@ def test_dashboard_panel_counts_only_visible_clients(login, colleague, client_re
     make_administration(client_record, "PHQ9")
     html = login(colleague).get("/").content.decode()
     assert "<strong>0</strong> waiting for answers" in html
+
+
+@pytest.mark.parametrize("count", [1, 15])
+def test_dashboard_panel_bounded_queries(
+    login, practitioner, practice, django_assert_max_num_queries, count
+) -> None:
+    for _ in range(count):
+        client = make_client(practice, practitioner)
+        make_administration(client, "PHQ9")
+        make_administration(client, "GAD7", answers=[1] * 7)
+    browser = login(practitioner)
+    browser.get("/")
+    with django_assert_max_num_queries(30):
+        assert browser.get("/").status_code == 200

@@ -67,3 +67,17 @@ def test_a_second_risk_answer_keeps_the_one_open_alert(client_record) -> None:
     for _ in range(2):
         record_answers(make_administration(client_record, "PHQ9"), phq9_answers(5, item9=1), "link")
     assert Alert.objects.filter(client=client_record, kind="phq9.item9").count() == 1
+
+
+def test_answers_for_an_administration_no_longer_pending_are_refused(client_record) -> None:
+    import pytest
+
+    from somatrace.measures.services import AlreadyAnswered
+
+    pending = make_administration(client_record, "PHQ9")
+    stale = Administration.objects.get(pk=pending.pk)  # e.g. a second tab
+    record_answers(pending, phq9_answers(4), "link")
+    with pytest.raises(AlreadyAnswered):
+        record_answers(stale, phq9_answers(20, item9=3), "link")
+    pending.refresh_from_db()
+    assert pending.total == 4 and not Alert.objects.exists()

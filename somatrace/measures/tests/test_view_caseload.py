@@ -78,3 +78,12 @@ def test_bounded_queries(
     browser = login(practitioner)
     with django_assert_max_num_queries(8):
         assert browser.get("/measures/caseload/").status_code == 200
+
+
+def test_caseload_read_is_audited_as_a_list(login, practitioner, practice) -> None:
+    from somatrace.audit.models import AuditEvent
+
+    _caseload(practice, practitioner, PAIRS[:2])
+    login(practitioner).get("/measures/caseload/")
+    event = AuditEvent.objects.get(actor=practitioner, object_type="measures.caseload")
+    assert len(event.object_ids) == 2
