@@ -66,6 +66,29 @@ class AnswersForm(forms.Form):
                 },
             )
 
+        for extra in definition.extra_questions:
+            self.fields[f"extra_{extra.key}"] = forms.TypedChoiceField(
+                label=extra.text,
+                choices=[(str(o.value), o.label) for o in extra.options],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+                help_text="Not scored.",
+            )
+
+    def extras(self) -> dict[str, str]:
+        """Answers to the unscored questions, as their labels ({} when skipped)."""
+        result = {}
+        for extra in self.definition.extra_questions:
+            value = self.cleaned_data.get(f"extra_{extra.key}")
+            if value is not None:
+                result[extra.key] = next(o.label for o in extra.options if o.value == value)
+        return result
+
+    def extra_fields(self) -> list[Any]:
+        return [self[f"extra_{e.key}"] for e in self.definition.extra_questions]
+
     def answers(self) -> list[int | None]:
         return [self.cleaned_data.get(f"item_{i.number}") for i in self.definition.items]
 

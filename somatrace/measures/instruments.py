@@ -33,6 +33,15 @@ class Item:
 
 
 @dataclass(frozen=True)
+class ExtraQuestion:
+    """A question printed on the form but not scored (e.g. the PHQ-9 difficulty question)."""
+
+    key: str
+    text: str
+    options: tuple[Option, ...]
+
+
+@dataclass(frozen=True)
 class Subscale:
     """A group of items combined by ``combine`` (after reverse scoring)."""
 
@@ -126,6 +135,7 @@ class Instrument:
     percentage_factor: int | None = None  # WHO-5: percentage = raw x 4
     higher_is_better: bool = False
     option_anchors_only: bool = False  # MAIA-2 prints labels at the ends only
+    extra_questions: tuple[ExtraQuestion, ...] = ()  # asked, stored, never scored
 
     @property
     def n_items(self) -> int:
@@ -221,6 +231,20 @@ PHQ9 = Instrument(
         "Thoughts that you would be better off dead or of hurting yourself in some way",
     ),
     options=_FREQUENCY_2_WEEKS,
+    # The 10th question is asked but not scored (Kroenke 2001).
+    extra_questions=(
+        ExtraQuestion(
+            "difficulty",
+            "If you checked off any problems, how difficult have these problems made it for "
+            "you to do your work, take care of things at home, or get along with other people?",
+            (
+                Option(0, "Not difficult at all"),
+                Option(1, "Somewhat difficult"),
+                Option(2, "Very difficult"),
+                Option(3, "Extremely difficult"),
+            ),
+        ),
+    ),
     source="Kroenke, Spitzer & Williams (2001), J Gen Intern Med 16:606-613.",
     licence="Free to use; no permission required (Pfizer). "
     "Developed by Drs Spitzer, Williams, Kroenke and colleagues with an educational grant "

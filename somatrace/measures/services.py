@@ -167,7 +167,10 @@ def first_valid(client_id: int, code: str, exclude: int | None = None) -> Admini
 
 
 def record_answers(
-    administration: Administration, answers: Sequence[int | None], channel: str
+    administration: Administration,
+    answers: Sequence[int | None],
+    channel: str,
+    extras: dict[str, str] | None = None,
 ) -> Outcome:
     """Score and store the answers, then raise any alerts. Raises AnswerError for bad answers.
 
@@ -190,7 +193,7 @@ def record_answers(
         administration.total = result.total
         administration.band = result.band or ""
         administration.subscales = result.subscales
-        administration.details = result.details
+        administration.details = {**result.details, **(extras or {})}
         administration.valid = result.valid
         administration.reason = result.reason[:300]
         administration.status = Status.COMPLETED

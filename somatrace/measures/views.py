@@ -162,7 +162,9 @@ def paper_view(request: HttpRequest, administration_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                outcome = record_answers(administration, form.answers(), Channel.PAPER)
+                outcome = record_answers(
+                    administration, form.answers(), Channel.PAPER, form.extras()
+                )
             except AlreadyAnswered:
                 messages.info(request, "This questionnaire is no longer waiting for answers.")
                 return redirect("measures_administration", administration_id=administration.pk)
@@ -278,7 +280,7 @@ def _questionnaire(
     if request.method == "POST":
         if form.is_valid():
             try:
-                outcome = record_answers(administration, form.answers(), channel)
+                outcome = record_answers(administration, form.answers(), channel, form.extras())
             except AlreadyAnswered:
                 request.session.pop(KIOSK_KEY, None)
                 return render(request, "measures/link_dead.html", status=404)

@@ -57,7 +57,7 @@ def test_phq9_through_a_secure_link_on_a_phone(
     ).to_be_visible()
     assert client_record.name not in phone.content()
     expect(phone.locator(".q-item:visible")).to_have_count(1)
-    expect(phone.locator("[data-progress-text]")).to_have_text("Question 1 of 9 · 0 answered")
+    expect(phone.locator("[data-progress-text]")).to_have_text("Question 1 of 10 · 0 answered")
     assert serious_violations(phone) == []
     overflow = phone.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1
@@ -66,11 +66,11 @@ def test_phq9_through_a_secure_link_on_a_phone(
         item = phone.locator(f"#q-{number}")
         item.get_by_label("Several days").check()
         item.get_by_role("button", name="Next").click()
-    expect(phone.locator("[data-progress-text]")).to_have_text("Question 6 of 9 · 5 answered")
+    expect(phone.locator("[data-progress-text]")).to_have_text("Question 6 of 10 · 5 answered")
 
     # A reload keeps the answers given so far.
     phone.reload()
-    expect(phone.locator("[data-progress-text]")).to_have_text("Question 6 of 9 · 5 answered")
+    expect(phone.locator("[data-progress-text]")).to_have_text("Question 6 of 10 · 5 answered")
     expect(phone.locator("#q-3").get_by_label("Several days")).to_be_checked()
 
     for number in range(6, 9):
@@ -83,6 +83,11 @@ def test_phq9_through_a_secure_link_on_a_phone(
     phone.keyboard.press("Space")
     phone.keyboard.press("ArrowDown")
     expect(phone.locator("#q-9").get_by_label("Several days")).to_be_checked()
+    expect(phone.get_by_role("button", name="Send my answers")).to_be_hidden()
+    phone.locator("#q-9").get_by_role("button", name="Next").click()
+    # The unscored 10th question is optional.
+    expect(phone.locator("[data-progress-text]")).to_have_text("Question 10 of 10 · 9 answered")
+    phone.locator("#q-extra-1").get_by_label("Somewhat difficult").check()
     phone.get_by_role("button", name="Send my answers").click()
 
     # Crisis resources at once.
@@ -96,6 +101,7 @@ def test_phq9_through_a_secure_link_on_a_phone(
     administration = Administration.objects.get()
     # items 1-5 = 1, 6-8 = 0, 9 = 1: total 6 -> Mild
     assert (administration.total, administration.band) == (6, "Mild")
+    assert administration.details["difficulty"] == "Somewhat difficult"
 
     assert errors == []
 

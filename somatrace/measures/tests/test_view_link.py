@@ -144,3 +144,11 @@ def test_malformed_answers_get_a_400_with_a_clear_message(client, practitioner, 
     pending.refresh_from_db()
     assert pending.status == Status.PENDING  # still usable
     assert client.get(f"/q/{token}/").status_code == 200
+
+
+def test_phq9_difficulty_question_is_stored_but_not_scored(client, practitioner, pending) -> None:
+    token = create_link(pending, practitioner)
+    answers = {f"item_{n}": "0" for n in range(1, 10)} | {"extra_difficulty": "2"}
+    assert client.post(f"/q/{token}/", answers).status_code == 200
+    pending.refresh_from_db()
+    assert pending.total == 0 and pending.details == {"difficulty": "Very difficult"}

@@ -23,6 +23,8 @@ function storageSet(key, value) {
 function setup(form) {
   const key = `somatrace.${form.dataset.storageKey}`;
   const items = [...form.querySelectorAll(".q-item")];
+  // Optional unscored questions (e.g. PHQ-9 "how difficult") are stepped through, not counted.
+  const scored = items.filter((item) => !item.classList.contains("q-extra"));
   const progressText = form.querySelector("[data-progress-text]");
   const progressBar = form.querySelector("[data-progress-bar]");
   const submit = form.querySelector(".q-submit");
@@ -41,13 +43,13 @@ function setup(form) {
   const answered = (item) => item.querySelector("input[type=radio]:checked") !== null;
 
   function update() {
-    const done = items.filter(answered).length;
+    const done = scored.filter(answered).length;
     if (progressBar) progressBar.value = done;
     const stepper = form.classList.contains("stepper");
     if (progressText) {
       progressText.textContent = stepper
         ? `Question ${current + 1} of ${items.length} · ${done} answered`
-        : `${done} of ${items.length} answered`;
+        : `${done} of ${scored.length} answered`;
     }
     items.forEach((item, index) => {
       item.classList.toggle("current", index === current);
@@ -94,7 +96,7 @@ function setup(form) {
 
   // Start at the first item with an error, else the first unanswered one.
   const firstError = items.findIndex((item) => item.classList.contains("q-error"));
-  const firstOpen = items.findIndex((item) => !answered(item));
+  const firstOpen = scored.findIndex((item) => !answered(item));
   current = firstError >= 0 ? firstError : Math.max(0, firstOpen);
   PHONE.addEventListener("change", layout);
   layout();
