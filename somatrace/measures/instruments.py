@@ -191,12 +191,12 @@ _WHO5_OPTIONS = (
     Option(0, "At no time"),
 )
 _MAIA_OPTIONS = (
-    Option(0, "Never"),
+    Option(0, "0 (Never)"),
     Option(1, "1"),
     Option(2, "2"),
     Option(3, "3"),
     Option(4, "4"),
-    Option(5, "Always"),
+    Option(5, "5 (Always)"),
 )
 _SUDS_OPTIONS = tuple(Option(v, str(v)) for v in range(11))
 
