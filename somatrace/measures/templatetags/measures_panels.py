@@ -12,7 +12,13 @@ from django.utils import timezone
 from somatrace.accounts.access import membership_of
 from somatrace.measures import charts, instruments, summary
 from somatrace.measures.forms import AssignForm, GiveForm
-from somatrace.measures.models import Administration, Assignment, PracticeMeasures, Status
+from somatrace.measures.models import (
+    AccessLink,
+    Administration,
+    Assignment,
+    PracticeMeasures,
+    Status,
+)
 
 register = template.Library()
 
@@ -103,6 +109,24 @@ def measures_client_panel(context: dict[str, Any], client: Any) -> dict[str, Any
     assignments = list(Assignment.objects.visible_to(user).filter(client_id=client.pk, active=True))
     enabled = PracticeMeasures.enabled_for(client.practice_id)
     pending = [a for a in reversed(administrations) if a.status == Status.PENDING]
+    # Latest link of each pending questionnaire, in one query.
+    latest_link: dict[int, AccessLink] = {}
+    for made in AccessLink.objects.filter(administration__in=[a.pk for a in pending]).order_by(
+        "created_at"
+    ):
+        latest_link[made.administration_id] = made
+    now = timezone.now()
+    for a in pending:
+        link = latest_link.get(a.pk)
+        a.link_state = (
+            ""
+            if link is None
+            else "replaced"
+            if link.revoked_at
+            else "expired"
+            if link.expires_at <= now
+            else f"link sent, expires {timezone.localtime(link.expires_at):%-d %b}"
+        )
     completed = [a for a in reversed(administrations) if a.status == Status.COMPLETED][:10]
     return {
         "show": True,

@@ -82,3 +82,11 @@ def test_change_refuses_trend_only_and_unknown_instruments() -> None:
         result = run(*args)
         assert result.returncode != 0
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_without_json_the_output_is_readable() -> None:
+    result = run("score", "pss10", "--answers", "2,2,2,4,4,2,4,4,2,2")
+    # forward items 6 x 2 = 12, reversed items answered 4 -> 0: total 12, Low
+    assert result.returncode == 0 and result.stdout.strip() == "PSS-10: total 12 (Low)"
+    result = run("change", "PCL5", "--before", "45", "--after", "30")
+    assert "RC -2.94" in result.stdout and "recovered" in result.stdout

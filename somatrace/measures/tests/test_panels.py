@@ -139,3 +139,22 @@ def test_dashboard_panel_bounded_queries(
     browser.get("/")
     with django_assert_max_num_queries(30):
         assert browser.get("/").status_code == 200
+
+
+def test_pending_shows_the_state_of_its_link(login, practitioner, client_record) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from somatrace.measures.models import AccessLink
+    from somatrace.measures.services import create_link
+
+    sent = make_administration(client_record, "PHQ9")
+    create_link(sent, practitioner)
+    lapsed = make_administration(client_record, "GAD7")
+    create_link(lapsed, practitioner)
+    AccessLink.objects.filter(administration=lapsed).update(
+        expires_at=timezone.now() - timedelta(hours=1)
+    )
+    html = login(practitioner).get(f"/clients/{client_record.pk}/").content.decode()
+    assert "link sent, expires" in html and "link expired" in html

@@ -152,3 +152,13 @@ def test_phq9_difficulty_question_is_stored_but_not_scored(client, practitioner,
     assert client.post(f"/q/{token}/", answers).status_code == 200
     pending.refresh_from_db()
     assert pending.total == 0 and pending.details == {"difficulty": "Very difficult"}
+
+
+def test_the_alert_reaches_the_practitioner_and_owner_dashboards_not_a_colleague(
+    client, login, practitioner, owner, colleague, pending
+) -> None:
+    token = create_link(pending, practitioner)
+    client.post(f"/q/{token}/", PHQ9_WITH_ITEM9)
+    for user, sees in ((practitioner, True), (owner, True), (colleague, False)):
+        html = login(user).get("/").content.decode()
+        assert ("PHQ-9 item 9" in html) is sees, user
