@@ -97,6 +97,7 @@ def test_client_panel_adds_a_fixed_number_of_queries(
     from django.test.utils import CaptureQueriesContext
 
     browser = login(practitioner)
+    make_administration(client_record, "PSS10")
     with CaptureQueriesContext(connection) as small:
         browser.get(f"/clients/{client_record.pk}/")
     for n in range(15):
