@@ -2,20 +2,159 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import timedelta
 from typing import Any
 
 from django import template
+from django.utils import timezone
+
+from somatrace.accounts.access import membership_of
+from somatrace.measures import charts, instruments, summary
+from somatrace.measures.forms import AssignForm, GiveForm
+from somatrace.measures.models import (
+    AccessLink,
+    Administration,
+    Assignment,
+    PracticeMeasures,
+    Status,
+)
 
 register = template.Library()
+
+STATUS_BADGE = {
+    "recovered": "badge-ok",
+    "improved": "badge-ok",
+    "unchanged": "",
+    "deteriorated": "badge-danger",
+    "trend": "",
+    "baseline": "",
+}
+
+
+def _clinical_user(context: dict[str, Any]) -> Any:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    membership = membership_of(user)
+    if membership is None or not membership.sees_clinical_data:
+        return None
+    return user
+
+
+def _series_blocks(administrations: list[Administration]) -> list[dict[str, Any]]:
+    by_code: dict[str, list[summary.Point]] = defaultdict(list)
+    for a in administrations:
+        if a.status == Status.COMPLETED and a.valid and a.completed_at is not None:
+            day = timezone.localtime(a.completed_at).date()
+            by_code[a.instrument].append(summary.Point(day, a.total, a.subscales or {}))
+    blocks = []
+    for code in instruments.ORDER:
+        points = by_code.get(code)
+        if not points:
+            continue
+        defn = instruments.INSTRUMENTS[code]
+        result = summary.series(code, points)
+        block: dict[str, Any] = {
+            "defn": defn,
+            "series": result,
+            "badge": STATUS_BADGE[result.status],
+            "first": points[0],
+            "latest": points[-1],
+            "n": len(points),
+        }
+        if defn.has_total:
+            first = points[0]
+            rows = [
+                {
+                    "date": p.day.isoformat(),
+                    "score": p.total,
+                    "change": summary.point_change(defn, first, p),
+                }
+                for p in points
+            ]
+            block["chart"] = charts.instrument_chart(defn, rows)
+            block["rows"] = rows
+        if defn.subscales and defn.code == "MAIA2":
+            profile = []
+            titles = {s.key: s.title for s in defn.subscales}
+            whens = [("First", points[0])] + ([("Latest", points[-1])] if len(points) > 1 else [])
+            for when, point in whens:
+                for key, title in titles.items():
+                    if key in point.subscales:
+                        profile.append(
+                            {
+                                "subscale": title,
+                                "when": when,
+                                "mean": round(point.subscales[key], 2),
+                            }
+                        )
+            block["profile"] = charts.maia_profile_chart(profile)
+            block["profile_rows"] = profile
+        blocks.append(block)
+    return blocks
 
 
 @register.inclusion_tag("measures/panels/client.html", takes_context=True)
 def measures_client_panel(context: dict[str, Any], client: Any) -> dict[str, Any]:
     """The client panel; queries only what the user may see, a bounded number of times."""
-    return {}
+    user = _clinical_user(context)
+    if user is None:
+        return {"show": False}
+    administrations = list(
+        Administration.objects.visible_to(user)
+        .filter(client_id=client.pk)
+        .exclude(status=Status.CANCELLED)
+        .order_by("created_at", "pk")
+    )
+    assignments = list(Assignment.objects.visible_to(user).filter(client_id=client.pk, active=True))
+    enabled = PracticeMeasures.enabled_for(client.practice_id)
+    pending = [a for a in reversed(administrations) if a.status == Status.PENDING]
+    # Latest link of each pending questionnaire, in one query.
+    latest_link: dict[int, AccessLink] = {}
+    for made in AccessLink.objects.filter(administration__in=[a.pk for a in pending]).order_by(
+        "created_at"
+    ):
+        latest_link[made.administration_id] = made
+    now = timezone.now()
+    for a in pending:
+        link = latest_link.get(a.pk)
+        a.link_state = (
+            ""
+            if link is None
+            else "replaced"
+            if link.revoked_at
+            else "expired"
+            if link.expires_at <= now
+            else f"link sent, expires {timezone.localtime(link.expires_at):%-d %b}"
+        )
+    completed = [a for a in reversed(administrations) if a.status == Status.COMPLETED][:10]
+    return {
+        "show": True,
+        "client": client,
+        "blocks": _series_blocks(administrations),
+        "pending": pending,
+        "completed": completed,
+        "assignments": assignments,
+        "assign_form": AssignForm(enabled=enabled, auto_id="assign_%s"),
+        "give_form": GiveForm(enabled=enabled, auto_id="give_%s"),
+        "csrf_token": context.get("csrf_token"),
+    }
 
 
 @register.inclusion_tag("measures/panels/dashboard.html", takes_context=True)
 def measures_dashboard_panel(context: dict[str, Any]) -> dict[str, Any]:
     """The dashboard panel; queries only what the user may see, a bounded number of times."""
-    return {}
+    user = _clinical_user(context)
+    if user is None:
+        return {"show": False}
+    membership = membership_of(user)
+    visible = Administration.objects.visible_to(user)
+    week_ago = timezone.now() - timedelta(days=7)
+    return {
+        "show": True,
+        "is_owner": bool(membership and membership.is_owner),
+        "pending": visible.filter(status=Status.PENDING).count(),
+        "completed_week": visible.filter(
+            status=Status.COMPLETED, completed_at__gte=week_ago
+        ).count(),
+    }
