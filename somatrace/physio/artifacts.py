@@ -21,10 +21,10 @@ The method (also Kubios's automatic correction and NeuroKit2's
 
 This implementation follows NeuroKit2 0.2.13's reading of the paper step for step (same
 constants, same centred windows with shrinking edges, same flow through Figure 1 of the
-paper), so counts agree; the thresholds and subspaces are vectorised (moving quantiles from
-scipy.ndimage rank filters) and the classification loop visits only the few beats with |dRRs| > 1, so the
-cost is linear in the number of beats. Counts come from a single pass (NeuroKit2's
-iterative mode reports only the last pass).
+paper), so counts agree; the thresholds and subspaces are vectorised (moving quantiles
+from scipy.ndimage rank filters) and the classification loop visits only the few beats
+with |dRRs| > 1, so the cost is linear in the number of beats. Counts come from a single
+pass (NeuroKit2's iterative mode reports only the last pass).
 """
 
 from __future__ import annotations
@@ -141,11 +141,10 @@ def detect(peaks_ms: np.ndarray) -> dict[str, list[int]]:
     with np.errstate(invalid="ignore"):
         candidates = np.flatnonzero(np.abs(drrs[: rr.size - 2]) > 1)
     i = 0
-    for c in candidates:
-        c = int(c)
-        if c < i:
+    for candidate in candidates.tolist():
+        if candidate < i:
             continue
-        i = c
+        i = int(candidate)
         d = drrs[i]
         if (d > 1 and s12[i] < -C1 * d - C2) or (d < -1 and s12[i] > -C1 * d + C2):
             found["ectopic"].append(i)

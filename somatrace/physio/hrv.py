@@ -110,13 +110,13 @@ def resample(rr_ms: np.ndarray, rate_hz: float = INTERPOLATION_HZ) -> np.ndarray
     grid = np.arange(0.0, t[-1], 1.0 / rate_hz)
     if rr.size < 4:
         return np.interp(grid, t, rr)
-    return interpolate.CubicSpline(t, rr)(grid)  # type: ignore[no-any-return]
+    return interpolate.CubicSpline(t, rr)(grid)
 
 
 def band_power(freqs: np.ndarray, psd: np.ndarray, band: tuple[float, float]) -> np.ndarray:
     """Trapezoid integral of psd (ms²/Hz, last axis) over band (Hz, inclusive), in ms²."""
     mask = (freqs >= band[0]) & (freqs <= band[1])
-    return np.trapezoid(psd[..., mask], freqs[mask], axis=-1)  # type: ignore[no-any-return]
+    return np.trapezoid(psd[..., mask], freqs[mask], axis=-1)
 
 
 def periodograms(
