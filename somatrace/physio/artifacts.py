@@ -23,8 +23,9 @@ This implementation follows NeuroKit2 0.2.13's reading of the paper step for ste
 constants, same centred windows with shrinking edges, same flow through Figure 1 of the
 paper), so counts agree; the thresholds and subspaces are vectorised (moving quantiles
 from scipy.ndimage rank filters) and the classification loop visits only the few beats
-with |dRRs| > 1, so the cost is linear in the number of beats. Counts come from a single
-pass (NeuroKit2's iterative mode reports only the last pass).
+with |dRRs| > 1, so the cost is linear in the number of beats. Counts come from the first
+pass over the raw series (NeuroKit2's iterative mode reports only the last pass);
+correction repeats until a pass finds nothing, as NeuroKit2's iterative mode does.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ C1 = 0.13  # ibid., ectopic decision boundary slope
 C2 = 0.17  # ibid., ectopic decision boundary offset
 WINDOW = 91  # beats, quartile-deviation window (ibid.)
 MEDIAN_ORDER = 11  # beats, running median for mRRs (ibid.)
+MAX_PASSES = 10  # correction passes; detection counts come from the first
 KINDS = ("ectopic", "missed", "extra", "longshort")
 
 
@@ -203,7 +205,7 @@ def correct_peaks(peaks_ms: np.ndarray, found: dict[str, list[int]]) -> np.ndarr
 
 
 def correct(rr_ms: np.ndarray) -> Correction:
-    """Detect and correct artefacts in an RR series (ms), single pass.
+    """Detect (single pass, for the counts) and correct (repeated passes) artefacts.
 
     rr_ms: shape (n,). Returns a Correction; flags mark corrected intervals of the output.
     """
@@ -211,6 +213,13 @@ def correct(rr_ms: np.ndarray) -> Correction:
     peaks = np.concatenate(([0.0], np.cumsum(rr)))
     found = detect(peaks)
     fixed = correct_peaks(peaks, found)
+    # Repeat on the corrected beats until nothing more is found (as Kubios and NeuroKit2's
+    # iterative mode); the counts stay those of the first pass, which saw the raw series.
+    for _ in range(MAX_PASSES - 1):
+        again = detect(fixed)
+        if not any(again.values()):
+            break
+        fixed = correct_peaks(fixed, again)
     out_rr = np.diff(fixed)
     # A corrected interval has a new end point, or swallowed an original beat.
     original = peaks

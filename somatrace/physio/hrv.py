@@ -26,9 +26,9 @@ Frequency domain (one method, fixed; report it with the numbers: FREQUENCY_METHO
     HF 0.15-0.40 Hz, in ms^2 (absolute, never normalised).
 
 Non-linear
-    sd1_ms, sd2_ms  Poincaré plot widths: SD1 = sqrt(var(diff(RR)) / 2),
-                    SD2 = sqrt(2 SDNN^2 - SD1^2), variances with ddof = 1
-                    (Brennan, Palaniswami & Kamen 2001, IEEE Trans Biomed Eng 48:1342).
+    sd1_ms, sd2_ms  Poincaré plot widths: standard deviations (ddof = 1) of the points
+                    (RR_i, RR_i+1) across and along the line of identity (Brennan,
+                    Palaniswami & Kamen 2001, IEEE Trans Biomed Eng 48:1342), as NeuroKit2.
     dfa_alpha1      short-term detrended fluctuation analysis exponent over box sizes
                     4-16 beats, non-overlapping boxes, linear detrending in each box
                     (Peng et al. 1995, Chaos 5:82).
@@ -178,12 +178,15 @@ def frequency_domain(rr_ms: np.ndarray) -> dict[str, Any]:
 
 
 def poincare(rr_ms: np.ndarray) -> dict[str, float]:
-    """SD1 and SD2 (ms) of the Poincaré plot (Brennan et al. 2001). n >= 3."""
+    """SD1 and SD2 (ms) of the Poincaré plot (Brennan et al. 2001): the standard deviations
+    (ddof = 1) of the points (RR_i, RR_i+1) across and along the line of identity,
+    SD1 = std((RR_i+1 - RR_i) / sqrt 2), SD2 = std((RR_i+1 + RR_i) / sqrt 2). n >= 3."""
     rr = _rr(rr_ms)
-    var_d = float(np.var(np.diff(rr), ddof=1))
-    sd1_sq = var_d / 2.0
-    sd2_sq = max(2.0 * float(np.var(rr, ddof=1)) - sd1_sq, 0.0)
-    return {"sd1_ms": float(np.sqrt(sd1_sq)), "sd2_ms": float(np.sqrt(sd2_sq))}
+    x, y = rr[:-1], rr[1:]
+    return {
+        "sd1_ms": float(np.std((y - x) / np.sqrt(2.0), ddof=1)),
+        "sd2_ms": float(np.std((y + x) / np.sqrt(2.0), ddof=1)),
+    }
 
 
 def dfa_alpha1(rr_ms: np.ndarray, scales: np.ndarray = DFA_SCALES) -> float | None:
