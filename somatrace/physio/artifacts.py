@@ -25,7 +25,8 @@ paper), so counts agree; the thresholds and subspaces are vectorised (moving qua
 from scipy.ndimage rank filters) and the classification loop visits only the few beats
 with |dRRs| > 1, so the cost is linear in the number of beats. Counts come from the first
 pass over the raw series (NeuroKit2's iterative mode reports only the last pass);
-correction repeats until a pass finds nothing, as NeuroKit2's iterative mode does.
+correction repeats while a pass finds fewer artefacts than the one before, as
+NeuroKit2's iterative mode does.
 """
 
 from __future__ import annotations
@@ -215,11 +216,14 @@ def correct(rr_ms: np.ndarray) -> Correction:
     fixed = correct_peaks(peaks, found)
     # Repeat on the corrected beats until nothing more is found (as Kubios and NeuroKit2's
     # iterative mode); the counts stay those of the first pass, which saw the raw series.
+    previous = sum(len(v) for v in found.values())
     for _ in range(MAX_PASSES - 1):
         again = detect(fixed)
-        if not any(again.values()):
+        current = sum(len(v) for v in again.values())
+        if current == 0 or current >= previous:  # stop when a pass no longer helps
             break
         fixed = correct_peaks(fixed, again)
+        previous = current
     out_rr = np.diff(fixed)
     # A corrected interval has a new end point, or swallowed an original beat.
     original = peaks

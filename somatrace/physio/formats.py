@@ -323,7 +323,7 @@ def read_polar_hr(data: bytes) -> Recording:
     cells = []
     for n, row in rows:
         for i, cell in enumerate(row):
-            if cell and i not in skip and (i in rr_columns or i >= len(header)):
+            if cell and i not in skip and (i in rr_columns or i >= len(header) or not header[i]):
                 cells.append((n, cell))
     if not cells:
         raise FormatError(
