@@ -11,8 +11,22 @@ from .helpers import DATA
 def test_analyze_prints_the_json_shape_of_the_issue(capsys):
     call_command("hrv", "analyze", str(DATA / "nsrdb_rr_5min.txt"), "--json")
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"format", "duration_s", "n_beats", "artifacts", "time", "frequency", "nonlinear"}
-    assert set(out["artifacts"]) == {"ectopic", "missed", "extra", "longshort", "corrected_fraction"}
+    assert set(out) == {
+        "format",
+        "duration_s",
+        "n_beats",
+        "artifacts",
+        "time",
+        "frequency",
+        "nonlinear",
+    }
+    assert set(out["artifacts"]) == {
+        "ectopic",
+        "missed",
+        "extra",
+        "longshort",
+        "corrected_fraction",
+    }
     assert set(out["time"]) == {"mean_rr_ms", "mean_hr_bpm", "sdnn_ms", "rmssd_ms", "pnn50_pct"}
     assert set(out["frequency"]) == {"lf_ms2", "hf_ms2", "lf_hf", "method"}
     assert set(out["nonlinear"]) == {"sd1_ms", "sd2_ms", "dfa_alpha1"}
@@ -29,7 +43,11 @@ def test_no_correct_keeps_the_recorded_beats(capsys):
 
 def test_ecg_with_a_sampling_rate(capsys):
     call_command(
-        "hrv", "analyze", str(DATA / "mitbih208_ecg_360hz_5min.csv"), "--sampling-rate", "360",
+        "hrv",
+        "analyze",
+        str(DATA / "mitbih208_ecg_360hz_5min.csv"),
+        "--sampling-rate",
+        "360",
         "--json",
     )
     out = json.loads(capsys.readouterr().out)
@@ -52,7 +70,9 @@ def test_the_command_exits_non_zero_from_the_shell(tmp_path):
     bad.write_text("800\n810\nabc\n")
     result = subprocess.run(
         [sys.executable, "-m", "somatrace.cli", "hrv", "analyze", str(bad), "--json"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode != 0
     assert result.stderr.strip().splitlines()[-1].endswith("line 3: 'abc' is not a number")
