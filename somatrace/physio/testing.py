@@ -58,9 +58,7 @@ def make_recording(client: Any, session: Any = None, *, before_s: float = 300.0)
 
     recording = Recording(client=client, session=session, original_filename="rr.txt")
     if session is not None:
-        recording.started_at = services.session_clock_start(session) - timedelta(
-            seconds=before_s
-        )
+        recording.started_at = services.session_clock_start(session) - timedelta(seconds=before_s)
     session_s = float(session.duration_minutes * 60) if session is not None else 600.0
     data = rr_file(settling_rr(before_s, session_s, 300.0))
     services.process_bytes(recording, data, format_name="plain-rr", sampling_rate_hz=None)

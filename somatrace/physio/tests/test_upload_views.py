@@ -75,7 +75,10 @@ def test_an_ecg_csv_without_a_rate_asks_for_it(login, practitioner, session):
     response = _upload(browser, url, data_bytes("mitbih208_ecg_360hz_5min.csv"), "ecg.csv")
     assert response.status_code == 400 and "sampling rate" in response.content.decode()
     response = _upload(
-        browser, url, data_bytes("mitbih208_ecg_360hz_5min.csv"), "ecg.csv",
+        browser,
+        url,
+        data_bytes("mitbih208_ecg_360hz_5min.csv"),
+        "ecg.csv",
         sampling_rate_hz="360",
     )
     assert response.status_code == 302
@@ -84,7 +87,9 @@ def test_an_ecg_csv_without_a_rate_asks_for_it(login, practitioner, session):
 
 
 @pytest.mark.django_db
-def test_a_file_with_timestamps_sets_the_start_and_the_format_is_shown(login, practitioner, session):
+def test_a_file_with_timestamps_sets_the_start_and_the_format_is_shown(
+    login, practitioner, session
+):
     start = timezone.localtime(session.starts_at - timedelta(minutes=5)).replace(tzinfo=None)
     rr = settling_rr(300, 600, 0)
     lines = ["Phone timestamp;RR-interval [ms]"]
@@ -152,8 +157,11 @@ def test_a_session_of_another_client_cannot_be_chosen(login, practitioner, pract
 
 @pytest.mark.django_db
 def test_stored_series_is_compact_float32(login, practitioner, session):
-    _upload(login(practitioner), f"/physio/sessions/{session.pk}/recordings/new/",
-            data_bytes("nsrdb_rr_5min.txt"))
+    _upload(
+        login(practitioner),
+        f"/physio/sessions/{session.pk}/recordings/new/",
+        data_bytes("nsrdb_rr_5min.txt"),
+    )
     recording = Recording.objects.get()
     rr = recording.rr_array()
     assert len(bytes(recording.rr_ms)) == 4 * rr.size
