@@ -96,9 +96,20 @@ def rolling_quantiles(x: np.ndarray, width: int, qs: tuple[float, ...]) -> np.nd
             out[k] = low + frac * (high - low)
         else:
             out[k] = low
-    for i in list(range(half_left)) + list(range(n - half_right, n)):
-        seg = x[max(0, i - half_left) : i + half_right + 1]
-        out[:, i] = np.quantile(seg, qs)
+    # Ends: shrinking windows, all at once as rows padded with +inf (sorted to the end).
+    edge = np.r_[0:half_left, n - half_right : n]
+    offsets = np.arange(-half_left, half_right + 1)
+    pos = edge[:, None] + offsets[None, :]
+    valid = (pos >= 0) & (pos < n)
+    rows = np.sort(np.where(valid, x[np.clip(pos, 0, n - 1)], np.inf), axis=1)  # pad last
+    count = valid.sum(axis=1)
+    for k, q in enumerate(qs):
+        at = q * (count - 1)
+        lo = np.floor(at).astype(np.int64)
+        hi = np.minimum(lo + 1, count - 1)
+        low = np.take_along_axis(rows, lo[:, None], axis=1)[:, 0]
+        high = np.take_along_axis(rows, hi[:, None], axis=1)[:, 0]
+        out[k, edge] = low + (at - lo) * (high - low)
     return out
 
 

@@ -46,6 +46,7 @@ STEP_S = 30.0
 MAX_ARTEFACT_FRACTION = 0.5
 MIN_BEATS_PER_WINDOW = 20  # 60 s at 20 bpm; fewer means lost contact
 BOOTSTRAP = 2000
+MAX_FREQ_WINDOWS = 1000
 NOT_ENOUGH = "not enough clean beats"
 
 
@@ -117,6 +118,10 @@ def frequency_windows(
         return []
     x = hrv.resample(rr)
     t_grid = times_s[0] + np.arange(x.size) / hrv.INTERPOLATION_HZ
+    # Bounded output: a long recording gets a longer step so there are at most
+    # MAX_FREQ_WINDOWS windows (24 h: every 90 s), which keeps the cost linear and small.
+    duration = float(times_s[-1] - times_s[0])
+    step_s = max(step_s, float(np.ceil(duration / MAX_FREQ_WINDOWS / STEP_S) * STEP_S))
     m = int(width_s * hrv.INTERPOLATION_HZ)
     hop = int(step_s * hrv.INTERPOLATION_HZ)
     view = sliding_window_view(x, m)[::hop]
@@ -180,6 +185,12 @@ def _sub_windows(
     reportable. Arrays of shape (k,)."""
     empty = {"hr": np.empty(0), "rmssd": np.empty(0), "hf": np.empty(0)}
     if hi - lo < SHORT_WINDOW_S:
+        return empty
+    # Only the segment's beats (and the one before, for its first successive difference).
+    first = max(int(np.searchsorted(times_s, lo, "left")) - 1, 0)
+    last = int(np.searchsorted(times_s, hi, "left")) + 1
+    rr, flags, times_s = rr[first:last], flags[first:last], times_s[first:last]
+    if rr.size < 4:
         return empty
     rows = short_windows(rr, flags, times_s, SHORT_WINDOW_S, SHORT_WINDOW_S)
     # short_windows aligns to multiples of the step; keep those fully inside [lo, hi).
