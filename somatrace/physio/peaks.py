@@ -13,7 +13,8 @@ Proceedings of BIOSIGNALS 2010, 428-431 — the "two moving averages" method:
    leads work). Two peaks closer than a 250 ms refractory period keep the larger one.
 
 Everything is vectorised: zero-phase filtering with scipy.signal.sosfiltfilt, moving averages
-by a running-sum filter (scipy.ndimage.uniform_filter1d), per-block maxima by ufunc.reduceat. Cost O(n) in the number of samples.
+by a running-sum filter (scipy.ndimage.uniform_filter1d), per-block maxima by
+ufunc.reduceat. Cost O(n) in the number of samples.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def moving_average(x: np.ndarray, width: int) -> np.ndarray:
     """Centred moving average over `width` samples (edges repeat the end value). Shape kept."""
     return ndimage.uniform_filter1d(
         np.asarray(x, dtype=np.float64), max(int(width), 1), mode="nearest"
-    )  # type: ignore[no-any-return]
+    )
 
 
 def clean(ecg: np.ndarray, sampling_rate_hz: float) -> np.ndarray:
