@@ -245,11 +245,17 @@ def _sentence_part(
     if change is None:
         return f"There were not enough clean minutes to compare {name}."
     point, low, high = change
+
+    def num(value: float, sign: str = "") -> str:
+        # one decimal for small changes so a narrow range does not read "4–4"
+        value = 0.0 if abs(value) < 0.05 else value
+        return f"{value:{sign}.1f}" if abs(value) < 10 else f"{value:{sign}.0f}"
+
     if low > 0:
-        return up.format(v=f"{abs(point):.0f}", lo=f"{abs(low):.0f}", hi=f"{abs(high):.0f}")
+        return up.format(v=num(abs(point)), lo=num(abs(low)), hi=num(abs(high)))
     if high < 0:
-        return down.format(v=f"{abs(point):.0f}", lo=f"{abs(high):.0f}", hi=f"{abs(low):.0f}")
-    return same.format(v=f"{point:+.0f}", lo=f"{low:+.0f}", hi=f"{high:+.0f}")
+        return down.format(v=num(abs(point)), lo=num(abs(high)), hi=num(abs(low)))
+    return same.format(v=num(point, "+"), lo=num(low, "+"), hi=num(high, "+"))
 
 
 def shift_summary(
