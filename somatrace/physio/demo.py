@@ -15,7 +15,8 @@ from somatrace.physio.models import Recording
 from somatrace.physio.services import refresh_results, session_clock_start
 from somatrace.therapy.models import Session
 
-DEMO_RECORDINGS = 10
+DEMO_CLIENTS = 3
+SESSIONS_PER_CLIENT = 4
 BASELINE_S = 300.0
 AFTER_S = 300.0
 
@@ -55,8 +56,8 @@ def synthetic_session_rr(
 
 
 def seed(practice: Practice, today: date, log: Callable[[str], None]) -> None:
-    """Give the practitioner's most recent past sessions (one per client, up to
-    DEMO_RECORDINGS) a chest-strap recording with 5 min before and after (deterministic)."""
+    """Give the last SESSIONS_PER_CLIENT past sessions of DEMO_CLIENTS clients a chest-strap
+    recording with 5 min before and after, processed now (deterministic)."""
     rnd = random.Random(6)
     rng = np.random.default_rng(6)
     cutoff = timezone.make_aware(datetime.combine(today, time(0, 0)))
@@ -65,18 +66,20 @@ def seed(practice: Practice, today: date, log: Callable[[str], None]) -> None:
         .select_related("client", "practitioner")
         .order_by("-starts_at")
     )
-    # Mostly the demo practitioner's own clients (what practitioner@demo.test sees), a few
-    # of the others (the owner sees all).
-    mine = [s for s in sessions[:600] if s.practitioner.email == "practitioner@demo.test"]
-    chosen: list[Session] = []
-    seen: set[int] = set()
-    for session in [*mine, *sessions[:400]]:
-        if session.client_id in seen:
-            continue
-        seen.add(session.client_id)
-        chosen.append(session)
-        if len(chosen) >= DEMO_RECORDINGS:
-            break
+    # The demo practitioner's (practitioner@demo.test) most recent clients, each with their
+    # last few sessions recorded, so the client page shows a shift across sessions.
+    mine = [s for s in sessions[:800] if s.practitioner.email == "practitioner@demo.test"]
+    pool = mine or list(sessions[:800])
+    per_client: dict[int, list[Session]] = {}
+    for session in pool:
+        chosen_for = per_client.setdefault(session.client_id, [])
+        if len(chosen_for) < SESSIONS_PER_CLIENT:
+            chosen_for.append(session)
+    chosen = [
+        session
+        for client_sessions in list(per_client.values())[:DEMO_CLIENTS]
+        for session in client_sessions
+    ]
     recordings = []
     for session in chosen:
         session_s = float(session.duration_minutes or 60) * 60.0

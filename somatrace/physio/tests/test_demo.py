@@ -36,7 +36,7 @@ def test_seed_adds_processed_recordings(practice, practitioner):
     demo.seed(practice, date.today(), lambda _: None)
     assert time.perf_counter() - started < 10
     recordings = list(Recording.objects.select_related("session"))
-    assert len(recordings) == 3  # one per client, the most recent past session
+    assert len(recordings) == 6  # three clients, both past sessions each
     for r in recordings:
         assert r.status == "done" and r.session.starts_at < timezone.now()
         assert "sentence" in r.results["windows"]["shift"]
