@@ -51,10 +51,14 @@ def _local_naive_to_utc(value: datetime | None, practice_zone: str | None) -> da
 
 
 def t0_seconds(recording: Recording) -> float | None:
-    """The recording's first beat on the session clock (s), or None when unknown."""
-    if recording.session is None or recording.started_at is None:
+    """The recording's start on the session clock (s), or None without a session. A
+    recording without a known start is assumed to start with the session's clock (the
+    practitioner can nudge it)."""
+    if recording.session is None:
         return None
     start = session_clock_start(recording.session)
+    if recording.started_at is None:
+        return recording.offset_seconds
     return (recording.started_at - start).total_seconds() + recording.offset_seconds
 
 

@@ -166,3 +166,20 @@ def test_stored_series_is_compact_float32(login, practitioner, session):
     rr = recording.rr_array()
     assert len(bytes(recording.rr_ms)) == 4 * rr.size
     assert np.isclose(rr.mean(), 888.96, atol=0.5)
+
+
+@pytest.mark.django_db
+def test_without_a_start_the_recording_is_assumed_to_start_with_the_session(
+    login, practitioner, session
+):
+    browser = login(practitioner)
+    _upload(
+        browser, f"/physio/sessions/{session.pk}/recordings/new/", data_bytes("nsrdb_rr_5min.txt")
+    )
+    recording = Recording.objects.get()
+    assert recording.started_at is None
+    assert recording.results["windows"]["t0_s"] == 0
+    page = browser.get(f"/sessions/{session.pk}/").content.decode()
+    assert "assumed to start when the session started" in page
+    # no baseline, so no shift is claimed
+    assert "no shift can be given" in page
