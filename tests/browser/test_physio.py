@@ -128,3 +128,24 @@ def test_a_simulated_strap_shows_live_values_and_saves_the_beats(
     expect(page.locator("#live-stored")).to_have_text("5", timeout=10_000)
     recording = Recording.objects.get(session=session, kind="live")
     assert [round(v, 1) for v in recording.rr_array()] == [820.3, 799.8, 839.8, 830.1, 849.6]
+
+
+def test_recording_page_and_client_panel_pass_axe(
+    signed_in_page, practitioner, client_record, live_server
+) -> None:
+    from somatrace.physio.testing import make_recording
+
+    for days in (9, 2):
+        make_recording(
+            client_record, make_session(client_record, days_ago=days, duration_minutes=20)
+        )
+    loose = make_recording(client_record)
+    page = signed_in_page(practitioner)
+    page.goto(f"{live_server.url}/physio/recordings/{loose.pk}/")
+    expect(page.locator(".vega-chart[data-rendered='true']")).to_have_count(1)
+    assert serious_violations(page) == []
+    page.goto(f"{live_server.url}/clients/{client_record.pk}/")
+    panel = page.locator("#physio")
+    expect(panel.locator(".vega-chart[data-rendered='true']")).to_have_count(1)
+    expect(panel.get_by_text("Heart rate (bpm)").first).to_be_visible()
+    assert serious_violations(page) == []

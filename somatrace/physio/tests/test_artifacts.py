@@ -5,6 +5,9 @@ import warnings
 import neurokit2 as nk
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from somatrace.physio import artifacts, hrv
 
@@ -105,3 +108,14 @@ def test_rolling_quantiles_equal_pandas_centred_rolling():
     s = pd.Series(x).rolling(91, center=True, min_periods=1)
     np.testing.assert_allclose(ours[0], s.quantile(0.25).to_numpy())
     np.testing.assert_allclose(ours[1], s.quantile(0.75).to_numpy())
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, st.integers(0, 400), elements=st.floats(200, 3000)))
+def test_any_positive_series_is_corrected_without_error_and_keeps_its_length_in_time(rr):
+    fixed = artifacts.correct(rr)
+    assert fixed.flags.shape == fixed.rr_ms.shape
+    assert np.all(np.isfinite(fixed.rr_ms))
+    if rr.size:
+        # corrections move beats, never the first or the last: total time is kept
+        assert fixed.rr_ms.sum() == pytest.approx(rr.sum(), rel=1e-9)
