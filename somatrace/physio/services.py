@@ -13,7 +13,6 @@ from somatrace.physio import artifacts, formats, hrv, pipeline, windows
 from somatrace.physio.models import Recording
 from somatrace.therapy.models import Session
 
-
 SYNC_LIMIT_BYTES = 1024 * 1024  # larger uploads are processed in the background
 Mark = tuple[float, str, str]  # (seconds on the session clock, label, kind)
 
