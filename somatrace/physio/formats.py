@@ -85,8 +85,9 @@ class Recording:
     """What an importer read.
 
     kind: "rr" (rr_ms set, shape (n,), milliseconds) or "ecg" (ecg set, shape (m,), any
-    unit, sampled at sampling_rate_hz). start: the wall-clock time of the first beat or
-    sample as written in the file (naive = the file's local time), or None.
+    unit, sampled at sampling_rate_hz). start: the wall-clock time at which the first RR
+    interval begins (loggers that stamp each beat are moved back by the first interval) or
+    of the first ECG sample, as written in the file (naive = the file's local time), or None.
     """
 
     kind: str
@@ -228,6 +229,14 @@ def _datetime(text: str, line: int) -> datetime:
     raise FormatError(line, f"'{_short(text)}' is not a date and time")
 
 
+def _interval_start(stamp: datetime | None, rr_ms: np.ndarray) -> datetime | None:
+    """A logger stamps a beat when its RR interval ends; the series starts one interval
+    earlier."""
+    if stamp is None or rr_ms.size == 0:
+        return stamp
+    return stamp - timedelta(milliseconds=float(rr_ms[0]))
+
+
 # --- RR importers --------------------------------------------------------------------------
 
 
@@ -307,7 +316,8 @@ def read_polar_rr(data: bytes) -> Recording:
         cells.append((n, row[column]))
     start = _datetime(rows[0][1][0], rows[0][0]) if rows and rows[0][1][0] else None
     rr = _numbers(cells)
-    return Recording("rr", "polar-rr", rr_ms=_check_rr(rr, [n for n, _ in cells]), start=start)
+    rr = _check_rr(rr, [n for n, _ in cells])
+    return Recording("rr", "polar-rr", rr_ms=rr, start=_interval_start(start, rr))
 
 
 def read_polar_hr(data: bytes) -> Recording:
@@ -332,7 +342,8 @@ def read_polar_hr(data: bytes) -> Recording:
         )
     start = _datetime(rows[0][1][0], rows[0][0]) if rows and rows[0][1][0] else None
     rr = _numbers(cells)
-    return Recording("rr", "polar-hr", rr_ms=_check_rr(rr, [n for n, _ in cells]), start=start)
+    rr = _check_rr(rr, [n for n, _ in cells])
+    return Recording("rr", "polar-hr", rr_ms=rr, start=_interval_start(start, rr))
 
 
 def read_hrv_logger(data: bytes) -> Recording:
@@ -355,7 +366,8 @@ def read_hrv_logger(data: bytes) -> Recording:
         cells.append((number, row[column]))
     start = _datetime(first_date[1], first_date[0]) if first_date else None
     rr = _numbers(cells)
-    return Recording("rr", "hrv-logger", rr_ms=_check_rr(rr, [n for n, _ in cells]), start=start)
+    rr = _check_rr(rr, [n for n, _ in cells])
+    return Recording("rr", "hrv-logger", rr_ms=rr, start=_interval_start(start, rr))
 
 
 # --- ECG importers -------------------------------------------------------------------------

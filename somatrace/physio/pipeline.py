@@ -12,14 +12,23 @@ from somatrace.physio.formats import FormatError, Recording
 
 def rr_of(recording: Recording) -> np.ndarray:
     """RR intervals (ms) of a recording: as read, or from R peaks of its ECG."""
+    return rr_and_offset(recording)[0]
+
+
+def rr_and_offset(recording: Recording) -> tuple[np.ndarray, float]:
+    """RR intervals (ms) and when the first interval begins, in seconds after the
+    recording's start (0 for RR files; the first R peak's time for an ECG)."""
     if recording.kind == "rr":
         assert recording.rr_ms is not None
-        return recording.rr_ms
+        return recording.rr_ms, 0.0
     assert recording.ecg is not None and recording.sampling_rate_hz
     found = peaks.detect_r_peaks(recording.ecg, recording.sampling_rate_hz)
     if found.size < 4:
         raise FormatError(None, "fewer than 4 heart beats were found in this ECG")
-    return peaks.rr_from_peaks(found, recording.sampling_rate_hz)
+    return (
+        peaks.rr_from_peaks(found, recording.sampling_rate_hz),
+        float(found[0] / recording.sampling_rate_hz),
+    )
 
 
 def correct_rr(rr_ms: np.ndarray, correct: bool = True) -> artifacts.Correction:

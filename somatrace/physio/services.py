@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -81,13 +81,17 @@ def store_series(
     recording: Recording, parsed: formats.Recording, practice_zone: str | None
 ) -> None:
     """Peaks (ECG), artefact correction; fill the recording's fields (not saved)."""
-    rr = pipeline.rr_of(parsed)
+    rr, first_beat_s = pipeline.rr_and_offset(parsed)
     fixed = artifacts.correct(rr)
     recording.kind = parsed.kind
     recording.format = parsed.format
     recording.sampling_rate_hz = parsed.sampling_rate_hz
     if parsed.start is not None:
-        recording.started_at = _local_naive_to_utc(parsed.start, practice_zone)
+        recording.started_at = _local_naive_to_utc(
+            parsed.start + timedelta(seconds=first_beat_s), practice_zone
+        )
+    elif recording.started_at is not None and first_beat_s:
+        recording.started_at += timedelta(seconds=first_beat_s)
     recording.set_series(fixed.rr_ms, fixed.flags)
     recording.results = {
         "artifacts": {

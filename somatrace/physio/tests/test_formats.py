@@ -85,7 +85,7 @@ def test_polar_sensor_logger_rr():
     rec = read_recording(polar_rr_file(), "Polar_H10_RR.txt")
     assert rec.format == "polar-rr"
     np.testing.assert_array_equal(rec.rr_ms, RR5)
-    assert rec.start.date() == date(2024, 3, 5)
+    assert rec.start == datetime(2024, 3, 5, 9, 58, 0)  # the first stamp minus the first RR
 
 
 def test_polar_sensor_logger_hr_with_rr_in_extra_columns():
@@ -99,7 +99,8 @@ def test_polar_sensor_logger_hr_with_rr_in_extra_columns():
     rec = read_recording(text.encode(), "hr.txt")
     assert rec.format == "polar-hr"
     assert rec.rr_ms.tolist() == [857, 845, 850, 870, 866, 872]  # breathing column skipped
-    assert rec.start == datetime(2024, 3, 5, 10, 0, 0, 512000)
+    # the first beat was stamped at 10:00:00.512, so its 857 ms interval began at 10:00:00.512 - 0.857
+    assert rec.start == datetime(2024, 3, 5, 9, 59, 59, 655000)
 
 
 def test_polar_hr_without_rr_says_so():

@@ -27,11 +27,21 @@ def test_mitbih_208_peaks_match_neurokit2_for_at_least_97_percent():
 
 def test_mitbih_208_ectopic_beats_are_flagged_close_to_neurokit2():
     ecg = np.loadtxt(DATA / "mitbih208_ecg_360hz_5min.csv", skiprows=1)
-    rr = peaks.rr_from_peaks(peaks.detect_r_peaks(ecg, 360), 360)
-    counts = artifacts.correct(rr).counts
-    # NeuroKit2's Kubios correction flags 14 ectopic and 5 missed beats on this record.
-    assert abs(counts["ectopic"] - 14) <= 3
-    assert abs(counts["missed"] - 5) <= 2
+    ours_peaks = peaks.detect_r_peaks(ecg, 360)
+    ours = artifacts.detect(ours_peaks / 360 * 1000.0)
+    _, info = nk.ecg_peaks(nk.ecg_clean(ecg, sampling_rate=360), sampling_rate=360)
+    ref_peaks = info["ECG_R_Peaks"]
+    ref, _ = nk.signal_fixpeaks(ref_peaks, sampling_rate=360, iterative=False, method="Kubios")
+    # NeuroKit2 flags 14 ectopic and 5 missed beats on this record (the data README).
+    assert (len(ref["ectopic"]), len(ref["missed"])) == (14, 5)
+    assert abs(len(ours["ectopic"]) - 14) <= 3 and abs(len(ours["missed"]) - 5) <= 2
+    # The same beats, by time: at least half of NeuroKit2's ectopic beats are flagged by us
+    # within 0.1 s (measured: 8 of 14; the rest differ because the two detectors place a few
+    # premature-beat peaks differently, which moves the flag by a beat).
+    ref_t = ref_peaks[np.asarray(ref["ectopic"], int)] / 360
+    our_t = ours_peaks[np.asarray(ours["ectopic"], int)] / 360
+    same = sum(1 for t in ref_t if np.min(np.abs(our_t - t)) <= 0.1)
+    assert same >= 7
 
 
 def test_bitalino_has_29_peaks_matching_neurokit2():

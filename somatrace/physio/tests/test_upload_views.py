@@ -101,8 +101,8 @@ def test_a_file_with_timestamps_sets_the_start_and_the_format_is_shown(
     _upload(browser, f"/physio/sessions/{session.pk}/recordings/new/", "\n".join(lines).encode())
     recording = Recording.objects.get()
     assert recording.format == "polar-rr"
-    # the first line is the first beat's time: start + rr[0]
-    expected = session.starts_at - timedelta(minutes=5) + timedelta(milliseconds=float(rr[0]))
+    # the first line stamps the end of the first interval; the series starts rr[0] earlier
+    expected = session.starts_at - timedelta(minutes=5)
     assert abs((recording.started_at - expected).total_seconds()) < 0.01
     page = browser.get(f"/sessions/{session.pk}/").content.decode()
     assert "Polar Sensor Logger RR" in page
