@@ -73,6 +73,15 @@ def _save_upload(
             form.add_error("file", f"This file could not be read: {error}.")
             return None
         return recording
+    # Too large to read now: at least check the format from the first lines, so a file that
+    # is not a recording is refused here rather than failing later in the background.
+    if not format_name:
+        try:
+            format_name = formats.detect_format(next(upload.chunks(64 * 1024), b""), upload.name)
+        except formats.FormatError as error:
+            form.add_error("file", f"This file could not be read: {error}.")
+            return None
+        upload.seek(0)
     folder = settings.DATA_DIR / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4().hex}.upload"

@@ -184,3 +184,19 @@ def test_recordings_of_other_clients_are_not_in_the_panel(
     make_recording(other, make_session(other))
     page = login(practitioner).get(f"/sessions/{session.pk}/").content.decode()
     assert 'class="physio-recording"' not in page
+
+
+@pytest.mark.django_db
+def test_a_large_file_that_is_not_a_recording_is_refused_at_once(
+    login, practitioner, session, settings, tmp_path, monkeypatch
+):
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(services, "SYNC_LIMIT_BYTES", 1000)
+    response = login(practitioner).post(
+        f"/physio/sessions/{session.pk}/recordings/new/",
+        {"file": SimpleUploadedFile("notes.txt", b"Dear diary, today I felt calm\n" * 100)},
+    )
+    assert response.status_code == 400
+    assert "format is not recognised" in response.content.decode()
+    assert not Recording.objects.exists()
+    assert not (tmp_path / "uploads").exists()
