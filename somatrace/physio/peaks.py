@@ -32,13 +32,23 @@ REFRACTORY_S = 0.25  # no two beats closer than 250 ms (240 bpm)
 def moving_average(x: np.ndarray, width: int) -> np.ndarray:
     """Centred moving average over `width` samples by cumulative sums (the ends repeat the
     edge value, as if the signal continued flat). Shape kept."""
-    width = max(int(width), 1)
+    return moving_averages(x, (width,))[0]
+
+
+def moving_averages(x: np.ndarray, widths: tuple[int, ...]) -> list[np.ndarray]:
+    """Centred moving averages of x for several widths from one cumulative sum."""
     x = np.asarray(x, dtype=np.float64)
-    half = width // 2
-    padded = np.concatenate((np.full(half, x[0]), x, np.full(width - half, x[-1])))
-    c = np.cumsum(padded)
-    c = np.concatenate(([0.0], c))
-    return (c[width : width + x.size] - c[: x.size]) / width
+    widths = tuple(max(int(w), 1) for w in widths)
+    pad = max(widths)
+    c = np.empty(x.size + 2 * pad + 1)
+    c[0] = 0.0
+    np.cumsum(np.concatenate((np.full(pad, x[0]), x, np.full(pad, x[-1]))), out=c[1:])
+    out = []
+    for width in widths:
+        half = width // 2
+        start = pad - half  # window of sample i covers padded[i + start : i + start + width]
+        out.append((c[start + width : start + width + x.size] - c[start : start + x.size]) / width)
+    return out
 
 
 def detect_r_peaks(ecg: np.ndarray, sampling_rate_hz: float) -> np.ndarray:
@@ -50,8 +60,7 @@ def detect_r_peaks(ecg: np.ndarray, sampling_rate_hz: float) -> np.ndarray:
     high = min(BAND_HZ[1], 0.45 * fs)
     sos = signal.butter(3, (BAND_HZ[0], high), btype="bandpass", fs=fs, output="sos")
     squared = signal.sosfiltfilt(sos, x) ** 2
-    ma_peak = moving_average(squared, round(W1_S * fs))
-    ma_beat = moving_average(squared, round(W2_S * fs))
+    ma_peak, ma_beat = moving_averages(squared, (round(W1_S * fs), round(W2_S * fs)))
     mask = ma_peak > ma_beat + BETA * float(np.mean(squared))
     edges = np.diff(mask.astype(np.int8), prepend=0, append=0)
     starts = np.flatnonzero(edges == 1)

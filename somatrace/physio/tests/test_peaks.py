@@ -68,3 +68,13 @@ def test_simulated_130_hz_ecg_gives_the_simulated_heart_rate():
 def test_too_short_or_flat_ecg_gives_no_peaks():
     assert peaks.detect_r_peaks(np.zeros(100), 130).size == 0
     assert peaks.detect_r_peaks(np.zeros(1000), 130).size == 0
+
+
+def test_moving_average_by_hand():
+    x = np.arange(10.0)
+    # width 3 centred: (0 + 0 + 1) / 3 at the flat-extended start, (1 + 2 + 3) / 3 = 2 at i = 2
+    np.testing.assert_allclose(peaks.moving_average(x, 3)[[0, 2, 9]], [1 / 3, 2.0, 26 / 3])
+    # two widths from one cumulative sum give the same as one at a time
+    a, b = peaks.moving_averages(x, (3, 7))
+    np.testing.assert_allclose(a, peaks.moving_average(x, 3))
+    np.testing.assert_allclose(b, peaks.moving_average(x, 7))
