@@ -145,12 +145,17 @@ def tachogram_chart(
     return spec
 
 
+HF_LABEL = "HF power (ms², 5-min windows)"
+
+
 def windows_chart(
     short: list[dict[str, Any]],
     session_end_s: float | None,
     marks: Sequence[tuple[float, str, str]],
+    frequency: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """60 s windows: heart rate (bpm) and RMSSD (ms), one panel each, same time axis."""
+    """60 s windows: heart rate (bpm) and RMSSD (ms); 300 s windows: HF power (ms²); one
+    panel each, same time axis (each 300 s window is drawn at its middle)."""
     rows = []
     for w in short:
         if w.get("hr_bpm") is None:
@@ -158,12 +163,21 @@ def windows_chart(
         minute = round(w["mid_s"] / 60, 3)
         rows.append({"minute": minute, "measure": "Heart rate (bpm)", "value": w["hr_bpm"]})
         rows.append({"minute": minute, "measure": "RMSSD (ms)", "value": w["rmssd_ms"]})
+    for w in frequency or []:
+        if w.get("hf_ms2") is not None:
+            rows.append(
+                {"minute": round(w["mid_s"] / 60, 3), "measure": HF_LABEL, "value": w["hf_ms2"]}
+            )
     spec = base_spec(
-        "Heart rate and RMSSD in 60-second windows every 30 seconds; windows with more than "
-        "half of their beats corrected are left out; the shaded band is the session."
+        "Heart rate and RMSSD in 60-second windows and HF power in 5-minute windows, every 30 "
+        "seconds; windows with more than half of their beats corrected are left out; the "
+        "shaded band is the session."
     )
+    measures = [("Heart rate (bpm)", HR_COLOUR), ("RMSSD (ms)", RR_COLOUR)]
+    if any(r["measure"] == HF_LABEL for r in rows):
+        measures.append((HF_LABEL, AFTER_COLOUR))
     panels = []
-    for measure, colour in (("Heart rate (bpm)", HR_COLOUR), ("RMSSD (ms)", RR_COLOUR)):
+    for measure, colour in measures:
         layers = _context_layers(session_end_s, marks)
         layers.append(
             {

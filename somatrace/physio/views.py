@@ -165,7 +165,9 @@ def recording_context(recording: Recording) -> dict[str, Any]:
     ctx["tachogram"] = charts.tachogram_chart(beats, corrected, session_end, marks)
     ctx["aligned"] = win is not None
     if win:
-        ctx["windows_chart"] = charts.windows_chart(win["short"], session_end, marks)
+        ctx["windows_chart"] = charts.windows_chart(
+            win["short"], session_end, marks, win.get("frequency")
+        )
         ctx["window_rows"] = [
             {
                 "minute": round(w["mid_s"] / 60, 1),
