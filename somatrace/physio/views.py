@@ -185,7 +185,10 @@ def recording_context(recording: Recording) -> dict[str, Any]:
         ctx["shift"] = win["shift"]
     else:
         ctx["window_rows"] = []
-    ctx["offset_form"] = OffsetForm(initial={"offset_seconds": recording.offset_seconds})
+    ctx["offset_form"] = OffsetForm(
+        initial={"offset_seconds": recording.offset_seconds},
+        auto_id=f"id_physio_{recording.pk}_%s",  # several recordings on one page
+    )
     return ctx
 
 

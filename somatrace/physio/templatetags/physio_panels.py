@@ -95,7 +95,7 @@ def physio_session_panel(context: dict[str, Any], session: Any) -> dict[str, Any
     return {
         "session": session,
         "recordings": [recording_context(r) for r in recordings],
-        "form": UploadForm(),
+        "form": UploadForm(auto_id="id_physio_%s"),
         "upload_url": reverse("physio_upload_session", args=[session.pk]),
         "request": request,
         "csrf_token": context.get("csrf_token"),
