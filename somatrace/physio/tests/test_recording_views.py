@@ -148,6 +148,11 @@ def test_session_panel_queries_are_bounded(
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = browser.get(f"/sessions/{session.pk}/").content.decode()
     assert page.count('class="physio-recording"') == 5
+    import re
+
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    dupes = [i for i, n in __import__("collections").Counter(ids).items() if n > 1]
+    assert dupes == [], dupes
 
 
 @pytest.mark.django_db
