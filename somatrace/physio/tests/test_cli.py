@@ -76,3 +76,9 @@ def test_the_command_exits_non_zero_from_the_shell(tmp_path):
     )
     assert result.returncode != 0
     assert result.stderr.strip().splitlines()[-1].endswith("line 3: 'abc' is not a number")
+
+
+def test_plain_output_is_one_readable_line(capsys):
+    call_command("hrv", "analyze", str(DATA / "bitalino_ecg_1000hz.txt"))
+    out = capsys.readouterr().out.strip()
+    assert out.startswith("opensignals: 28 beats") and "no HF/LF (shorter than 60 s)" in out

@@ -60,5 +60,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{result['format']}: {result['n_beats']} beats, {result['duration_s']:.0f} s; "
             f"HR {time['mean_hr_bpm']:.1f} bpm, SDNN {time['sdnn_ms']:.1f} ms, "
-            f"RMSSD {time['rmssd_ms']:.1f} ms, HF {freq['hf_ms2']} ms²"
+            f"RMSSD {time['rmssd_ms']:.1f} ms, "
+            + (
+                f"HF {freq['hf_ms2']:.0f} ms², LF {freq['lf_ms2']:.0f} ms²"
+                if freq["hf_ms2"] is not None
+                else "no HF/LF (shorter than 60 s)"
+            )
         )
