@@ -12,7 +12,7 @@ from somatrace.physio.models import Recording
 from somatrace.physio.testing import rr_file, settling_rr
 from somatrace.testing import make_session
 
-from .helpers import data_bytes
+from .helpers import DATA, data_bytes
 
 
 @pytest.fixture
@@ -80,10 +80,18 @@ def test_an_ecg_csv_without_a_rate_asks_for_it(login, practitioner, session):
         data_bytes("mitbih208_ecg_360hz_5min.csv"),
         "ecg.csv",
         sampling_rate_hz="360",
+        started_at=_local(session.starts_at),
     )
     assert response.status_code == 302
     recording = Recording.objects.get()
     assert recording.kind == "ecg" and 490 <= recording.results["n_beats"] <= 510
+    # the RR series begins at the first R peak, a fraction of a second into the ECG
+    from somatrace.physio import peaks
+
+    ecg = np.loadtxt(DATA / "mitbih208_ecg_360hz_5min.csv", skiprows=1)
+    first = peaks.detect_r_peaks(ecg, 360)[0] / 360
+    entered = session.starts_at.replace(second=0, microsecond=0)
+    assert (recording.started_at - entered).total_seconds() == pytest.approx(first, abs=1e-3)
 
 
 @pytest.mark.django_db
