@@ -1,0 +1,87 @@
+"""Heart recordings attached to a client and, usually, to a session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import models
+
+from somatrace.clients.models import Client
+
+
+class RecordingQuerySet(models.QuerySet["Recording"]):
+    def visible_to(self, user: Any) -> RecordingQuerySet:
+        """Recordings of the clients the user may see clinically (the one query path)."""
+        return self.filter(client__in=Client.objects.visible_to(user, clinical=True))
+
+
+class Recording(models.Model):
+    """One heart recording. The parsed, corrected RR series is stored compactly (float32
+    little-endian bytes) with one flag byte per beat (1 = corrected); the uploaded file is not
+    kept once it has been read."""
+
+    class Kind(models.TextChoices):
+        RR = "rr", "RR intervals"
+        ECG = "ecg", "ECG"
+        LIVE = "live", "Live strap"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        PROCESSING = "processing", "Processing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Could not be read"
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="recordings")
+    session = models.ForeignKey(
+        "therapy.Session",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recordings",
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.RR)
+    format = models.CharField(max_length=20, blank=True)
+    original_filename = models.CharField(max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField("recording start", null=True, blank=True)
+    offset_seconds = models.FloatField(default=0.0)
+    sampling_rate_hz = models.FloatField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    rr_ms = models.BinaryField(default=b"", editable=False)
+    flags = models.BinaryField(default=b"", editable=False)
+    raw_rr_ms = models.BinaryField(default=b"", editable=False)  # live: beats as received
+    results = models.JSONField(default=dict, blank=True)
+    live_batches = models.JSONField(default=list, blank=True)
+    upload_path = models.CharField(max_length=300, blank=True, editable=False)
+
+    objects = RecordingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        indexes = [models.Index(fields=["client", "session"])]
+
+    def __str__(self) -> str:
+        return f"Recording {self.pk}"
+
+    @property
+    def format_label(self) -> str:
+        from somatrace.physio.formats import FORMAT_LABELS
+
+        return FORMAT_LABELS.get(self.format, self.format or "—")
+
+    def rr_array(self) -> np.ndarray:
+        return np.frombuffer(bytes(self.rr_ms), dtype="<f4").astype(np.float64)
+
+    def flag_array(self) -> np.ndarray:
+        return np.frombuffer(bytes(self.flags), dtype=np.uint8).astype(bool)
+
+    def set_series(self, rr_ms: np.ndarray, flags: np.ndarray) -> None:
+        self.rr_ms = np.asarray(rr_ms, dtype="<f4").tobytes()
+        self.flags = np.asarray(flags, dtype=np.uint8).tobytes()

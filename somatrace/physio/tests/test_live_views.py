@@ -1,0 +1,86 @@
+"""Live strap endpoint: batches of RR appended idempotently, validated, audited."""
+
+import json
+import uuid
+
+import pytest
+
+from somatrace.audit.models import AuditEvent
+from somatrace.physio.models import Recording
+from somatrace.testing import make_session
+
+
+@pytest.fixture
+def session(client_record):
+    return make_session(client_record, duration_minutes=30)
+
+
+def _post(browser, session, body):
+    return browser.post(
+        f"/physio/sessions/{session.pk}/live/", json.dumps(body), content_type="application/json"
+    )
+
+
+@pytest.mark.django_db
+def test_live_page_renders_and_audits(login, practitioner, session):
+    browser = login(practitioner)
+    page = browser.get(f"/physio/sessions/{session.pk}/live/").content.decode()
+    assert 'id="live-connect"' in page and "js/physio/live.js" in page
+    assert AuditEvent.objects.filter(action="read", object_type="therapy.session").exists()
+
+
+@pytest.mark.django_db
+def test_batches_append_beats_once_each(login, practitioner, session):
+    browser = login(practitioner)
+    batch = str(uuid.uuid4())
+    first = _post(browser, session, {"batch": batch, "rr_ms": [800, 810, 790]})
+    assert first.status_code == 200 and first.json() == {"stored": 3, "duplicate": False}
+    again = _post(browser, session, {"batch": batch, "rr_ms": [800, 810, 790]})
+    assert again.json()["duplicate"] is True and again.json()["stored"] == 3
+    second = _post(browser, session, {"batch": str(uuid.uuid4()), "rr_ms": [805.5, 795]})
+    assert second.json()["stored"] == 5
+    recording = Recording.objects.get()
+    assert recording.kind == "live" and recording.session == session
+    assert recording.rr_array().tolist() == [800, 810, 790, 805.5, 795]
+    assert recording.started_at is not None
+    # RMSSD of 800, 810, 790, 805.5, 795: diffs 10, -20, 15.5, -10.5
+    # squares 100 + 400 + 240.25 + 110.25 = 850.5 / 4 = 212.625 -> 14.582
+    assert recording.results["time"]["rmssd_ms"] == pytest.approx(14.582, abs=1e-3)
+    assert AuditEvent.objects.filter(action="update", object_type="physio.recording").count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"batch": "not-a-uuid", "rr_ms": [800]},
+        {"batch": str(uuid.UUID(int=1)), "rr_ms": []},
+        {"batch": str(uuid.UUID(int=2)), "rr_ms": ["800"]},
+        {"batch": str(uuid.UUID(int=3)), "rr_ms": [0]},
+        {"batch": str(uuid.UUID(int=4)), "rr_ms": [800] * 501},
+        ["not", "an", "object"],
+    ],
+)
+def test_bad_batches_get_a_clear_400(login, practitioner, session, body):
+    response = _post(login(practitioner), session, body)
+    assert response.status_code == 400 and response.json()["error"]
+    assert not Recording.objects.exists()
+
+
+@pytest.mark.django_db
+def test_non_json_body_is_a_400(login, practitioner, session):
+    response = login(practitioner).post(
+        f"/physio/sessions/{session.pk}/live/", "{{", content_type="application/json"
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["colleague", "outsider", "assistant"])
+def test_it_validates_ownership(request, login, session, who):
+    response = _post(
+        login(request.getfixturevalue(who)), session, {"batch": str(uuid.uuid4()), "rr_ms": [800]}
+    )
+    assert response.status_code in (403, 404)
+    assert not Recording.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="physio.recording").exists()
