@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from somatrace.bodymaps.atlas import CHOIR_CODES, VIEWS, ZONE_CODES
+from somatrace.bodymaps.atlas import CHOIR_CODES, VIEWS
 from somatrace.bodymaps.raster import (
     LAYERS,
     PAINTED_THRESHOLD,
@@ -167,7 +167,9 @@ def one_sample_t(stack: np.ndarray, mask: np.ndarray, q: float = FDR_Q) -> Group
     )
 
 
-def paired_t(before: np.ndarray, after: np.ndarray, mask: np.ndarray, q: float = FDR_Q) -> GroupResult:
+def paired_t(
+    before: np.ndarray, after: np.ndarray, mask: np.ndarray, q: float = FDR_Q
+) -> GroupResult:
     """Per-pixel paired t-test (after - before) across people: a one-sample test of the
     differences. before, after: shape (n, H, W), same people in the same order."""
     return one_sample_t(after.astype(np.float64) - before.astype(np.float64), mask, q)

@@ -23,7 +23,9 @@ class FindingForm(forms.Form):
     intensity = forms.TypedChoiceField(
         choices=[(i, str(i)) for i in range(1, 6)], coerce=int, help_text="1 = slight, 5 = strong"
     )
-    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

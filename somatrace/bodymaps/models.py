@@ -49,7 +49,9 @@ class Painting(models.Model):
     raster_version = models.CharField(max_length=10)
     stats = models.JSONField(default=dict)
     emotions = models.JSONField(default=list)  # [{"code": ..., "intensity": 1-5}]
-    words = models.TextField("in the client's words", blank=True, validators=[MaxLengthValidator(LONG_TEXT)])
+    words = models.TextField(
+        "in the client's words", blank=True, validators=[MaxLengthValidator(LONG_TEXT)]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

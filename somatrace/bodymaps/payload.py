@@ -121,7 +121,9 @@ def validate(data: Any) -> CleanPainting:
                 "view": _choice(raw.get("view"), f"{where}: view", VIEWS),
                 "layer": _choice(raw.get("layer"), f"{where}: layer", LAYERS),
                 "mode": _choice(raw.get("mode", "paint"), f"{where}: mode", MODES),
-                "radius": _number(raw.get("radius"), f"{where}: brush size", MIN_RADIUS, MAX_RADIUS),
+                "radius": _number(
+                    raw.get("radius"), f"{where}: brush size", MIN_RADIUS, MAX_RADIUS
+                ),
                 "points": clean_points,
             }
         )
@@ -140,7 +142,9 @@ def validate(data: Any) -> CleanPainting:
                 "view": view,
                 "layer": _choice(raw.get("layer"), f"{where}: layer", LAYERS),
                 "region": code,
-                "intensity": _integer(raw.get("intensity"), f"{where}: intensity", 1, REGION_LEVELS),
+                "intensity": _integer(
+                    raw.get("intensity"), f"{where}: intensity", 1, REGION_LEVELS
+                ),
             }
         )
     emotions = []
@@ -152,7 +156,10 @@ def validate(data: Any) -> CleanPainting:
             raise PayloadError(f"Emotion {k} is listed twice.")
         seen.add(code)
         emotions.append(
-            {"code": code, "intensity": _integer(raw.get("intensity"), f"Emotion {k}: intensity", 1, 5)}
+            {
+                "code": code,
+                "intensity": _integer(raw.get("intensity"), f"Emotion {k}: intensity", 1, 5),
+            }
         )
     words = data.get("words", "")
     if not isinstance(words, str) or len(words) > MAX_WORDS:

@@ -25,6 +25,7 @@ Painting model (RASTER_VERSION "r1"):
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
@@ -222,9 +223,7 @@ def rasterise(
     return result
 
 
-def rasterise_reference(
-    strokes: Iterable[Mapping[str, Any]], body_shape: str
-) -> np.ndarray:
+def rasterise_reference(strokes: Iterable[Mapping[str, Any]], body_shape: str) -> np.ndarray:
     """A straightforward pure-Python implementation of `rasterise` (strokes only), for the
     benchmark and as an independent check: a loop over dabs and the pixels of each dab."""
     out = empty_map()
@@ -238,7 +237,7 @@ def rasterise_reference(
         ]
         dabs = list(pts[:1])
         step = max(DAB_SPACING * radius, 0.5)
-        for (x0, y0, w0), (x1, y1, w1) in zip(pts, pts[1:], strict=False):
+        for (x0, y0, w0), (x1, y1, w1) in itertools.pairwise(pts):
             length = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
             n = max(int(np.ceil(length / step)), 1)
             for k in range(1, n + 1):
@@ -251,7 +250,11 @@ def rasterise_reference(
             for di in range(-span, span + 1):
                 for dj in range(-span, span + 1):
                     i, j = ci + di, cj + dj
-                    if di * di + dj * dj <= radius * radius and 0 <= i < GRID[0] and 0 <= j < GRID[1]:
+                    if (
+                        di * di + dj * dj <= radius * radius
+                        and 0 <= i < GRID[0]
+                        and 0 <= j < GRID[1]
+                    ):
                         layer[i, j] = 0.0 if erase else max(layer[i, j], w)
     for v, view in enumerate(VIEWS):
         out[v, :, ~body_mask(body_shape, view)] = 0.0

@@ -25,7 +25,7 @@ from somatrace.clients.models import Client
 from somatrace.therapy.models import Session
 
 # Severity order: the most restrictive status of any fine region inside a coarse group wins.
-_ORDER = {TouchStatus.WELCOME: 0, TouchStatus.CHECK_IN: 1, TouchStatus.NOT_WELCOME: 2}
+_ORDER: dict[str, int] = {"welcome": 0, "check_in": 1, "not_welcome": 2}
 DEFAULT_STATUS = TouchStatus.CHECK_IN  # a region the client did not mark: ask first
 
 
@@ -63,9 +63,7 @@ def save_painting(
     )
     with transaction.atomic():
         painting.save()
-        audit.created(
-            request, painting, ["strokes", "emotions", "words", "nothing_felt", "moment"]
-        )
+        audit.created(request, painting, ["strokes", "emotions", "words", "nothing_felt", "moment"])
     return painting
 
 
@@ -73,9 +71,7 @@ def current_touch_map(client: Client) -> TouchConsentMap | None:
     return TouchConsentMap.objects.filter(client=client).order_by("-version").first()
 
 
-def touch_status(
-    client: Client, region: str, touch_map: TouchConsentMap | None = None
-) -> str:
+def touch_status(client: Client, region: str, touch_map: TouchConsentMap | None = None) -> str:
     """The client's current touch consent for a fine region code or a coarse group code.
 
     A fine region: its own mark, or DEFAULT_STATUS. A coarse code (as the session console
@@ -87,7 +83,9 @@ def touch_status(
     marks: dict[str, str] = touch_map.regions if touch_map else {}
     if region in REGION_BY_CODE:
         return marks.get(region, DEFAULT_STATUS)
-    statuses = [s for code, s in marks.items() if code in REGION_BY_CODE and coarse_of(code) == region]
+    statuses = [
+        s for code, s in marks.items() if code in REGION_BY_CODE and coarse_of(code) == region
+    ]
     if not statuses:
         return DEFAULT_STATUS
     return max(statuses, key=lambda s: _ORDER.get(s, 1))
@@ -145,9 +143,7 @@ def record_work(
     return WorkResult(work=work, status=status, override=override)
 
 
-def save_touch_map(
-    request: HttpRequest, client: Client, marks: dict[str, str]
-) -> TouchConsentMap:
+def save_touch_map(request: HttpRequest, client: Client, marks: dict[str, str]) -> TouchConsentMap:
     """A new version of the client's touch-consent map (never edits an old one); audited."""
     clean = {
         code: status

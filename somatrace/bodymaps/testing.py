@@ -41,7 +41,9 @@ def payload(**fields: Any) -> dict[str, Any]:
     return data
 
 
-def make_painting(client: Any, *, session: Any = None, moment: str = "checkin", **fields: Any) -> Any:
+def make_painting(
+    client: Any, *, session: Any = None, moment: str = "checkin", **fields: Any
+) -> Any:
     """A stored painting (rasterised and summarised like a real one)."""
     from somatrace.bodymaps import analysis, raster
     from somatrace.bodymaps.models import Painting

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods
 
 from somatrace.accounts.access import clinical_required, owner_required
 from somatrace.audit import log as audit
-from somatrace.bodymaps import analysis, raster, render as draw
+from somatrace.bodymaps import analysis, raster
+from somatrace.bodymaps import render as draw
 from somatrace.bodymaps.atlas import (
     ATLAS_VERSION,
     BODY_SHAPES,
@@ -35,7 +36,6 @@ from somatrace.bodymaps.models import (
     RegionFinding,
     RegionWork,
     TouchConsentMap,
-    TouchOverride,
     TouchStatus,
 )
 from somatrace.bodymaps.payload import MAX_BODY_BYTES, PayloadError, validate
@@ -46,7 +46,6 @@ from somatrace.bodymaps.services import (
     record_work,
     save_painting,
     save_touch_map,
-    touch_status,
 )
 from somatrace.bodymaps.vocabulary import EMOTION_LABELS, EMOTIONS
 from somatrace.clients.models import Client, ConsentForm
@@ -94,11 +93,19 @@ def atlas_views(body_shape: str) -> list[dict[str, Any]]:
                 "view": view,
                 "label": VIEW_LABELS[view],
                 "regions": [
-                    {"code": code, "name": REGION_BY_CODE[code].name, "points": svg_points(shapes[code])}
+                    {
+                        "code": code,
+                        "name": REGION_BY_CODE[code].name,
+                        "points": svg_points(shapes[code]),
+                    }
                     for code in CHOIR_CODES[view]
                 ],
                 "zones": [
-                    {"code": code, "name": REGION_BY_CODE[code].name, "points": svg_points(shapes[code])}
+                    {
+                        "code": code,
+                        "name": REGION_BY_CODE[code].name,
+                        "points": svg_points(shapes[code]),
+                    }
                     for code in ZONE_CODES[view]
                 ],
             }
@@ -108,9 +115,7 @@ def atlas_views(body_shape: str) -> list[dict[str, Any]]:
 
 def region_choices() -> list[dict[str, Any]]:
     """Regions grouped by view for <select> lists."""
-    return [
-        {"label": VIEW_LABELS[view], "regions": regions_in(view)} for view in VIEWS
-    ]
+    return [{"label": VIEW_LABELS[view], "regions": regions_in(view)} for view in VIEWS]
 
 
 def _region_rows(stats: dict[str, Any], *, only_painted: bool = True) -> list[dict[str, Any]]:
@@ -290,7 +295,12 @@ def compare(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
     pre, post = _pre_post(session)
     audit.read(request, session)
-    context: dict[str, Any] = {"session": session, "client": session.client, "pre": pre, "post": post}
+    context: dict[str, Any] = {
+        "session": session,
+        "client": session.client,
+        "pre": pre,
+        "post": post,
+    }
     if pre and post:
         rows = []
         for code, after in post.stats.get("regions", {}).items():
@@ -456,6 +466,7 @@ def frequency_png(request: HttpRequest, client_id: int) -> HttpResponse:
 def session_chart(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
     client = session.client
+    user: Any = request.user
     finding_form = FindingForm(request.POST if request.POST.get("action") == "finding" else None)
     work_form = WorkForm(request.POST if request.POST.get("action") == "work" else None)
     status = 200
@@ -469,7 +480,7 @@ def session_chart(request: HttpRequest, session_id: int) -> HttpResponse:
                 finding=finding_form.cleaned_data["finding"],
                 intensity=finding_form.cleaned_data["intensity"],
                 note=finding_form.cleaned_data["note"],
-                created_by=request.user,
+                created_by=user,
             )
             audit.created(request, finding, ["region", "finding", "intensity", "note"])
             messages.success(request, f"Finding recorded: {finding.region_name}.")
@@ -498,9 +509,7 @@ def session_chart(request: HttpRequest, session_id: int) -> HttpResponse:
             status = 400
     touch_map = current_touch_map(client)
     marks = touch_map.regions if touch_map else {}
-    findings = list(
-        RegionFinding.objects.filter(session=session).select_related("created_by")
-    )
+    findings = list(RegionFinding.objects.filter(session=session).select_related("created_by"))
     work = list(RegionWork.objects.filter(session=session).select_related("override"))
     audit.read(request, session)
     return render(
@@ -512,9 +521,7 @@ def session_chart(request: HttpRequest, session_id: int) -> HttpResponse:
             "finding_form": finding_form,
             "work_form": work_form,
             "findings": findings,
-            "work": [
-                {"name": REGION_BY_CODE[w.region].name, "item": w} for w in work
-            ],
+            "work": [{"name": REGION_BY_CODE[w.region].name, "item": w} for w in work],
             "atlas_views": atlas_views(BodyShape.FEMALE),
             "marks": marks,
             "not_welcome": [
@@ -597,9 +604,7 @@ def _research_paintings(request: HttpRequest, moment: str | None, shape: str) ->
     consenting = Client.objects.visible_to(request.user, clinical=True).filter(
         consents__form=form, consents__research_use=True, consents__withdrawn_at__isnull=True
     )
-    paintings = Painting.objects.filter(
-        client__in=consenting, nothing_felt=False, body_shape=shape
-    )
+    paintings = Painting.objects.filter(client__in=consenting, nothing_felt=False, body_shape=shape)
     if moment:
         paintings = paintings.filter(moment=moment)
     return list(paintings.only("id", "client_id", "body_shape", "strokes", "stats", "moment")
@@ -625,8 +630,14 @@ def research(request: HttpRequest) -> HttpResponse:
     if n >= analysis.MIN_GROUP:
         for view in VIEWS:
             for region in regions_in(view):
-                flags_s = [p.stats.get("regions", {}).get(region.code, {}).get("stronger_cov", 0) > 0 for p in paintings]
-                flags_w = [p.stats.get("regions", {}).get(region.code, {}).get("weaker_cov", 0) > 0 for p in paintings]
+                flags_s = [
+                    p.stats.get("regions", {}).get(region.code, {}).get("stronger_cov", 0) > 0
+                    for p in paintings
+                ]
+                flags_w = [
+                    p.stats.get("regions", {}).get(region.code, {}).get("weaker_cov", 0) > 0
+                    for p in paintings
+                ]
                 rows.append(
                     {
                         "name": region.name,
@@ -673,4 +684,3 @@ def research_png(request: HttpRequest) -> HttpResponse:
         "Orange-red = stronger, blue = weaker."
     )
     return _image(draw.png(shape, overlays, legend=legend), "image/png")
-

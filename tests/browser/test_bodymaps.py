@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import numpy as np
@@ -52,7 +53,7 @@ def touch_stroke(page: Page, points: list[tuple[float, float]]) -> None:
         )
 
     touch("touchStart", *screen[0])
-    for (x0, y0), (x1, y1) in zip(screen, screen[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(screen):
         for k in range(1, 9):
             touch("touchMove", x0 + (x1 - x0) * k / 8, y0 + (y1 - y0) * k / 8)
     touch("touchEnd", *screen[-1])
@@ -124,8 +125,14 @@ def test_painting_with_mouse_and_touch_on_both_views_undo_save_reload(
         expect(table.get_by_role("rowheader", name=name, exact=True)).to_be_visible()
     expect(table.get_by_role("rowheader", name="Right thigh (front)", exact=True)).to_have_count(0)
     # The table on the page is the stored stats.
-    stored = {code for code, v in painting.stats["regions"].items() if v["stronger_cov"] or v["weaker_cov"]}
-    shown = set(page.locator("#bm-regions tbody tr").evaluate_all("rows => rows.map(r => r.dataset.region)"))
+    stored = {
+        code
+        for code, v in painting.stats["regions"].items()
+        if v["stronger_cov"] or v["weaker_cov"]
+    }
+    shown = set(
+        page.locator("#bm-regions tbody tr").evaluate_all("rows => rows.map(r => r.dataset.region)")
+    )
     assert shown == stored
     expect(page.get_by_text("Sadness (3/5)")).to_be_visible()
     assert page.locator("#bm-map-image").evaluate("img => img.complete && img.naturalWidth") == 580
@@ -161,7 +168,9 @@ def test_keyboard_list_alternative_stores_region_entries(
     page.get_by_label("Region", exact=True).select_option("z_jaw")
     page.get_by_label("How much (1–5)").select_option("4")
     page.get_by_role("button", name="Add region").click()
-    expect(page.locator("#bm-list-entries li")).to_contain_text("Jaw: stronger / more active, 4 of 5")
+    expect(page.locator("#bm-list-entries li")).to_contain_text(
+        "Jaw: stronger / more active, 4 of 5"
+    )
     page.get_by_role("button", name="Save body map").click()
     page.wait_for_url(re.compile(r".*/bodymaps/paintings/\d+/$"))
     painting = Painting.objects.get()
@@ -199,10 +208,15 @@ def test_not_welcome_region_needs_an_override_that_is_audited(
     page.get_by_label("Region worked on").select_option("f_groin_l")
     page.get_by_label("Override reason").fill("Client asked for work here today")
     page.get_by_role("button", name="Record work").click()
-    expect(page.get_by_text("Recorded work on Left groin and lower belly with an override.")).to_be_visible()
+    expect(
+        page.get_by_text("Recorded work on Left groin and lower belly with an override.")
+    ).to_be_visible()
     expect(page.locator("#bm-work")).to_contain_text("Client asked for work here today")
     override = TouchOverride.objects.get()
     assert RegionWork.objects.get().override == override
     assert AuditEvent.objects.filter(
-        actor=practitioner, action="create", object_type="bodymaps.touchoverride", object_id=override.pk
+        actor=practitioner,
+        action="create",
+        object_type="bodymaps.touchoverride",
+        object_id=override.pk,
     ).exists()

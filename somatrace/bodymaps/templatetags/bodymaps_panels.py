@@ -68,7 +68,9 @@ def bodymaps_session_panel(context: dict[str, Any], session: Any) -> dict[str, A
         .first()
     )
     findings = list(
-        RegionFinding.objects.visible_to(user).filter(session_id=session.pk).order_by("created_at")[:8]
+        RegionFinding.objects.visible_to(user)
+        .filter(session_id=session.pk)
+        .order_by("created_at")[:8]
     )
     return {
         "session": session,

@@ -18,12 +18,16 @@ def session(client_record):
 @pytest.fixture
 def consent(client_record, practitioner):
     return TouchConsentMap.objects.create(
-        client=client_record, version=1, created_by=practitioner,
+        client=client_record,
+        version=1,
+        created_by=practitioner,
         regions={"f_groin_l": "not_welcome", "f_groin_r": "welcome", "b_upper_back_l": "welcome"},
     )
 
 
-def test_the_chart_page_shows_the_atlas_and_not_welcome_regions(login, practitioner, session, consent) -> None:
+def test_the_chart_page_shows_the_atlas_and_not_welcome_regions(
+    login, practitioner, session, consent
+) -> None:
     response = login(practitioner).get(f"/bodymaps/sessions/{session.pk}/chart/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -34,7 +38,13 @@ def test_the_chart_page_shows_the_atlas_and_not_welcome_regions(login, practitio
 def test_a_finding_is_recorded_and_audited(login, practitioner, session) -> None:
     response = login(practitioner).post(
         f"/bodymaps/sessions/{session.pk}/chart/",
-        {"action": "finding", "region": "z_jaw", "finding": "held_tension", "intensity": "4", "note": "Clenching"},
+        {
+            "action": "finding",
+            "region": "z_jaw",
+            "finding": "held_tension",
+            "intensity": "4",
+            "note": "Clenching",
+        },
     )
     assert response.status_code == 302
     finding = RegionFinding.objects.get()
@@ -68,7 +78,9 @@ def test_work_on_a_welcome_region_is_recorded(login, practitioner, session, cons
     assert work.touch_status == "welcome" and work.override is None
 
 
-def test_work_on_a_not_welcome_region_needs_an_override(login, practitioner, session, consent) -> None:
+def test_work_on_a_not_welcome_region_needs_an_override(
+    login, practitioner, session, consent
+) -> None:
     browser = login(practitioner)
     url = f"/bodymaps/sessions/{session.pk}/chart/"
     refused = browser.post(url, {"action": "work", "region": "f_groin_l"})
@@ -76,14 +88,17 @@ def test_work_on_a_not_welcome_region_needs_an_override(login, practitioner, ses
     assert "not welcome" in refused.content.decode()
     assert not RegionWork.objects.exists() and not TouchOverride.objects.exists()
     allowed = browser.post(
-        url, {"action": "work", "region": "f_groin_l", "override_reason": "Client asked for it today"}
+        url,
+        {"action": "work", "region": "f_groin_l", "override_reason": "Client asked for it today"},
     )
     assert allowed.status_code == 302
     override = TouchOverride.objects.get()
     assert override.reason == "Client asked for it today" and override.user == practitioner
     assert RegionWork.objects.get().override == override
     assert AuditEvent.objects.filter(
-        action="create", object_type="bodymaps.touchoverride", object_id=override.pk,
+        action="create",
+        object_type="bodymaps.touchoverride",
+        object_id=override.pk,
         client_id=session.client_id,
     ).exists()
 

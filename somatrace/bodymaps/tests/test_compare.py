@@ -13,11 +13,19 @@ from somatrace.testing import make_session
 def session(client_record):
     session = make_session(client_record)
     # Before: strong tension over the client's right shoulder (front view, image left).
-    make_painting(client_record, session=session, moment="pre",
-                  strokes=[stroke([(95, 125), (105, 130)], radius=12)])
+    make_painting(
+        client_record,
+        session=session,
+        moment="pre",
+        strokes=[stroke([(95, 125), (105, 130)], radius=12)],
+    )
     # After: warmth across the chest instead.
-    make_painting(client_record, session=session, moment="post",
-                  strokes=[stroke([(120, 150), (160, 150)], radius=12)])
+    make_painting(
+        client_record,
+        session=session,
+        moment="post",
+        strokes=[stroke([(120, 150), (160, 150)], radius=12)],
+    )
     return session
 
 
@@ -52,6 +60,9 @@ def test_without_both_maps_it_offers_to_paint(login, practitioner, client_record
 def test_it_validates_ownership(request, login, client_record, session, who) -> None:
     user = request.getfixturevalue(who)
     browser = login(user)
-    for url in (f"/bodymaps/sessions/{session.pk}/compare/", f"/bodymaps/sessions/{session.pk}/difference.png"):
+    for url in (
+        f"/bodymaps/sessions/{session.pk}/compare/",
+        f"/bodymaps/sessions/{session.pk}/difference.png",
+    ):
         assert browser.get(url).status_code in (403, 404)
     assert not AuditEvent.objects.filter(actor=user, client_id=client_record.pk).exists()

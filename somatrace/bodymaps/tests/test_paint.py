@@ -32,7 +32,9 @@ def test_the_paint_page_shows_the_atlas_and_tools(login, practitioner, client_re
     assert AuditEvent.objects.filter(actor=practitioner, client_id=client_record.pk).exists()
 
 
-def test_a_checkin_painting_is_stored_rasterised_and_audited(login, practitioner, client_record) -> None:
+def test_a_checkin_painting_is_stored_rasterised_and_audited(
+    login, practitioner, client_record
+) -> None:
     data = payload(
         emotions=[{"code": "sadness", "intensity": 3}],
         words="Heavy chest",
@@ -87,17 +89,49 @@ MILLION = [[0.5, 0.5, 1.0, 0]] * 1_000_000
         (payload(atlas_version="choir-99"), "atlas version"),
         (payload(body_shape="robot"), "body outline"),
         (payload(strokes="lots"), "must be a list"),
-        (payload(strokes=[{**stroke([(100, 100)]), "points": [["a", 0.1, 1, 0]]}]), "must be a number"),
-        (payload(strokes=[{**stroke([(100, 100)]), "points": [[1.5, 0.1, 1, 0]]}]), "between 0 and 1"),
-        (payload(strokes=[{**stroke([(100, 100)]), "points": [[-0.1, 0.1, 1, 0]]}]), "between 0 and 1"),
-        (payload(strokes=[{**stroke([(100, 100)]), "points": [[True, 0.1, 1, 0]]}]), "must be a number"),
-        (payload(strokes=[{**stroke([(100, 100)]), "points": [[0.1, 0.1]]}]), "[x, y, pressure, time]"),
+        (
+            payload(strokes=[{**stroke([(100, 100)]), "points": [["a", 0.1, 1, 0]]}]),
+            "must be a number",
+        ),
+        (
+            payload(strokes=[{**stroke([(100, 100)]), "points": [[1.5, 0.1, 1, 0]]}]),
+            "between 0 and 1",
+        ),
+        (
+            payload(strokes=[{**stroke([(100, 100)]), "points": [[-0.1, 0.1, 1, 0]]}]),
+            "between 0 and 1",
+        ),
+        (
+            payload(strokes=[{**stroke([(100, 100)]), "points": [[True, 0.1, 1, 0]]}]),
+            "must be a number",
+        ),
+        (
+            payload(strokes=[{**stroke([(100, 100)]), "points": [[0.1, 0.1]]}]),
+            "[x, y, pressure, time]",
+        ),
         (payload(strokes=[stroke([(100, 100)], layer="louder")]), "layer"),
         (payload(strokes=[stroke([(100, 100)], radius=500)]), "brush size"),
-        (payload(strokes=[{**stroke([(100, 100)]), "points": [[0.5, 0.5, 1, 0]] * 20_001}]), "more than 20000"),
+        (
+            payload(strokes=[{**stroke([(100, 100)]), "points": [[0.5, 0.5, 1, 0]] * 20_001}]),
+            "more than 20000",
+        ),
         (payload(strokes=[{**stroke([(100, 100)]), "colour": "red"}]), "unknown fields"),
-        (payload(regions=[{"view": "front", "layer": "stronger", "region": "b_sole_l", "intensity": 3}]), "not on the front"),
-        (payload(regions=[{"view": "front", "layer": "stronger", "region": "f_foot_l", "intensity": 9}]), "1 to 5"),
+        (
+            payload(
+                regions=[
+                    {"view": "front", "layer": "stronger", "region": "b_sole_l", "intensity": 3}
+                ]
+            ),
+            "not on the front",
+        ),
+        (
+            payload(
+                regions=[
+                    {"view": "front", "layer": "stronger", "region": "f_foot_l", "intensity": 9}
+                ]
+            ),
+            "1 to 5",
+        ),
         (payload(emotions=[{"code": "ennui", "intensity": 2}]), "Emotion 1"),
         (payload(words=7), "words"),
         (payload(strokes=[]), "Nothing was painted"),

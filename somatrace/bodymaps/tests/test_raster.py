@@ -59,7 +59,9 @@ def test_paint_outside_the_body_is_masked() -> None:
 
 def test_region_entry_fills_the_region_at_intensity_over_five() -> None:
     m = raster.rasterise(
-        [], "female", [{"view": "back", "layer": "weaker", "region": "b_shoulder_l", "intensity": 3}]
+        [],
+        "female",
+        [{"view": "back", "layer": "weaker", "region": "b_shoulder_l", "intensity": 3}],
     )
     mask = raster.region_mask("female", "back", "b_shoulder_l")
     assert np.allclose(m[1, 1][mask], 0.6)  # 3 / 5
@@ -79,7 +81,9 @@ def test_vectorised_raster_equals_the_reference_loop() -> None:
                 "layer": ("stronger", "weaker")[(k // 2) % 2],
                 "radius": (3.0, 7.5, 20.0)[k % 3],
                 "mode": "erase" if k == 5 else "paint",
-                "points": [[x, y, p, i] for i, (x, y, p) in enumerate(zip(xs, ys, ps, strict=True))],
+                "points": [
+                    [x, y, p, i] for i, (x, y, p) in enumerate(zip(xs, ys, ps, strict=True))
+                ],
             }
         )
     fast = raster.rasterise(strokes, "male")

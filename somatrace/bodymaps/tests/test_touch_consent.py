@@ -12,7 +12,10 @@ def test_saving_creates_a_new_version_each_time(login, practitioner, client_reco
     browser = login(practitioner)
     url = f"/bodymaps/clients/{client_record.pk}/touch-consent/"
     assert browser.get(url).status_code == 200
-    assert browser.post(url, {"touch_f_foot_l": "not_welcome", "touch_z_jaw": "welcome"}).status_code == 302
+    assert (
+        browser.post(url, {"touch_f_foot_l": "not_welcome", "touch_z_jaw": "welcome"}).status_code
+        == 302
+    )
     assert browser.post(url, {"touch_f_foot_l": "welcome"}).status_code == 302
     maps = list(TouchConsentMap.objects.order_by("version"))
     assert [m.version for m in maps] == [1, 2]
@@ -20,7 +23,10 @@ def test_saving_creates_a_new_version_each_time(login, practitioner, client_reco
     assert maps[1].regions == {"f_foot_l": "welcome"}
     response = browser.get(url)
     assert "Version 2" in response.content.decode()
-    assert AuditEvent.objects.filter(action="create", object_type="bodymaps.touchconsentmap").count() == 2
+    assert (
+        AuditEvent.objects.filter(action="create", object_type="bodymaps.touchconsentmap").count()
+        == 2
+    )
 
 
 def test_unknown_values_are_refused(login, practitioner, client_record) -> None:
