@@ -71,9 +71,9 @@ def test_group_map_shows_significant_pixels(login, owner, practice, practitioner
     image = Image.open(io.BytesIO(login(owner).get("/bodymaps/research/map.png").content)).convert(
         "RGB"
     )
-    r, g, b = image.getpixel((130, 22 + 150))  # x 140 is the midline outline
+    r, _, b = image.getpixel((130, 22 + 150))  # x 140 is the midline outline
     assert r > b + 40  # orange-red: significantly stronger
-    r, g, b = image.getpixel((115, 22 + 350))  # the thigh: nobody painted it
+    r, _, b = image.getpixel((115, 22 + 350))  # the thigh: nobody painted it
     assert abs(r - b) < 12
 
 
