@@ -144,8 +144,39 @@ def one_sample_t(stack: np.ndarray, mask: np.ndarray, q: float = FDR_Q) -> Group
     if n < 2:
         raise ValueError("a t-test needs at least two maps")
     values = stack[:, mask].astype(np.float64)  # (n, k)
-    mean = values.mean(axis=0)
-    sd = values.std(axis=0, ddof=1)
+    return _t_result(n, values.mean(axis=0), values.std(axis=0, ddof=1), mask, q)
+
+
+class Moments:
+    """Running per-pixel sums for a one-sample t-test over many maps without holding them all:
+    n, sum of x and sum of x^2 (float64), shape (H, W). Memory: two maps, whatever n is."""
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        self.n = 0
+        self.s1 = np.zeros(shape, dtype=np.float64)
+        self.s2 = np.zeros(shape, dtype=np.float64)
+
+    def add(self, values: np.ndarray) -> None:
+        v = values.astype(np.float64, copy=False)
+        self.n += 1
+        self.s1 += v
+        self.s2 += v * v
+
+    def t_test(self, mask: np.ndarray, q: float = FDR_Q) -> GroupResult:
+        """The same test as one_sample_t, from the sums. Variance = (s2 - n mean^2) / (n - 1);
+        values within 1e-12 of zero (rounding) count as zero variance."""
+        n = self.n
+        if n < 2:
+            raise ValueError("a t-test needs at least two maps")
+        s1, s2 = self.s1[mask], self.s2[mask]
+        mean = s1 / n
+        var = np.maximum(s2 - n * mean * mean, 0.0) / (n - 1)
+        var = np.where(var <= 1e-12 * np.maximum(s2 / n, 1e-300), 0.0, var)
+        sd = np.sqrt(var)
+        return _t_result(n, mean, sd, mask, q)
+
+
+def _t_result(n: int, mean: np.ndarray, sd: np.ndarray, mask: np.ndarray, q: float) -> GroupResult:
     with np.errstate(invalid="ignore", divide="ignore"):
         t = mean / (sd / np.sqrt(n))
     t = np.where((sd == 0) & (mean == 0), 0.0, t)

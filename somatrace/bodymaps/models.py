@@ -47,6 +47,8 @@ class Painting(models.Model):
     #  "regions": [{"view", "layer", "region", "intensity"}]} -- see payload.py
     strokes = models.JSONField(default=dict)
     raster_version = models.CharField(max_length=10)
+    # raster.pack() of the rasterised strokes (uint8 x 255, zlib), for group maps and images.
+    raster = models.BinaryField(default=b"", editable=False)
     stats = models.JSONField(default=dict)
     emotions = models.JSONField(default=list)  # [{"code": ..., "intensity": 1-5}]
     words = models.TextField(

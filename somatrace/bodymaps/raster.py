@@ -30,6 +30,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
+import zlib
+
 import numpy as np
 from PIL import Image, ImageDraw
 
@@ -221,6 +223,26 @@ def rasterise(
         result[v] *= body_mask(body_shape, view)
     np.clip(result, 0.0, 1.0, out=result)
     return result
+
+
+PACK_LEVELS = 255  # stored rasters: values quantised to 1/255
+
+
+def pack(grid: np.ndarray) -> bytes:
+    """A map (2, 2, 580, 290) as zlib-compressed uint8 (value x 255, rounded). Mostly zeros,
+    so a painting is a few kB. Quantisation error <= 1/510."""
+    if grid.shape != (len(VIEWS), len(LAYERS), *GRID):
+        raise ValueError("not a painting raster")
+    levels = np.round(np.clip(grid, 0, 1) * PACK_LEVELS).astype(np.uint8)
+    return zlib.compress(levels.tobytes(), 6)
+
+
+def unpack(data: bytes) -> np.ndarray:
+    """The inverse of pack: float32 (2, 2, 580, 290), values k / 255."""
+    levels = np.frombuffer(zlib.decompress(data), dtype=np.uint8)
+    return (levels.reshape(len(VIEWS), len(LAYERS), *GRID) / np.float32(PACK_LEVELS)).astype(
+        np.float32
+    )
 
 
 def rasterise_reference(strokes: Iterable[Mapping[str, Any]], body_shape: str) -> np.ndarray:

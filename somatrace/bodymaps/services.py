@@ -30,7 +30,10 @@ DEFAULT_STATUS = TouchStatus.CHECK_IN  # a region the client did not mark: ask f
 
 
 def painting_raster(painting: Painting) -> np.ndarray:
-    """The painting's raster, recomputed from its canonical strokes (deterministic)."""
+    """The painting's raster: the stored one if it was made with the current raster version,
+    else recomputed from the canonical strokes (deterministic)."""
+    if painting.raster and painting.raster_version == raster.RASTER_VERSION:
+        return raster.unpack(bytes(painting.raster))
     record = painting.strokes or {}
     return raster.rasterise(
         record.get("strokes", []), painting.body_shape, record.get("regions", [])
@@ -56,6 +59,7 @@ def save_painting(
         nothing_felt=clean.nothing_felt,
         strokes=clean.record,
         raster_version=raster.RASTER_VERSION,
+        raster=raster.pack(grid),
         stats=analysis.summarise(grid, clean.body_shape),
         emotions=clean.emotions,
         words=clean.words,

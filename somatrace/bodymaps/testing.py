@@ -60,6 +60,7 @@ def make_painting(
         nothing_felt=clean.nothing_felt,
         strokes=clean.record,
         raster_version=raster.RASTER_VERSION,
+        raster=raster.pack(grid),
         stats=analysis.summarise(grid, clean.body_shape),
         emotions=clean.emotions,
         words=clean.words,

@@ -607,7 +607,7 @@ def _research_paintings(request: HttpRequest, moment: str | None, shape: str) ->
     paintings = Painting.objects.filter(client__in=consenting, nothing_felt=False, body_shape=shape)
     if moment:
         paintings = paintings.filter(moment=moment)
-    return list(paintings.only("id", "client_id", "body_shape", "strokes", "stats", "moment")
+    return list(paintings.only("id", "client_id", "body_shape", "raster", "raster_version", "strokes", "stats", "moment")
                 .order_by("-created_at")[:RESEARCH_LIMIT])  # fmt: skip
 
 
@@ -672,11 +672,14 @@ def research_png(request: HttpRequest) -> HttpResponse:
     paintings = _one_per_client(_research_paintings(request, moment, shape))
     if len(paintings) < analysis.MIN_GROUP:
         raise Http404("Too few consenting clients for a group map.")
-    grids = np.stack([painting_raster(p) for p in paintings])
+    moments = [analysis.Moments(raster.GRID) for _ in VIEWS]
+    for p in paintings:
+        grid = painting_raster(p)
+        for v in range(len(VIEWS)):
+            moments[v].add(grid[v, 0] - grid[v, 1])
     overlays = []
     for v, view in enumerate(VIEWS):
-        signed = grids[:, v, 0] - grids[:, v, 1]
-        result = analysis.one_sample_t(signed, raster.body_mask(shape, view))
+        result = moments[v].t_test(raster.body_mask(shape, view))
         overlays.append(draw.signed_rgba(result.mean, vmax=0.5, keep=result.significant))
     audit.listed(request, "bodymaps.research", [])
     legend = (

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from somatrace.audit.models import AuditEvent
 from somatrace.bodymaps.models import Painting, RegionWork, TouchOverride
-from somatrace.bodymaps.raster import region_mask
+from somatrace.bodymaps.raster import rasterise, region_mask
 from somatrace.bodymaps.services import painting_raster
 from somatrace.testing import make_session
 
@@ -107,7 +107,10 @@ def test_painting_with_mouse_and_touch_on_both_views_undo_save_reload(
         ("front", "stronger"),
     ]  # the undone thigh stroke is gone
     assert all(len(s["points"]) >= 2 for s in strokes)
-    grid = painting_raster(painting)
+    grid = painting_raster(painting)  # the stored raster
+    assert painting.raster
+    recomputed = rasterise(painting.strokes["strokes"], "female", painting.strokes["regions"])
+    assert np.abs(grid - recomputed).max() <= 1 / 510 + 1e-6
 
     def painted(view: int, layer: int, code: str) -> float:
         mask = region_mask("female", ("front", "back")[view], code)

@@ -111,3 +111,25 @@ def test_paired_t_is_a_one_sample_test_of_differences() -> None:
 def test_a_t_test_needs_two_maps() -> None:
     with pytest.raises(ValueError):
         analysis.one_sample_t(np.zeros((1, 2, 2)), np.ones((2, 2), bool))
+
+
+@pytest.mark.filterwarnings("ignore:Precision loss")
+def test_streaming_moments_give_the_same_test_as_scipy() -> None:
+    rng = np.random.default_rng(11)
+    stack = rng.normal(0.1, 0.3, (40, 6, 5))
+    stack[:, 0, 0] = 0.0  # never painted: t = 0, p = 1
+    stack[:, 0, 1] = 0.5  # everyone the same non-zero value: untestable (NaN)
+    mask = np.ones((6, 5), bool)
+    moments = analysis.Moments((6, 5))
+    for m in stack:
+        moments.add(m)
+    result = moments.t_test(mask)
+    expected = stats.ttest_1samp(stack, 0.0, axis=0)
+    ok = mask.copy()
+    ok[0, :2] = False
+    assert np.allclose(result.t[ok], expected.statistic[ok])
+    assert np.allclose(result.p[ok], expected.pvalue[ok])
+    assert result.t[0, 0] == 0 and result.p[0, 0] == 1
+    assert np.isnan(result.t[0, 1]) and not result.significant[0, 1]
+    direct = analysis.one_sample_t(stack, mask)
+    assert (direct.significant == result.significant).all()

@@ -98,3 +98,20 @@ def test_dab_spacing_is_at_most_half_the_radius() -> None:
     gaps = np.diff(dabs[:, 0])
     assert gaps.max() <= 4.0 + 1e-9
     assert dabs[0, 0] == 0 and dabs[-1, 0] == 100
+
+
+def test_pack_round_trips_within_quantisation() -> None:
+    m = raster.rasterise(
+        [
+            stroke([at(145.5, 150.5, pressure=0.37)]),
+            stroke([at(120, 300)], view="back", layer="weaker"),
+        ],
+        "female",
+    )
+    data = raster.pack(m)
+    assert len(data) < 10_000  # mostly zeros: a few kB
+    back = raster.unpack(data)
+    assert back.shape == m.shape and back.dtype == np.float32
+    assert np.abs(back - m).max() <= 1 / 510 + 1e-7
+    with pytest.raises(ValueError):
+        raster.pack(np.zeros((2, 2, 10, 10)))
