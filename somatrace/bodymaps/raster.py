@@ -26,11 +26,10 @@ Painting model (RASTER_VERSION "r1"):
 from __future__ import annotations
 
 import itertools
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
-
-import zlib
 
 import numpy as np
 from PIL import Image, ImageDraw
