@@ -149,31 +149,47 @@ def one_sample_t(stack: np.ndarray, mask: np.ndarray, q: float = FDR_Q) -> Group
 
 class Moments:
     """Running per-pixel sums for a one-sample t-test over many maps without holding them all:
-    n, sum of x and sum of x^2 (float64), shape (H, W). Memory: two maps, whatever n is."""
+    n, sum of x and sum of x^2, shape (H, W). Memory: two maps, whatever n is.
 
-    def __init__(self, shape: tuple[int, ...]) -> None:
+    With integer=True, add() takes integer maps (e.g. stored levels, stronger - weaker in
+    units of 1/scale) and the sums are exact int64, so zero variance is detected exactly and
+    there is no floating-point cancellation; values are divided by `scale` in t_test().
+    """
+
+    def __init__(self, shape: tuple[int, ...], *, integer: bool = False, scale: float = 1.0):
         self.n = 0
-        self.s1 = np.zeros(shape, dtype=np.float64)
-        self.s2 = np.zeros(shape, dtype=np.float64)
+        self.integer = integer
+        self.scale = scale
+        dtype = np.int64 if integer else np.float64
+        self.s1 = np.zeros(shape, dtype=dtype)
+        self.s2 = np.zeros(shape, dtype=dtype)
 
     def add(self, values: np.ndarray) -> None:
-        v = values.astype(np.float64, copy=False)
         self.n += 1
-        self.s1 += v
-        self.s2 += v * v
+        if self.integer:
+            v = values.astype(np.int32, copy=False)
+            np.add(self.s1, v, out=self.s1, casting="unsafe")
+            np.add(self.s2, v * v, out=self.s2, casting="unsafe")
+        else:
+            v = values.astype(np.float64, copy=False)
+            self.s1 += v
+            self.s2 += v * v
 
     def t_test(self, mask: np.ndarray, q: float = FDR_Q) -> GroupResult:
-        """The same test as one_sample_t, from the sums. Variance = (s2 - n mean^2) / (n - 1);
-        values within 1e-12 of zero (rounding) count as zero variance."""
+        """The same test as one_sample_t, from the sums: variance = (n s2 - s1^2) / (n (n-1)).
+        In float mode, variances within 1e-12 of zero relative to s2/n count as zero."""
         n = self.n
         if n < 2:
             raise ValueError("a t-test needs at least two maps")
         s1, s2 = self.s1[mask], self.s2[mask]
-        mean = s1 / n
-        var = np.maximum(s2 - n * mean * mean, 0.0) / (n - 1)
-        var = np.where(var <= 1e-12 * np.maximum(s2 / n, 1e-300), 0.0, var)
-        sd = np.sqrt(var)
-        return _t_result(n, mean, sd, mask, q)
+        if self.integer:
+            numerator = (n * s2 - s1 * s1).astype(np.float64)  # exact in int64
+            var = numerator / (n * (n - 1)) / self.scale**2
+        else:
+            var = np.maximum(n * s2 - s1 * s1, 0.0) / (n * (n - 1))
+            var = np.where(var <= 1e-12 * np.maximum(s2 / n, 1e-300), 0.0, var)
+        mean = s1 / (n * self.scale)
+        return _t_result(n, mean, np.sqrt(var), mask, q)
 
 
 def _t_result(n: int, mean: np.ndarray, sd: np.ndarray, mask: np.ndarray, q: float) -> GroupResult:

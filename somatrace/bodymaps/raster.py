@@ -129,23 +129,25 @@ def _disc_offsets(radius: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def dab_centres(points: np.ndarray, radius: float) -> np.ndarray:
-    """Dab centres along a polyline, spacing <= DAB_SPACING x radius.
+    """Dab centres along a polyline, evenly spaced by arc length, spacing <= DAB_SPACING x r.
 
-    points: shape (n, 3) of x, y (atlas units) and value 0-1. Returns shape (m, 3): every
-    input point plus evenly spaced points on each segment, values interpolated linearly.
+    points: shape (n, 3) of x, y (atlas units) and value 0-1. Returns shape (m, 3): the first
+    point, then points every `step` along the line (values interpolated linearly), and the
+    last point. Input points closer together than the spacing do not add dabs, so a dense
+    stylus stroke costs what its length costs. The discs of consecutive dabs overlap, so the
+    whole centre line is covered; a sharp corner between two dabs is rounded by < step/2.
     """
     if len(points) < 2:
         return points
     step = max(DAB_SPACING * radius, 0.5)
-    seg = np.diff(points[:, :2], axis=0)
-    lengths = np.hypot(seg[:, 0], seg[:, 1])
-    counts = np.maximum(np.ceil(lengths / step).astype(np.int64), 1)  # pieces per segment
-    starts = np.repeat(points[:-1], counts, axis=0)
-    ends = np.repeat(points[1:], counts, axis=0)
-    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    frac = (offsets / np.repeat(counts, counts))[:, None]
-    dabs = starts + (ends - starts) * frac
-    return np.vstack([dabs, points[-1:]])
+    seg = np.hypot(*np.diff(points[:, :2], axis=0).T)
+    along = np.concatenate([[0.0], np.cumsum(seg)])
+    total = along[-1]
+    n = int(np.ceil(total / step))
+    if n == 0:
+        return points[[0, -1]]
+    targets = np.linspace(0.0, total, n + 1)  # spacing total / n <= step
+    return np.column_stack([np.interp(targets, along, points[:, k]) for k in range(3)])
 
 
 PAD = int(np.ceil(MAX_RADIUS * SCALE)) + 2  # border of the working canvas: no bounds checks
@@ -236,12 +238,15 @@ def pack(grid: np.ndarray) -> bytes:
     return zlib.compress(levels.tobytes(), 6)
 
 
+def unpack_levels(data: bytes) -> np.ndarray:
+    """The stored levels 0-255 as uint8 (2, 2, 580, 290), read-only, no float conversion."""
+    levels = np.frombuffer(zlib.decompress(data), dtype=np.uint8)
+    return levels.reshape(len(VIEWS), len(LAYERS), *GRID)
+
+
 def unpack(data: bytes) -> np.ndarray:
     """The inverse of pack: float32 (2, 2, 580, 290), values k / 255."""
-    levels = np.frombuffer(zlib.decompress(data), dtype=np.uint8)
-    return (levels.reshape(len(VIEWS), len(LAYERS), *GRID) / np.float32(PACK_LEVELS)).astype(
-        np.float32
-    )
+    return unpack_levels(data) * np.float32(1 / PACK_LEVELS)
 
 
 def rasterise_reference(strokes: Iterable[Mapping[str, Any]], body_shape: str) -> np.ndarray:
@@ -256,13 +261,26 @@ def rasterise_reference(strokes: Iterable[Mapping[str, Any]], body_shape: str) -
             (x * WIDTH, y * HEIGHT, PRESSURE_FLOOR + (1 - PRESSURE_FLOOR) * min(max(p, 0), 1))
             for x, y, p, _ in stroke["points"]
         ]
-        dabs = list(pts[:1])
         step = max(DAB_SPACING * radius, 0.5)
-        for (x0, y0, w0), (x1, y1, w1) in itertools.pairwise(pts):
-            length = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
-            n = max(int(np.ceil(length / step)), 1)
-            for k in range(1, n + 1):
-                f = k / n
+        along = [0.0]
+        for (x0, y0, _), (x1, y1, _) in itertools.pairwise(pts):
+            along.append(along[-1] + ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5)
+        total = along[-1]
+        n = int(np.ceil(total / step)) if len(pts) > 1 else 0
+        if len(pts) == 1:
+            dabs = list(pts)
+        elif n == 0:
+            dabs = [pts[0], pts[-1]]
+        else:
+            dabs = []
+            segment = 0
+            for k in range(n + 1):
+                target = total * k / n
+                while segment < len(pts) - 2 and along[segment + 1] < target:
+                    segment += 1
+                a, b = along[segment], along[segment + 1]
+                f = (target - a) / (b - a) if b > a else 0.0
+                (x0, y0, w0), (x1, y1, w1) = pts[segment], pts[segment + 1]
                 dabs.append((x0 + (x1 - x0) * f, y0 + (y1 - y0) * f, w0 + (w1 - w0) * f))
         span = int(np.ceil(radius))
         layer = out[v, lay]

@@ -42,6 +42,7 @@ from somatrace.bodymaps.payload import MAX_BODY_BYTES, PayloadError, validate
 from somatrace.bodymaps.services import (
     TouchRefused,
     current_touch_map,
+    painting_levels,
     painting_raster,
     record_work,
     save_painting,
@@ -607,8 +608,8 @@ def _research_paintings(request: HttpRequest, moment: str | None, shape: str) ->
     paintings = Painting.objects.filter(client__in=consenting, nothing_felt=False, body_shape=shape)
     if moment:
         paintings = paintings.filter(moment=moment)
-    return list(paintings.only("id", "client_id", "body_shape", "raster", "raster_version", "strokes", "stats", "moment")
-                .order_by("-created_at")[:RESEARCH_LIMIT])  # fmt: skip
+    fields = ("id", "client_id", "body_shape", "raster", "raster_version", "strokes", "stats")
+    return list(paintings.only(*fields).order_by("-created_at")[:RESEARCH_LIMIT])
 
 
 def _one_per_client(paintings: list[Painting]) -> list[Painting]:
@@ -672,11 +673,12 @@ def research_png(request: HttpRequest) -> HttpResponse:
     paintings = _one_per_client(_research_paintings(request, moment, shape))
     if len(paintings) < analysis.MIN_GROUP:
         raise Http404("Too few consenting clients for a group map.")
-    moments = [analysis.Moments(raster.GRID) for _ in VIEWS]
+    # Exact integer sums of stored levels (stronger - weaker, units of 1/255).
+    moments = [analysis.Moments(raster.GRID, integer=True, scale=raster.PACK_LEVELS) for _ in VIEWS]
     for p in paintings:
-        grid = painting_raster(p)
+        levels = painting_levels(p)
         for v in range(len(VIEWS)):
-            moments[v].add(grid[v, 0] - grid[v, 1])
+            moments[v].add(levels[v, 0].astype(np.int16) - levels[v, 1])
     overlays = []
     for v, view in enumerate(VIEWS):
         result = moments[v].t_test(raster.body_mask(shape, view))

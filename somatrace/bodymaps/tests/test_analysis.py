@@ -133,3 +133,21 @@ def test_streaming_moments_give_the_same_test_as_scipy() -> None:
     assert np.isnan(result.t[0, 1]) and not result.significant[0, 1]
     direct = analysis.one_sample_t(stack, mask)
     assert (direct.significant == result.significant).all()
+
+
+def test_integer_moments_match_float_moments_and_scipy() -> None:
+    rng = np.random.default_rng(12)
+    levels = rng.integers(-255, 256, (30, 4, 4)).astype(np.int16)
+    levels[:, 0, 0] = 0
+    levels[:, 0, 1] = 17  # constant non-zero: exactly zero variance, untestable
+    mask = np.ones((4, 4), bool)
+    exact = analysis.Moments((4, 4), integer=True, scale=255)
+    for m in levels:
+        exact.add(m)
+    result = exact.t_test(mask)
+    expected = stats.ttest_1samp(levels / 255, 0.0, axis=0)
+    ok = mask.copy()
+    ok[0, :2] = False
+    assert np.allclose(result.t[ok], expected.statistic[ok])
+    assert np.allclose(result.mean[ok], (levels / 255).mean(axis=0)[ok])
+    assert result.p[0, 0] == 1 and np.isnan(result.p[0, 1])
