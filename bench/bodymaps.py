@@ -9,8 +9,9 @@ Targets (issue 4): one painting under 20 ms; a 500-painting group map under 2 s.
   raster.rasterise_reference (pure-Python loop over dabs and pixels); results must be equal.
 - Group map: 500 stored paintings (raster.pack) -> stored levels -> stronger - weaker ->
   exact integer moments -> per-pixel t-test + BH-FDR on both views (analysis.Moments),
-  i.e. what the research view does, against scipy.stats.ttest_1samp on the full stack of the same maps + SciPy's BH
-  (scipy.stats.false_discovery_control); the significant pixels must agree.
+  i.e. what the research view does, against scipy.stats.ttest_1samp on the full stack of
+  the same maps + SciPy's BH (scipy.stats.false_discovery_control); the significant pixels
+  must agree.
 """
 
 from __future__ import annotations
