@@ -22,9 +22,9 @@ from somatrace.bodymaps.raster import (
     LAYERS,
     PAINTED_THRESHOLD,
     RASTER_VERSION,
-    body_mask,
+    body_indices,
     label_image,
-    zone_masks,
+    zone_indices,
 )
 
 FDR_Q = 0.05  # Benjamini & Hochberg 1995; emBODY uses q = .05
@@ -239,15 +239,16 @@ def summarise(painting: np.ndarray, body_shape: str) -> dict[str, object]:
     views: dict[str, dict[str, dict[str, float]]] = {}
     regions: dict[str, dict[str, float]] = {}
     for v, view in enumerate(VIEWS):
-        mask = body_mask(body_shape, view)
-        views[view] = {
-            layer: {
-                "coverage": round(coverage(painting[v, k], mask), 5),
-                "mean": round(mean_intensity(painting[v, k], mask), 5),
-                "total": round(total_intensity(painting[v, k], mask), 2),
+        body = body_indices(body_shape, view)
+        flat = [painting[v, k].ravel() for k in range(len(LAYERS))]
+        views[view] = {}
+        for k, layer in enumerate(LAYERS):
+            values = flat[k][body]
+            views[view][layer] = {
+                "coverage": round(float(painted(values).mean()) if body.size else 0.0, 5),
+                "mean": round(float(values.sum(dtype=np.float64) / max(body.size, 1)), 5),
+                "total": round(float(values.sum(dtype=np.float64)), 2),
             }
-            for k, layer in enumerate(LAYERS)
-        }
         codes = CHOIR_CODES[view]
         labels = label_image(body_shape, view)
         per_layer = [region_table(painting[v, k], labels, len(codes)) for k in range(2)]
@@ -258,12 +259,13 @@ def summarise(painting: np.ndarray, body_shape: str) -> dict[str, object]:
                 "weaker": round(float(per_layer[1][0][i]), 4),
                 "weaker_cov": round(float(per_layer[1][1][i]), 4),
             }
-        for code, zmask in zone_masks(body_shape, view).items():
-            s_layer, w_layer = painting[v, 0], painting[v, 1]
+        for code, index in zone_indices(body_shape, view).items():
+            s_values, w_values = flat[0][index], flat[1][index]
+            size = max(index.size, 1)
             regions[code] = {
-                "stronger": round(mean_intensity(s_layer, zmask), 4),
-                "stronger_cov": round(coverage(s_layer, zmask), 4),
-                "weaker": round(mean_intensity(w_layer, zmask), 4),
-                "weaker_cov": round(coverage(w_layer, zmask), 4),
+                "stronger": round(float(s_values.sum(dtype=np.float64) / size), 4),
+                "stronger_cov": round(float(painted(s_values).sum() / size), 4),
+                "weaker": round(float(w_values.sum(dtype=np.float64) / size), 4),
+                "weaker_cov": round(float(painted(w_values).sum() / size), 4),
             }
     return {"raster_version": RASTER_VERSION, "views": views, "regions": regions}

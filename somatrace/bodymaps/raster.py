@@ -98,6 +98,18 @@ def zone_masks(body_shape: str, view: str) -> dict[str, np.ndarray]:
     return masks
 
 
+@cache
+def zone_indices(body_shape: str, view: str) -> dict[str, np.ndarray]:
+    """Somatic zone code -> flat pixel indices (into a raveled GRID layer), for fast sums."""
+    return {code: np.flatnonzero(mask) for code, mask in zone_masks(body_shape, view).items()}
+
+
+@cache
+def body_indices(body_shape: str, view: str) -> np.ndarray:
+    """Flat pixel indices of the silhouette."""
+    return np.flatnonzero(body_mask(body_shape, view))
+
+
 def body_mask(body_shape: str, view: str) -> np.ndarray:
     """The silhouette: True inside the union of the CHOIR regions. bool, shape GRID."""
     return _body_mask(body_shape, view)

@@ -84,6 +84,19 @@ def _shape(value: str | None) -> str:
     return value if value in BODY_SHAPES else BodyShape.FEMALE
 
 
+def _client_shape(request: HttpRequest, client: Client) -> str:
+    """?shape= if given, else the outline of the client's latest painting, else outline A."""
+    if request.GET.get("shape") in BODY_SHAPES:
+        return str(request.GET["shape"])
+    latest = (
+        Painting.objects.filter(client=client)
+        .order_by("-created_at")
+        .values_list("body_shape", flat=True)
+        .first()
+    )
+    return latest or BodyShape.FEMALE
+
+
 def atlas_views(body_shape: str) -> list[dict[str, Any]]:
     """Per view: its label and the region polygons (CHOIR then zones) for the inline SVG."""
     result = []
@@ -191,7 +204,7 @@ def _paint(
         painting = save_painting(request, client, clean, moment=moment, session=session)
         url = reverse("bodymaps_painting", args=[painting.pk])
         return JsonResponse({"id": painting.pk, "url": url}, status=201)
-    shape = _shape(request.GET.get("shape"))
+    shape = _client_shape(request, client)
     audit.read(request, client)
     return render(
         request,
@@ -523,7 +536,7 @@ def session_chart(request: HttpRequest, session_id: int) -> HttpResponse:
             "work_form": work_form,
             "findings": findings,
             "work": [{"name": REGION_BY_CODE[w.region].name, "item": w} for w in work],
-            "atlas_views": atlas_views(BodyShape.FEMALE),
+            "atlas_views": atlas_views(_client_shape(request, client)),
             "marks": marks,
             "not_welcome": [
                 REGION_BY_CODE[c].name
@@ -584,7 +597,7 @@ def touch_consent(request: HttpRequest, client_id: int) -> HttpResponse:
             "current": current,
             "groups": groups,
             "statuses": TouchStatus.choices,
-            "atlas_views": atlas_views(BodyShape.FEMALE),
+            "atlas_views": atlas_views(_client_shape(request, client)),
             "marks_json": {code: marks.get(code, TouchStatus.CHECK_IN) for code in REGION_BY_CODE},
             "history": history_rows,
         },

@@ -223,3 +223,56 @@ def test_not_welcome_region_needs_an_override_that_is_audited(
         object_type="bodymaps.touchoverride",
         object_id=override.pk,
     ).exists()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_body_map_pages_pass_axe_and_fit_the_screen(
+    signed_in_page, practitioner, owner, practice, client_record, live_server, page, width
+) -> None:
+    from somatrace.bodymaps.models import RegionFinding, TouchConsentMap
+    from somatrace.bodymaps.testing import make_painting, stroke
+    from somatrace.clients.models import ConsentRecord
+    from somatrace.testing import make_client
+
+    session = make_session(client_record)
+    pre = make_painting(client_record, session=session, moment="pre",
+                        strokes=[stroke([(95, 125), (105, 130)])])  # fmt: skip
+    make_painting(client_record, session=session, moment="post")
+    RegionFinding.objects.create(client=client_record, session=session, region="z_jaw",
+                                 finding="held_tension", intensity=3, created_by=practitioner)  # fmt: skip
+    TouchConsentMap.objects.create(
+        client=client_record, version=1, regions={"f_foot_l": "not_welcome"}
+    )
+    for k in range(5):
+        other = make_client(practice, practitioner, consented=True, name=f"Group Member{k}")
+        make_painting(other)
+    ConsentRecord.objects.update(research_use=True)
+    page.set_viewport_size({"width": width, "height": 900})
+    pages = {
+        practitioner: [
+            f"/clients/{client_record.pk}/",
+            f"/sessions/{session.pk}/",
+            f"/bodymaps/paintings/{pre.pk}/",
+            f"/bodymaps/sessions/{session.pk}/compare/",
+            f"/bodymaps/sessions/{session.pk}/chart/",
+            f"/bodymaps/clients/{client_record.pk}/history/",
+            f"/bodymaps/clients/{client_record.pk}/touch-consent/",
+            f"/bodymaps/sessions/{session.pk}/paint/post/",
+        ],
+        owner: ["/bodymaps/research/"],
+    }
+    checked = 0
+    for user, paths in pages.items():
+        page.context.clear_cookies()
+        signed_in_page(user)
+        for path in paths:
+            page.goto(live_server.url + path)
+            page.wait_for_load_state("networkidle")
+            assert serious_violations(page) == [], path
+            overflow = page.evaluate(
+                "() => document.documentElement.scrollWidth - window.innerWidth"
+            )
+            assert overflow <= 1, f"{path} is {overflow}px wider than a {width}px screen"
+            checked += 1
+    assert checked == 9
+    expect(page.locator("img.bm-map-image")).to_have_count(1)
