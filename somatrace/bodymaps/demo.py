@@ -43,7 +43,11 @@ BEFORE = [
     ("z_throat", "front", "stronger"),
     ("b_lower_back_r", "back", "stronger"),
 ]
-NUMB = [("z_belly", "front", "weaker"), ("f_hand_l", "front", "weaker"), ("z_pelvic_floor", "front", "weaker")]
+NUMB = [
+    ("z_belly", "front", "weaker"),
+    ("f_hand_l", "front", "weaker"),
+    ("z_pelvic_floor", "front", "weaker"),
+]
 AFTER = [
     ("z_heart", "front", "stronger"),
     ("f_chest_l", "front", "stronger"),
@@ -176,7 +180,8 @@ def seed(practice: Practice, today: date, log: Callable[[str], None]) -> None:
                         created_at=session.starts_at + timedelta(minutes=35),
                     )
                 )
-        marks = {code: TouchStatus.WELCOME for code in ("f_shoulder_r", "f_shoulder_l", "b_upper_back_l", "b_upper_back_r", "z_jaw")}  # fmt: skip
+        welcome = ("f_shoulder_r", "f_shoulder_l", "b_upper_back_l", "b_upper_back_r", "z_jaw")
+        marks = {code: TouchStatus.WELCOME for code in welcome}
         marks["z_heart"] = TouchStatus.CHECK_IN
         if rng.random() < 0.4:
             for code in ("f_groin_l", "f_groin_r", "z_pelvic_floor", "b_buttock_l", "b_buttock_r"):
