@@ -195,7 +195,7 @@ def _paint(
             data = json.loads(request.body or b"null")
         except RequestDataTooBig:
             return _error("This painting is too large to store.", 413)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return _error("The painting could not be read (not valid JSON).")
         try:
             clean = validate(data)

@@ -155,6 +155,13 @@ def test_a_million_points_is_refused_before_parsing(login, practitioner, client_
     assert not Painting.objects.exists()
 
 
+def test_deeply_nested_json_is_a_400_not_a_500(login, practitioner, client_record) -> None:
+    raw = "[" * 200_000 + "]" * 200_000
+    response = post(login(practitioner), f"/bodymaps/clients/{client_record.pk}/paint/", raw)
+    assert response.status_code == 400
+    assert not Painting.objects.exists()
+
+
 def test_nan_coordinates_are_refused(login, practitioner, client_record) -> None:
     raw = json.dumps(payload()).replace("0.41379310344827586", "NaN", 1)
     assert "NaN" in raw
