@@ -609,20 +609,54 @@ def touch_consent(request: HttpRequest, client_id: int) -> HttpResponse:
 RESEARCH_LIMIT = 2000  # most recent paintings in the research view
 
 
-def _research_paintings(request: HttpRequest, moment: str | None, shape: str) -> list[Painting]:
-    """Paintings of clients whose current consent includes research use (owner's practice)."""
+PAIRED = "paired"  # research mode: change within a session (after - before), paired test
+_RESEARCH_FIELDS = (
+    "id", "client_id", "session_id", "moment", "body_shape", "raster", "raster_version",
+    "strokes", "stats", "created_at",
+)  # fmt: skip
+
+
+def _consenting_clients(request: HttpRequest) -> Any:
+    """Clients of the owner's practice whose current consent includes research use."""
     membership = request.membership  # type: ignore[attr-defined]
     form = ConsentForm.current_for(membership.practice_id)
     if form is None:
-        return []
-    consenting = Client.objects.visible_to(request.user, clinical=True).filter(
+        return Client.objects.none()
+    return Client.objects.visible_to(request.user, clinical=True).filter(
         consents__form=form, consents__research_use=True, consents__withdrawn_at__isnull=True
     )
-    paintings = Painting.objects.filter(client__in=consenting, nothing_felt=False, body_shape=shape)
+
+
+def _research_paintings(request: HttpRequest, moment: str | None, shape: str) -> list[Painting]:
+    """Paintings of consenting clients (see _consenting_clients), newest first."""
+    paintings = Painting.objects.filter(
+        client__in=_consenting_clients(request), nothing_felt=False, body_shape=shape
+    )
     if moment:
         paintings = paintings.filter(moment=moment)
-    fields = ("id", "client_id", "body_shape", "raster", "raster_version", "strokes", "stats")
-    return list(paintings.only(*fields).order_by("-created_at")[:RESEARCH_LIMIT])
+    return list(paintings.only(*_RESEARCH_FIELDS).order_by("-created_at")[:RESEARCH_LIMIT])
+
+
+def _research_pairs(request: HttpRequest, shape: str) -> list[tuple[Painting, Painting]]:
+    """Per consenting client, the latest session with a map before and after."""
+    paintings = (
+        Painting.objects.filter(
+            client__in=_consenting_clients(request),
+            session__isnull=False,
+            moment__in=[Moment.PRE, Moment.POST],
+            body_shape=shape,
+        )
+        .only(*_RESEARCH_FIELDS)
+        .order_by("-created_at")[:RESEARCH_LIMIT]
+    )
+    by_session: dict[int, dict[str, Painting]] = {}
+    for p in paintings:
+        by_session.setdefault(p.session_id or 0, {}).setdefault(p.moment, p)
+    pairs: dict[int, tuple[Painting, Painting]] = {}
+    for found in by_session.values():  # insertion order: newest session first
+        if Moment.PRE in found and Moment.POST in found:
+            pairs.setdefault(found[Moment.POST].client_id, (found[Moment.PRE], found[Moment.POST]))
+    return list(pairs.values())
 
 
 def _one_per_client(paintings: list[Painting]) -> list[Painting]:
@@ -633,35 +667,67 @@ def _one_per_client(paintings: list[Painting]) -> list[Painting]:
     return list(seen.values())
 
 
+def _research_group(
+    request: HttpRequest,
+) -> tuple[str, str, list[tuple[Painting | None, Painting]]]:
+    """(mode, shape, [(before or None, map)]) for the research view and its image."""
+    mode = request.GET.get("moment", "")
+    if mode not in (*Moment.values, PAIRED):
+        mode = ""
+    shape = _shape(request.GET.get("shape"))
+    if mode == PAIRED:
+        pairs: list[tuple[Painting | None, Painting]] = list(_research_pairs(request, shape))
+        return mode, shape, pairs
+    single = _one_per_client(_research_paintings(request, mode or None, shape))
+    return mode, shape, [(None, p) for p in single]
+
+
+def _signed_levels(painting: Painting) -> np.ndarray:
+    """stronger - weaker in stored levels (units of 1/255), int16, shape (2 views, H, W)."""
+    levels = painting_levels(painting)
+    return levels[:, 0].astype(np.int16) - levels[:, 1]
+
+
+def _region_signed(painting: Painting, code: str) -> float:
+    values = painting.stats.get("regions", {}).get(code, {})
+    return float(values.get("stronger", 0.0)) - float(values.get("weaker", 0.0))
+
+
 @clinical_required
 @owner_required
 def research(request: HttpRequest) -> HttpResponse:
-    moment = request.GET.get("moment") if request.GET.get("moment") in Moment.values else None
-    shape = _shape(request.GET.get("shape"))
-    paintings = _one_per_client(_research_paintings(request, moment, shape))
-    n = len(paintings)
-    rows = []
+    mode, shape, group = _research_group(request)
+    n = len(group)
+    rows: list[dict[str, Any]] = []
     if n >= analysis.MIN_GROUP:
         for view in VIEWS:
             for region in regions_in(view):
-                flags_s = [
-                    p.stats.get("regions", {}).get(region.code, {}).get("stronger_cov", 0) > 0
-                    for p in paintings
-                ]
-                flags_w = [
-                    p.stats.get("regions", {}).get(region.code, {}).get("weaker_cov", 0) > 0
-                    for p in paintings
-                ]
+                if mode == PAIRED:
+                    # Share of people whose region got stronger / weaker by > 5 points.
+                    deltas = [
+                        _region_signed(after, region.code) - _region_signed(before, region.code)
+                        for before, after in group
+                        if before is not None
+                    ]
+                    up = sum(d > 0.05 for d in deltas)
+                    down = sum(d < -0.05 for d in deltas)
+                else:
+                    regions = [
+                        after.stats.get("regions", {}).get(region.code, {}) for _, after in group
+                    ]
+                    up = sum(r.get("stronger_cov", 0) > 0 for r in regions)
+                    down = sum(r.get("weaker_cov", 0) > 0 for r in regions)
                 rows.append(
                     {
                         "name": region.name,
                         "view": VIEW_LABELS[view],
-                        "stronger": round(100 * sum(flags_s) / n),
-                        "weaker": round(100 * sum(flags_w) / n),
+                        "stronger": round(100 * up / n),
+                        "weaker": round(100 * down / n),
                     }
                 )
         rows.sort(key=lambda r: -(r["stronger"] + r["weaker"]))
     audit.listed(request, "bodymaps.research", [])
+    paired = mode == PAIRED
     return render(
         request,
         "bodymaps/research.html",
@@ -669,8 +735,12 @@ def research(request: HttpRequest) -> HttpResponse:
             "n": n,
             "min_group": analysis.MIN_GROUP,
             "rows": rows[:30],
-            "moment": moment or "",
-            "moments": Moment.choices,
+            "moment": mode,
+            "moments": [*Moment.choices, (PAIRED, "Change within a session (after − before)")],
+            "paired": paired,
+            "columns": ("Stronger after %", "Weaker after %")
+            if paired
+            else ("Stronger %", "Weaker %"),
             "shape": shape,
             "shapes": BodyShape.choices,
             "q": analysis.FDR_Q,
@@ -681,24 +751,26 @@ def research(request: HttpRequest) -> HttpResponse:
 @clinical_required
 @owner_required
 def research_png(request: HttpRequest) -> HttpResponse:
-    moment = request.GET.get("moment") if request.GET.get("moment") in Moment.values else None
-    shape = _shape(request.GET.get("shape"))
-    paintings = _one_per_client(_research_paintings(request, moment, shape))
-    if len(paintings) < analysis.MIN_GROUP:
+    mode, shape, group = _research_group(request)
+    if len(group) < analysis.MIN_GROUP:
         raise Http404("Too few consenting clients for a group map.")
-    # Exact integer sums of stored levels (stronger - weaker, units of 1/255).
+    # Exact integer sums of stored levels (units of 1/255): one-sample test of the signed
+    # map, or (paired) of after - before within a session.
     moments = [analysis.Moments(raster.GRID, integer=True, scale=raster.PACK_LEVELS) for _ in VIEWS]
-    for p in paintings:
-        levels = painting_levels(p)
+    for before, after in group:
+        signed = _signed_levels(after)
+        if before is not None:
+            signed = signed - _signed_levels(before)
         for v in range(len(VIEWS)):
-            moments[v].add(levels[v, 0].astype(np.int16) - levels[v, 1])
+            moments[v].add(signed[v])
     overlays = []
     for v, view in enumerate(VIEWS):
         result = moments[v].t_test(raster.body_mask(shape, view))
         overlays.append(draw.signed_rgba(result.mean, vmax=0.5, keep=result.significant))
     audit.listed(request, "bodymaps.research", [])
+    what = "change after - before" if mode == PAIRED else "stronger - weaker"
     legend = (
-        f"Mean of {len(paintings)} people, FDR q < {analysis.FDR_Q}. "
+        f"Mean {what} of {len(group)} people, FDR q < {analysis.FDR_Q}. "
         "Orange-red = stronger, blue = weaker."
     )
     return _image(draw.png(shape, overlays, legend=legend), "image/png")

@@ -135,6 +135,7 @@ def test_streaming_moments_give_the_same_test_as_scipy() -> None:
     assert (direct.significant == result.significant).all()
 
 
+@pytest.mark.filterwarnings("ignore:Precision loss")
 def test_integer_moments_match_float_moments_and_scipy() -> None:
     rng = np.random.default_rng(12)
     levels = rng.integers(-255, 256, (30, 4, 4)).astype(np.int16)

@@ -88,3 +88,26 @@ def test_only_owners_of_the_practice_see_it(request, login, practice, practition
     else:
         assert response.status_code == 403
         assert browser.get("/bodymaps/research/map.png").status_code == 403
+
+
+def test_paired_mode_tests_the_change_within_sessions(login, owner, practice, practitioner) -> None:
+    from somatrace.testing import make_session
+
+    for k, client in enumerate(consenting(practice, practitioner, 6)):
+        session = make_session(client)
+        # Before: the right shoulder held; after: chest warm, at varying strength.
+        make_painting(client, session=session, moment="pre",
+                      strokes=[stroke([(95, 125), (105, 130)], radius=8)])  # fmt: skip
+        pts = [[120 / 290, 150 / 580, 0.2 + 0.15 * k, 0], [160 / 290, 150 / 580, 0.2 + 0.15 * k, 9]]
+        make_painting(client, session=session, moment="post", strokes=[
+            {"view": "front", "layer": "stronger", "mode": "paint", "radius": 14, "points": pts}
+        ])  # fmt: skip
+    browser = login(owner)
+    response = browser.get("/bodymaps/research/?moment=paired")
+    assert response.context["n"] == 6 and response.context["paired"]
+    rows = {r["name"]: r for r in response.context["rows"]}
+    assert rows["Left chest"]["stronger"] == 100  # stronger after for everyone
+    assert rows["Right shoulder (front)"]["weaker"] == 100  # less after for everyone
+    image = Image.open(io.BytesIO(browser.get("/bodymaps/research/map.png?moment=paired").content))
+    r, _, b = image.convert("RGB").getpixel((130, 22 + 150))
+    assert r > b + 40  # chest: significantly stronger after
