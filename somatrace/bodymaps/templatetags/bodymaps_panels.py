@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from somatrace.accounts.access import membership_of
 from somatrace.bodymaps.atlas import REGION_BY_CODE
 from somatrace.bodymaps.models import Moment, Painting, RegionFinding, TouchConsentMap, TouchStatus
 
@@ -47,6 +48,7 @@ def bodymaps_client_panel(context: dict[str, Any], client: Any) -> dict[str, Any
         "paintings": paintings,
         "touch_map": touch_map,
         "not_welcome": _not_welcome(touch_map),
+        "is_owner": bool(getattr(membership_of(user), "is_owner", False)),
     }
 
 
