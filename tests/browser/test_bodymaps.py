@@ -276,3 +276,35 @@ def test_body_map_pages_pass_axe_and_fit_the_screen(
             checked += 1
     assert checked == 9
     expect(page.locator("img.bm-map-image")).to_have_count(1)
+
+
+def test_stylus_pressure_is_recorded_and_rasterised(
+    signed_in_page, practitioner, client_record, live_server
+) -> None:
+    page = signed_in_page(practitioner)
+    page.set_viewport_size({"width": 1280, "height": 1300})
+    page.goto(f"{live_server.url}/bodymaps/clients/{client_record.pk}/paint/")
+    expect(page.locator("#bm-paint[data-ready=true]")).to_have_count(1)
+    cdp = page.context.new_cdp_session(page)
+    points = [to_screen(page, 120 + k * 5, 230) for k in range(9)]  # across the abdomen
+
+    def pen(kind: str, x: float, y: float, force: float) -> None:
+        cdp.send(
+            "Input.dispatchMouseEvent",
+            {"type": kind, "x": x, "y": y, "button": "left", "buttons": 1 if kind != "mouseReleased" else 0,
+             "clickCount": 1, "pointerType": "pen", "force": force},
+        )  # fmt: skip
+
+    pen("mousePressed", *points[0], 0.3)
+    for x, y in points[1:]:
+        pen("mouseMoved", x, y, 0.3)
+    pen("mouseReleased", *points[-1], 0.0)
+    cdp.detach()
+    page.get_by_role("button", name="Save body map").click()
+    page.wait_for_url(re.compile(r".*/bodymaps/paintings/\d+/$"))
+    painting = Painting.objects.get()
+    pressures = {p[2] for s in painting.strokes["strokes"] for p in s["points"]}
+    assert pressures and all(abs(p - 0.3) < 0.02 for p in pressures if p > 0)
+    grid = painting_raster(painting)
+    # value = 0.3 + 0.7 * 0.3 = 0.51 (stored as levels of 1/255)
+    assert grid[0, 0].max() == pytest.approx(0.51, abs=0.02)

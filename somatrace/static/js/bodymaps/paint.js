@@ -212,8 +212,15 @@ function init(root) {
     root.querySelector("#bm-side-right").textContent = front ? "Your left" : "Your right";
     schedule();
   }
-  for (const tab of root.querySelectorAll(".bm-tab")) {
+  const tabs = [...root.querySelectorAll(".bm-tab")];
+  for (const tab of tabs) {
     tab.addEventListener("click", () => showView(tab.dataset.view));
+    tab.addEventListener("keydown", (event) => {
+      if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
+      const next = tabs[(tabs.indexOf(tab) + (event.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+      next.focus();
+      showView(next.dataset.view);
+    });
   }
 
   // Keyboard / list alternative: region + layer + intensity 1-5.
