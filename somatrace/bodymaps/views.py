@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -89,7 +90,8 @@ def _client_shape(request: HttpRequest, client: Client) -> str:
     if request.GET.get("shape") in BODY_SHAPES:
         return str(request.GET["shape"])
     latest = (
-        Painting.objects.filter(client=client)
+        Painting.objects.visible_to(request.user)
+        .filter(client=client)
         .order_by("-created_at")
         .values_list("body_shape", flat=True)
         .first()
@@ -294,8 +296,10 @@ def _image(body: bytes, content_type: str) -> HttpResponse:
 # --- pre vs post ----------------------------------------------------------------------------
 
 
-def _pre_post(session: Session) -> tuple[Painting | None, Painting | None]:
-    found = {p.moment: p for p in session.paintings.order_by("created_at", "id")}
+def _pre_post(request: HttpRequest, session: Session) -> tuple[Painting | None, Painting | None]:
+    """The session's latest map before and after (either may be missing)."""
+    paintings = Painting.objects.visible_to(request.user).filter(session=session)
+    found = {p.moment: p for p in paintings.order_by("created_at", "id")}
     return found.get(Moment.PRE), found.get(Moment.POST)
 
 
@@ -307,7 +311,7 @@ def _signed(painting: Painting) -> np.ndarray:
 @clinical_required
 def compare(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
-    pre, post = _pre_post(session)
+    pre, post = _pre_post(request, session)
     audit.read(request, session)
     context: dict[str, Any] = {
         "session": session,
@@ -362,7 +366,7 @@ def compare(request: HttpRequest, session_id: int) -> HttpResponse:
 @clinical_required
 def difference_png(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
-    pre, post = _pre_post(session)
+    pre, post = _pre_post(request, session)
     if pre is None or post is None:
         raise Http404("This session has no before and after body maps.")
     audit.read(request, session)
@@ -377,9 +381,10 @@ def difference_png(request: HttpRequest, session_id: int) -> HttpResponse:
 HISTORY_LIMIT = 60  # paintings in the frequency map and the series
 
 
-def _history(client: Client) -> list[Painting]:
+def _history(request: HttpRequest, client: Client) -> list[Painting]:
     return list(
-        Painting.objects.filter(client=client)
+        Painting.objects.visible_to(request.user)
+        .filter(client=client)
         .select_related("session")
         .order_by("-created_at", "-id")[:HISTORY_LIMIT]
     )
@@ -390,10 +395,12 @@ def history(request: HttpRequest, client_id: int) -> HttpResponse:
     from somatrace.charts import base_spec
 
     client = _client(request, client_id)
-    paintings = _history(client)
+    paintings = _history(request, client)
     audit.listed(request, "bodymaps.painting", [p.pk for p in paintings], client_id=client.pk)
     findings = list(
-        RegionFinding.objects.filter(client=client).order_by("-created_at")[:HISTORY_LIMIT]
+        RegionFinding.objects.visible_to(request.user)
+        .filter(client=client)
+        .order_by("-created_at")[:HISTORY_LIMIT]
     )
     # Per-region series: the regions painted most often, signed intensity per painting.
     counts: dict[str, int] = {}
@@ -456,7 +463,7 @@ def history(request: HttpRequest, client_id: int) -> HttpResponse:
 @clinical_required
 def frequency_png(request: HttpRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
-    paintings = [p for p in _history(client) if not p.nothing_felt]
+    paintings = [p for p in _history(request, client) if not p.nothing_felt]
     audit.listed(request, "bodymaps.painting", [p.pk for p in paintings], client_id=client.pk)
     shape = paintings[0].body_shape if paintings else BodyShape.FEMALE
     overlays = []
@@ -487,16 +494,17 @@ def session_chart(request: HttpRequest, session_id: int) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "finding" and finding_form.is_valid():
-            finding = RegionFinding.objects.create(
-                client=client,
-                session=session,
-                region=finding_form.cleaned_data["region"],
-                finding=finding_form.cleaned_data["finding"],
-                intensity=finding_form.cleaned_data["intensity"],
-                note=finding_form.cleaned_data["note"],
-                created_by=user,
-            )
-            audit.created(request, finding, ["region", "finding", "intensity", "note"])
+            with transaction.atomic():
+                finding = RegionFinding.objects.create(
+                    client=client,
+                    session=session,
+                    region=finding_form.cleaned_data["region"],
+                    finding=finding_form.cleaned_data["finding"],
+                    intensity=finding_form.cleaned_data["intensity"],
+                    note=finding_form.cleaned_data["note"],
+                    created_by=user,
+                )
+                audit.created(request, finding, ["region", "finding", "intensity", "note"])
             messages.success(request, f"Finding recorded: {finding.region_name}.")
             return redirect("bodymaps_session_chart", session_id=session.pk)
         if action == "work" and work_form.is_valid():
@@ -517,14 +525,20 @@ def session_chart(request: HttpRequest, session_id: int) -> HttpResponse:
                 note = " with an override" if result.override else ""
                 messages.success(request, f"Recorded work on {name}{note}.")
                 return redirect("bodymaps_session_chart", session_id=session.pk)
-        elif action not in {"finding", "work"}:
-            status = 400
-        else:
+        else:  # an unknown action or a form with errors (shown on the page)
             status = 400
     touch_map = current_touch_map(client)
     marks = touch_map.regions if touch_map else {}
-    findings = list(RegionFinding.objects.filter(session=session).select_related("created_by"))
-    work = list(RegionWork.objects.filter(session=session).select_related("override"))
+    findings = list(
+        RegionFinding.objects.visible_to(request.user)
+        .filter(session=session)
+        .select_related("created_by")
+    )
+    work = list(
+        RegionWork.objects.visible_to(request.user)
+        .filter(session=session)
+        .select_related("override")
+    )
     audit.read(request, session)
     return render(
         request,
@@ -568,7 +582,11 @@ def touch_consent(request: HttpRequest, client_id: int) -> HttpResponse:
         touch_map = save_touch_map(request, client, marks)
         messages.success(request, f"Touch consent saved as version {touch_map.version}.")
         return redirect("bodymaps_touch_consent", client_id=client.pk)
-    maps = list(TouchConsentMap.objects.filter(client=client).order_by("-version")[:20])
+    maps = list(
+        TouchConsentMap.objects.visible_to(request.user)
+        .filter(client=client)
+        .order_by("-version")[:20]
+    )
     current = maps[0] if maps else None
     marks = current.regions if current else {}
     audit.read(request, client)
