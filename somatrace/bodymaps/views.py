@@ -32,6 +32,7 @@ from somatrace.bodymaps.atlas import (
 from somatrace.bodymaps.forms import FindingForm, WorkForm
 from somatrace.bodymaps.models import (
     BodyShape,
+    Finding,
     Moment,
     Painting,
     RegionFinding,
@@ -444,9 +445,20 @@ def history(request: HttpRequest, client_id: int) -> HttpResponse:
         }
     )
     finding_counts: dict[tuple[str, str], int] = {}
+    held: dict[str, int] = {}  # held tension and restriction per region, for the body summary
     for f in findings:
         key = (f.region_name, f.get_finding_display())
         finding_counts[key] = finding_counts.get(key, 0) + 1
+        if f.finding in (Finding.HELD_TENSION, Finding.RESTRICTION):
+            held[f.region] = held.get(f.region, 0) + 1
+    most = max(held.values(), default=0)
+    held_views = atlas_views(paintings[0].body_shape if paintings else BodyShape.FEMALE)
+    for v in held_views:
+        for r in v["regions"] + v["zones"]:
+            count = held.get(r["code"], 0)
+            r["count"] = count
+            r["opacity"] = round(0.15 + 0.85 * count / most, 2) if count else 0
+    audit.listed(request, "bodymaps.regionfinding", [f.pk for f in findings], client_id=client.pk)
     return render(
         request,
         "bodymaps/history.html",
@@ -456,6 +468,8 @@ def history(request: HttpRequest, client_id: int) -> HttpResponse:
             "spec": spec,
             "rows": rows,
             "findings": sorted(finding_counts.items(), key=lambda kv: -kv[1])[:15],
+            "held_views": held_views if held else [],
+            "held_total": sum(held.values()),
         },
     )
 

@@ -42,7 +42,10 @@ def test_it_lists_maps_and_charts_recurring_regions(
         "Held tension: Jaw" in response.content.decode()
         or "Held tension" in response.content.decode()
     )
-    event = AuditEvent.objects.get(actor=practitioner, client_id=client_record.pk)
+    assert 'fill-opacity="1.0"><title>Jaw: 1</title>' in response.content.decode()
+    event = AuditEvent.objects.get(
+        actor=practitioner, client_id=client_record.pk, object_type="bodymaps.painting"
+    )
     assert sorted(event.object_ids) == sorted(p.pk for p in paintings)
 
 
