@@ -1,0 +1,212 @@
+"""Body maps: client paintings, practitioner findings, touch-consent maps and overrides."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from somatrace.bodymaps.atlas import ATLAS_VERSION, REGION_BY_CODE
+from somatrace.clients.models import LONG_TEXT, Client
+from somatrace.therapy.models import Session
+
+
+class BodymapQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: Any) -> BodymapQuerySet:
+        """Records of the clients the user may see clinically (Client.objects.visible_to)."""
+        return self.filter(client__in=Client.objects.visible_to(user, clinical=True))
+
+
+class Moment(models.TextChoices):
+    PRE = "pre", "Before the session"
+    POST = "post", "After the session"
+    CHECKIN = "checkin", "Check-in between sessions"
+
+
+class BodyShape(models.TextChoices):
+    FEMALE = "female", "Body outline A (CHOIR female)"
+    MALE = "male", "Body outline B (CHOIR male)"
+
+
+class Painting(models.Model):
+    """What the client painted. The strokes are the canonical record; stats are a cache
+    computed by raster.py + analysis.py with `raster_version` parameters."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="paintings")
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.CASCADE, related_name="paintings"
+    )
+    moment = models.CharField(max_length=8, choices=Moment.choices)
+    atlas_version = models.CharField(max_length=20, default=ATLAS_VERSION)
+    body_shape = models.CharField(max_length=8, choices=BodyShape.choices)
+    nothing_felt = models.BooleanField("I don't feel anything particular", default=False)
+    # {"strokes": [{"view", "layer", "mode", "radius", "points": [[x, y, p, t], ...]}],
+    #  "regions": [{"view", "layer", "region", "intensity"}]} -- see payload.py
+    strokes = models.JSONField(default=dict)
+    raster_version = models.CharField(max_length=10)
+    # raster.pack() of the rasterised strokes (uint8 x 255, zlib), for group maps and images.
+    raster = models.BinaryField(default=b"", editable=False)
+    stats = models.JSONField(default=dict)
+    emotions = models.JSONField(default=list)  # [{"code": ..., "intensity": 1-5}]
+    words = models.TextField(
+        "in the client's words", blank=True, validators=[MaxLengthValidator(LONG_TEXT)]
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = BodymapQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        client_id: int
+        session_id: int | None
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["client", "created_at"]),
+            models.Index(fields=["session", "moment"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Body map {self.pk}"
+
+    def coverage(self, layer: str) -> float:
+        """Share of both views' body pixels painted on `layer` (mean of the two views)."""
+        views = self.stats.get("views", {})
+        if not views:
+            return 0.0
+        return sum(v[layer]["coverage"] for v in views.values()) / len(views)
+
+
+class Finding(models.TextChoices):
+    HELD_TENSION = "held_tension", "Held tension"
+    RESTRICTION = "restriction", "Restriction"
+    HEAT = "heat", "Heat"
+    PULSATION = "pulsation_energy_cyst", "Pulsation / energy cyst"
+    TENDERNESS = "tenderness", "Tenderness"
+    RELEASE = "release_observed", "Release observed"
+
+
+class RegionFinding(models.Model):
+    """A practitioner's finding on one atlas region."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="region_findings")
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.CASCADE, related_name="region_findings"
+    )
+    atlas_version = models.CharField(max_length=20, default=ATLAS_VERSION)
+    region = models.CharField(max_length=40)
+    finding = models.CharField(max_length=24, choices=Finding.choices)
+    intensity = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    note = models.TextField(blank=True, validators=[MaxLengthValidator(2000)])
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = BodymapQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        client_id: int
+        session_id: int | None
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["client", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Finding {self.pk}"
+
+    @property
+    def region_name(self) -> str:
+        region = REGION_BY_CODE.get(self.region)
+        return region.name if region else self.region
+
+
+class TouchStatus(models.TextChoices):
+    WELCOME = "welcome", "Touch welcome"
+    CHECK_IN = "check_in", "Welcome with a check-in first"
+    NOT_WELCOME = "not_welcome", "Not welcome"
+
+
+class TouchConsentMap(models.Model):
+    """One version of where the client welcomes touch. Never edited: a change is a new row;
+    the highest version is current. Regions not listed are "check in first"."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="touch_maps")
+    version = models.PositiveIntegerField()
+    regions = models.JSONField(default=dict)  # {region code: TouchStatus value}
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = BodymapQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        client_id: int
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "version"], name="unique_touch_map_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"Touch consent map {self.pk}"
+
+
+class TouchOverride(models.Model):
+    """Work recorded on a region the client marked "not welcome", with the reason given."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="touch_overrides")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="touch_overrides")
+    region = models.CharField(max_length=40)
+    reason = models.TextField(validators=[MaxLengthValidator(2000)])
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = BodymapQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        client_id: int
+        session_id: int
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"Touch override {self.pk}"
+
+
+class RegionWork(models.Model):
+    """A region worked on in a session (recorded through services.record_work)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="region_work")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="region_work")
+    region = models.CharField(max_length=40)
+    touch_status = models.CharField(max_length=12, choices=TouchStatus.choices)
+    override = models.OneToOneField(
+        TouchOverride, null=True, blank=True, on_delete=models.PROTECT, related_name="work"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = BodymapQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        client_id: int
+        session_id: int
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"Region work {self.pk}"

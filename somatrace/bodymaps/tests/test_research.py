@@ -1,0 +1,113 @@
+"""Research view: owners only, consenting clients only, de-identified, minimum group size."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from somatrace.bodymaps.analysis import MIN_GROUP
+from somatrace.bodymaps.testing import make_painting, stroke
+from somatrace.clients.models import ConsentRecord
+from somatrace.testing import make_client
+
+
+def consenting(practice, practitioner, n, *, research=True):
+    clients = []
+    for k in range(n):
+        client = make_client(practice, practitioner, consented=True, name=f"Research Person{k}")
+        ConsentRecord.objects.filter(client=client).update(research_use=research)
+        clients.append(client)
+    return clients
+
+
+def test_too_small_a_group_is_refused(login, owner, practice, practitioner) -> None:
+    for client in consenting(practice, practitioner, MIN_GROUP - 1):
+        make_painting(client)
+    response = login(owner).get("/bodymaps/research/")
+    assert response.status_code == 200
+    assert response.context["n"] == MIN_GROUP - 1
+    assert "needs at least" in response.content.decode()
+    assert login(owner).get("/bodymaps/research/map.png").status_code == 404
+
+
+def test_only_consenting_clients_count_and_no_names_are_shown(
+    login, owner, practice, practitioner
+) -> None:
+    chest = stroke([(120, 150), (160, 150)], radius=14)
+    for client in consenting(practice, practitioner, 6):
+        make_painting(client, strokes=[chest])
+    for client in consenting(practice, practitioner, 3, research=False):
+        make_painting(client, strokes=[stroke([(115, 340), (115, 360)])])
+    response = login(owner).get("/bodymaps/research/")
+    assert response.context["n"] == 6
+    html = response.content.decode()
+    assert "Research Person" not in html
+    rows = {r["name"]: r for r in response.context["rows"]}
+    assert rows["Left chest"]["stronger"] == 100
+    assert "Right thigh (front)" not in rows or rows["Right thigh (front)"]["stronger"] == 0
+    image = Image.open(io.BytesIO(login(owner).get("/bodymaps/research/map.png").content)).convert(
+        "RGB"
+    )
+    # Everyone painted the chest centre with value 1 -> zero variance, not testable -> blank;
+    # the map is blank there rather than showing an untested mean.
+    assert image.size == (580, 624)
+
+
+def test_group_map_shows_significant_pixels(login, owner, practice, practitioner) -> None:
+    for k, client in enumerate(consenting(practice, practitioner, 6)):
+        # Different pressures give variance, all positive: significant stronger on the chest.
+        pts = [
+            [120 / 290, 150 / 580, 0.2 + 0.15 * k, 0],
+            [160 / 290, 150 / 580, 0.2 + 0.15 * k, 10],
+        ]
+        make_painting(
+            client,
+            strokes=[
+                {"view": "front", "layer": "stronger", "mode": "paint", "radius": 14, "points": pts}
+            ],
+        )
+    image = Image.open(io.BytesIO(login(owner).get("/bodymaps/research/map.png").content)).convert(
+        "RGB"
+    )
+    r, _, b = image.getpixel((130, 22 + 150))  # x 140 is the midline outline
+    assert r > b + 40  # orange-red: significantly stronger
+    r, _, b = image.getpixel((115, 22 + 350))  # the thigh: nobody painted it
+    assert abs(r - b) < 12
+
+
+@pytest.mark.parametrize("who", ["practitioner", "colleague", "assistant", "outsider"])
+def test_only_owners_of_the_practice_see_it(request, login, practice, practitioner, who) -> None:
+    for client in consenting(practice, practitioner, 6):
+        make_painting(client)
+    browser = login(request.getfixturevalue(who))
+    response = browser.get("/bodymaps/research/")
+    if who == "outsider":  # owner of another practice: sees an empty group of their own
+        assert response.status_code == 200 and response.context["n"] == 0
+    else:
+        assert response.status_code == 403
+        assert browser.get("/bodymaps/research/map.png").status_code == 403
+
+
+def test_paired_mode_tests_the_change_within_sessions(login, owner, practice, practitioner) -> None:
+    from somatrace.testing import make_session
+
+    for k, client in enumerate(consenting(practice, practitioner, 6)):
+        session = make_session(client)
+        # Before: the right shoulder held; after: chest warm, at varying strength.
+        make_painting(client, session=session, moment="pre",
+                      strokes=[stroke([(95, 125), (105, 130)], radius=8)])  # fmt: skip
+        pts = [[120 / 290, 150 / 580, 0.2 + 0.15 * k, 0], [160 / 290, 150 / 580, 0.2 + 0.15 * k, 9]]
+        make_painting(client, session=session, moment="post", strokes=[
+            {"view": "front", "layer": "stronger", "mode": "paint", "radius": 14, "points": pts}
+        ])  # fmt: skip
+    browser = login(owner)
+    response = browser.get("/bodymaps/research/?moment=paired")
+    assert response.context["n"] == 6 and response.context["paired"]
+    rows = {r["name"]: r for r in response.context["rows"]}
+    assert rows["Left chest"]["stronger"] == 100  # stronger after for everyone
+    assert rows["Right shoulder (front)"]["weaker"] == 100  # less after for everyone
+    image = Image.open(io.BytesIO(browser.get("/bodymaps/research/map.png?moment=paired").content))
+    r, _, b = image.convert("RGB").getpixel((130, 22 + 150))
+    assert r > b + 40  # chest: significantly stronger after

@@ -1,0 +1,307 @@
+// Body-map painting: Pointer Events on a <canvas> under the atlas outline (inline SVG).
+// The canonical record is the strokes (points normalised 0-1 to the view, pressure, time);
+// the server rasterises them (bodymaps/raster.py). Colours match bodymaps/render.py.
+
+const COLOURS = { stronger: "#D55E00", weaker: "#0072B2" };
+const BODY_FILL = "#eeeeea";
+const PRESSURE_FLOOR = 0.3; // as raster.PRESSURE_FLOOR
+const MAX_POINTS = 20000; // as payload.MAX_POINTS
+const MAX_TIME_MS = 6 * 3600 * 1000;
+
+function init(root) {
+  const canvas = root.querySelector("#bm-canvas");
+  const ctx = canvas.getContext("2d");
+  const status = root.querySelector("#bm-status");
+  const undoButton = root.querySelector("#bm-undo");
+  const redoButton = root.querySelector("#bm-redo");
+  const radiusInput = root.querySelector("#bm-radius");
+  const eraser = root.querySelector("#bm-eraser");
+  const nothing = root.querySelector("#bm-nothing");
+  const token = root.querySelector("input[name=csrfmiddlewaretoken]").value;
+  const W = 290;
+  const H = 580;
+  const SCALE = 2; // canvas pixels per atlas unit
+  canvas.width = W * SCALE;
+  canvas.height = H * SCALE;
+
+  const layers = {};
+  for (const name of Object.keys(COLOURS)) {
+    const c = document.createElement("canvas");
+    c.width = canvas.width;
+    c.height = canvas.height;
+    layers[name] = c;
+  }
+
+  // Region polygons per view, from the server-rendered SVG (atlas units).
+  const polygons = {};
+  const silhouettes = {};
+  for (const outline of root.querySelectorAll(".bm-outline")) {
+    const view = outline.dataset.view;
+    polygons[view] = {};
+    const body = new Path2D();
+    for (const poly of outline.querySelectorAll("polygon[data-region]")) {
+      const path = new Path2D();
+      const pts = poly.getAttribute("points").trim().split(/\s+/).map((p) => p.split(",").map(Number));
+      pts.forEach(([x, y], i) => (i ? path.lineTo(x * SCALE, y * SCALE) : path.moveTo(x * SCALE, y * SCALE)));
+      path.closePath();
+      polygons[view][poly.dataset.region] = path;
+      body.addPath(path);
+    }
+    silhouettes[view] = body;
+  }
+  const listRegionPolygons = {};
+  for (const option of root.querySelectorAll("#bm-list-region option")) {
+    listRegionPolygons[option.value] = option.dataset.view;
+  }
+
+  let view = "front";
+  let strokes = [];
+  let past = [];
+  let future = [];
+  let entries = [];
+  let current = null;
+  let startTime = null;
+  let frame = 0;
+
+  const totalPoints = () => strokes.reduce((n, s) => n + s.points.length, 0) + (current ? current.points.length : 0);
+  const layer = () => root.querySelector("input[name=bm-layer]:checked").value;
+  const say = (text) => (status.textContent = text);
+
+  function drawStroke(c, stroke) {
+    const pts = stroke.points;
+    c.save();
+    c.globalCompositeOperation = stroke.mode === "erase" ? "destination-out" : "source-over";
+    c.strokeStyle = c.fillStyle = stroke.mode === "erase" ? "#000" : COLOURS[stroke.layer];
+    c.lineCap = c.lineJoin = "round";
+    c.lineWidth = 2 * stroke.radius * SCALE;
+    const value = (p) => (stroke.mode === "erase" ? 1 : PRESSURE_FLOOR + (1 - PRESSURE_FLOOR) * p);
+    if (pts.length === 1) {
+      c.globalAlpha = value(pts[0][2]);
+      c.beginPath();
+      c.arc(pts[0][0] * W * SCALE, pts[0][1] * H * SCALE, stroke.radius * SCALE, 0, 2 * Math.PI);
+      c.fill();
+    }
+    for (let i = 1; i < pts.length; i++) {
+      c.globalAlpha = value(Math.max(pts[i - 1][2], pts[i][2]));
+      c.beginPath();
+      c.moveTo(pts[i - 1][0] * W * SCALE, pts[i - 1][1] * H * SCALE);
+      c.lineTo(pts[i][0] * W * SCALE, pts[i][1] * H * SCALE);
+      c.stroke();
+    }
+    c.restore();
+  }
+
+  function redraw() {
+    frame = 0;
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.save();
+    ctx.fillStyle = BODY_FILL;
+    ctx.fill(silhouettes[view]);
+    ctx.clip(silhouettes[view]);
+    for (const [name, c] of Object.entries(layers)) {
+      const lc = c.getContext("2d");
+      lc.clearRect(0, 0, c.width, c.height);
+      for (const entry of entries) {
+        if (entry.view !== view || entry.layer !== name) continue;
+        lc.globalAlpha = entry.intensity / 5;
+        lc.fillStyle = COLOURS[name];
+        lc.fill(polygons[view][entry.region]);
+        lc.globalAlpha = 1;
+      }
+      for (const stroke of current ? [...strokes, current] : strokes) {
+        if (stroke.view === view && stroke.layer === name) drawStroke(lc, stroke);
+      }
+      ctx.globalAlpha = 0.8;
+      ctx.drawImage(c, 0, 0);
+    }
+    ctx.restore();
+    undoButton.disabled = past.length === 0;
+    redoButton.disabled = future.length === 0;
+  }
+  const schedule = () => frame || (frame = requestAnimationFrame(redraw));
+
+  function addPoint(event) {
+    if (totalPoints() >= MAX_POINTS) {
+      say("This painting has reached its size limit; save it or undo some strokes.");
+      return;
+    }
+    const rect = canvas.getBoundingClientRect();
+    const x = Math.min(Math.max((event.clientX - rect.left) / rect.width, 0), 1);
+    const y = Math.min(Math.max((event.clientY - rect.top) / rect.height, 0), 1);
+    // Pressure only where the device measures it: a pen, or a value other than the 0.5
+    // that mice and most touch screens report while pressed.
+    const real = event.pointerType === "pen" || (event.pressure > 0 && event.pressure !== 0.5);
+    const pressure = real ? Math.min(Math.max(event.pressure, 0), 1) : 1;
+    const t = Math.min(Math.round(performance.now() - startTime), MAX_TIME_MS);
+    current.points.push([+x.toFixed(5), +y.toFixed(5), +pressure.toFixed(3), t]);
+  }
+
+  canvas.addEventListener("pointerdown", (event) => {
+    if (event.pointerType === "mouse" && event.button !== 0) return;
+    event.preventDefault();
+    canvas.setPointerCapture(event.pointerId);
+    if (startTime === null) startTime = performance.now();
+    current = {
+      view,
+      layer: layer(),
+      mode: eraser.checked ? "erase" : "paint",
+      radius: Number(radiusInput.value),
+      points: [],
+      pointerId: event.pointerId,
+    };
+    addPoint(event);
+    schedule();
+  });
+  canvas.addEventListener("pointermove", (event) => {
+    if (!current || event.pointerId !== current.pointerId) return;
+    const events = event.getCoalescedEvents ? event.getCoalescedEvents() : [];
+    for (const e of events.length ? events : [event]) addPoint(e);
+    schedule();
+  });
+  function finish(event) {
+    if (!current || event.pointerId !== current.pointerId) return;
+    const { pointerId, ...stroke } = current;
+    current = null;
+    if (stroke.points.length) {
+      past.push(strokes);
+      strokes = [...strokes, stroke];
+      future = [];
+      if (nothing.checked && stroke.mode === "paint") {
+        nothing.checked = false;
+        say("You painted, so \u201cI don't feel anything particular\u201d was unticked.");
+      }
+    }
+    schedule();
+  }
+  canvas.addEventListener("pointerup", finish);
+  canvas.addEventListener("pointercancel", finish);
+
+  undoButton.addEventListener("click", () => {
+    if (!past.length) return;
+    future.push(strokes);
+    strokes = past.pop();
+    say("Undone.");
+    schedule();
+  });
+  redoButton.addEventListener("click", () => {
+    if (!future.length) return;
+    past.push(strokes);
+    strokes = future.pop();
+    say("Redone.");
+    schedule();
+  });
+  root.querySelector("#bm-clear").addEventListener("click", () => {
+    if (!strokes.length) return;
+    past.push(strokes);
+    strokes = [];
+    future = [];
+    say("Cleared both views. Undo brings the painting back.");
+    schedule();
+  });
+
+  function showView(next) {
+    view = next;
+    for (const tab of root.querySelectorAll(".bm-tab")) {
+      tab.setAttribute("aria-selected", String(tab.dataset.view === view));
+    }
+    for (const outline of root.querySelectorAll(".bm-outline")) outline.hidden = outline.dataset.view !== view;
+    root.querySelector("#bm-stage").setAttribute("aria-labelledby", `bm-tab-${view}`);
+    canvas.setAttribute("aria-label", `Painting area: ${view} view. Use the list below if you cannot paint.`);
+    const front = view === "front";
+    root.querySelector("#bm-side-left").textContent = front ? "Your right" : "Your left";
+    root.querySelector("#bm-side-right").textContent = front ? "Your left" : "Your right";
+    schedule();
+  }
+  const tabs = [...root.querySelectorAll(".bm-tab")];
+  for (const tab of tabs) {
+    tab.addEventListener("click", () => showView(tab.dataset.view));
+    tab.addEventListener("keydown", (event) => {
+      if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
+      const next = tabs[(tabs.indexOf(tab) + (event.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+      next.focus();
+      showView(next.dataset.view);
+    });
+  }
+
+  // Keyboard / list alternative: region + layer + intensity 1-5.
+  const list = root.querySelector("#bm-list-entries");
+  function renderEntries() {
+    list.replaceChildren();
+    entries.forEach((entry, index) => {
+      const li = document.createElement("li");
+      const label = root.querySelector(`#bm-list-region option[value="${entry.region}"]`).textContent;
+      const text = document.createElement("span");
+      text.textContent = `${label}: ${entry.layer === "stronger" ? "stronger / more active" : "weaker / less"}, ${entry.intensity} of 5`;
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "button-secondary";
+      remove.textContent = "Remove";
+      remove.setAttribute("aria-label", `Remove ${label}`);
+      remove.addEventListener("click", () => {
+        entries.splice(index, 1);
+        renderEntries();
+        schedule();
+      });
+      li.append(text, remove);
+      list.append(li);
+    });
+  }
+  root.querySelector("#bm-list-add").addEventListener("click", () => {
+    const region = root.querySelector("#bm-list-region").value;
+    const entry = {
+      view: listRegionPolygons[region],
+      layer: root.querySelector("#bm-list-layer").value,
+      region,
+      intensity: Number(root.querySelector("#bm-list-intensity").value),
+    };
+    entries = entries.filter((e) => !(e.region === region && e.layer === entry.layer));
+    entries.push(entry);
+    renderEntries();
+    if (entry.view !== view) showView(entry.view);
+    say("Region added.");
+    schedule();
+  });
+
+  root.querySelector("#bm-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const emotions = [];
+    for (const select of root.querySelectorAll("select[data-emotion]")) {
+      if (select.value) emotions.push({ code: select.dataset.emotion, intensity: Number(select.value) });
+    }
+    const payload = {
+      atlas_version: root.dataset.atlasVersion,
+      body_shape: root.dataset.bodyShape,
+      nothing_felt: nothing.checked,
+      strokes,
+      regions: entries,
+      emotions,
+      words: root.querySelector("#bm-words").value,
+    };
+    const save = root.querySelector("#bm-save");
+    save.disabled = true;
+    say("Saving…");
+    try {
+      const response = await fetch(root.dataset.saveUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+        body: JSON.stringify(payload),
+        credentials: "same-origin",
+      });
+      const body = await response.json().catch(() => ({}));
+      if (response.ok && body.url) {
+        window.location.assign(body.url);
+        return;
+      }
+      say(body.error || "The body map could not be saved. Nothing was lost: try again.");
+    } catch {
+      say("The server could not be reached. Nothing was lost: try again.");
+    }
+    save.disabled = false;
+  });
+
+  redraw();
+  root.dataset.ready = "true";
+}
+
+const root = document.getElementById("bm-paint");
+if (root) init(root);
