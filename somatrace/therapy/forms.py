@@ -5,10 +5,24 @@ from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import slugify
 
+from somatrace.bodyregions import COARSE_REGIONS
 from somatrace.clients.forms import practitioners_of
 from somatrace.clients.models import Client
-from somatrace.therapy.models import NOTE_FIELDS, RATING_FIELDS, NoteAmendment, Session, Technique
+from somatrace.therapy.console import POSTED_KINDS
+from somatrace.therapy.models import (
+    NOTE_FIELDS,
+    RATING_FIELDS,
+    AftercareTemplate,
+    NoteAmendment,
+    Session,
+    Technique,
+    TimelineEvent,
+    Word,
+    WordKind,
+)
+from somatrace.therapy.vocabulary import OTHER
 
 RATING_CHOICES = [("", "Not asked")] + [(str(n), str(n)) for n in range(11)]
 
@@ -84,3 +98,203 @@ class AmendmentForm(forms.ModelForm):
         fields = ["reason", *NOTE_FIELDS]
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in NOTE_FIELDS}
         help_texts = {"reason": "Why the signed note is being amended (kept with the amendment)."}
+
+
+REGION_CHOICES = [("", "No region"), *COARSE_REGIONS]
+MAX_CLOCK_SKEW = timedelta(minutes=10)
+
+
+def _rating(label: str, required: bool = False) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=required,
+        min_value=0,
+        max_value=10,
+        widget=RatingWidget(choices=RATING_CHOICES),
+        error_messages={
+            "invalid": "Ratings are whole numbers from 0 to 10.",
+            "min_value": "Ratings are whole numbers from 0 to 10.",
+            "max_value": "Ratings are whole numbers from 0 to 10.",
+        },
+    )
+
+
+class PrecheckForm(forms.Form):
+    pre_suds = _rating("SUDS now (distress)")
+    pre_calm = _rating("Calm now")
+    pre_tension = _rating("Body tension now")
+    client_words = forms.CharField(
+        label="The client's own words",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What brings them today, as they say it.",
+    )
+    felt_region = forms.ChoiceField(
+        label="Where do you feel it?", required=False, choices=REGION_CHOICES
+    )
+
+
+class EndForm(forms.Form):
+    post_suds = _rating("SUDS now (closing check)")
+    post_calm = _rating("Calm now")
+    post_tension = _rating("Body tension now")
+    end_reason = forms.CharField(
+        label="Reason, if ending above the window",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only needed when the last SUDS is above the client's window of tolerance.",
+    )
+
+
+class EventForm(forms.Form):
+    """One event as the console posts it (JSON). Guard prompts are never posted."""
+
+    uuid = forms.UUIDField()
+    kind = forms.ChoiceField(choices=[(k, k) for k in POSTED_KINDS])
+    code = forms.CharField(required=False, max_length=40)
+    text = forms.CharField(required=False, max_length=2000)
+    region = forms.ChoiceField(required=False, choices=REGION_CHOICES)
+    intensity = forms.IntegerField(required=False, min_value=1, max_value=5)
+    suds = forms.IntegerField(required=False, min_value=0, max_value=10)
+    at = forms.DateTimeField()
+    responds_to = forms.UUIDField(required=False)
+
+    def __init__(self, *args: Any, known: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.known = known  # callable(kind) -> codes allowed for that kind
+
+    def clean_at(self) -> Any:
+        at = self.cleaned_data["at"]
+        if timezone.is_naive(at):
+            raise forms.ValidationError("The time needs a time zone (ISO 8601 with offset).")
+        if at > timezone.now() + MAX_CLOCK_SKEW:
+            raise forms.ValidationError("The event's time is in the future: check the clock.")
+        if at.year < 2000:
+            raise forms.ValidationError("The event's time is outside the expected range.")
+        return at.replace(microsecond=0)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind, code = data.get("kind"), data.get("code") or ""
+        if kind == "suds" and data.get("suds") is None:
+            self.add_error("suds", "A SUDS check-in needs a value from 0 to 10.")
+        if kind in ("cue", "technique", "emotion", "grounding") and self.known is not None:
+            if code == OTHER:
+                if not (data.get("text") or "").strip():
+                    self.add_error("text", "Type the word for 'other'.")
+            elif code not in self.known(kind):
+                self.add_error("code", "This word is not in the practice's vocabulary.")
+        if kind == "note" and not (data.get("text") or "").strip():
+            self.add_error("text", "A note needs some text.")
+        if kind != "emotion":
+            data["intensity"] = None
+        if kind != "suds":
+            data["suds"] = None
+        return data
+
+
+class EventEditForm(forms.ModelForm):
+    class Meta:
+        model = TimelineEvent
+        fields = ["text", "region", "intensity", "suds"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+        labels = {"text": "Text (free text, the client's words)"}
+
+    at_time = forms.TimeField(
+        label="Time", widget=forms.TimeInput(attrs={"type": "time", "step": 1}, format="%H:%M:%S")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"] = forms.ChoiceField(
+            label="Region", required=False, choices=REGION_CHOICES
+        )
+        self.initial.setdefault("at_time", timezone.localtime(self.instance.at).time())
+        if self.instance.kind != "emotion":
+            del self.fields["intensity"]
+        if self.instance.kind != "suds":
+            del self.fields["suds"]
+        else:
+            self.fields["suds"].required = True
+
+    def save(self, commit: bool = True) -> TimelineEvent:
+        event = super().save(commit=False)
+        local = timezone.localtime(event.at)
+        event.at = local.replace(
+            hour=self.cleaned_data["at_time"].hour,
+            minute=self.cleaned_data["at_time"].minute,
+            second=self.cleaned_data["at_time"].second,
+            microsecond=0,
+        )
+        if commit:
+            event.save()
+        return event
+
+
+class WordForm(forms.Form):
+    """A practice's own cue, technique or emotion word (built-ins cannot be changed)."""
+
+    kind = forms.ChoiceField(
+        label="Kind of word",
+        choices=[*WordKind.choices, ("technique", "Technique")],
+    )
+    label = forms.CharField(label="Word", max_length=80)
+    dissociation = forms.BooleanField(
+        label="A sign of dissociation (cues only: the pacing guard prompts when it is logged)",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, practice_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.practice_id = practice_id
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        label = (data.get("label") or "").strip()
+        code = slugify(label)[:40]
+        if label and not code:
+            self.add_error("label", "Use at least one letter or digit.")
+        elif label:
+            kind = data.get("kind")
+            taken = (
+                Technique.available_to(self.practice_id).filter(code=code).exists()
+                if kind == "technique"
+                else Word.available_to(self.practice_id).filter(kind=kind, code=code).exists()
+            )
+            if taken or code == OTHER:
+                self.add_error("label", "This word is already in the vocabulary.")
+        data["code"] = code
+        return data
+
+    def save(self) -> Any:
+        data = self.cleaned_data
+        if data["kind"] == "technique":
+            return Technique.objects.create(
+                practice_id=self.practice_id, code=data["code"], label=data["label"].strip()
+            )
+        return Word.objects.create(
+            practice_id=self.practice_id,
+            kind=data["kind"],
+            code=data["code"],
+            label=data["label"].strip(),
+            dissociation=data["kind"] == "cue" and data.get("dissociation", False),
+        )
+
+
+class AftercareTemplateForm(forms.ModelForm):
+    class Meta:
+        model = AftercareTemplate
+        fields = ["title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 5})}
+
+
+class AftercareForm(forms.Form):
+    aftercare = forms.CharField(
+        label="Aftercare for the client",
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Choose a template to start from, then adjust it for this client.",
+    )
