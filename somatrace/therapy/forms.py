@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from somatrace.bodyregions import COARSE_REGIONS
@@ -167,7 +168,8 @@ class EventForm(forms.Form):
 
     def clean_at(self) -> Any:
         at = self.cleaned_data["at"]
-        if timezone.is_naive(at):
+        raw = parse_datetime(str(self.data.get("at", "")))
+        if raw is None or timezone.is_naive(raw):
             raise forms.ValidationError("The time needs a time zone (ISO 8601 with offset).")
         if at > timezone.now() + MAX_CLOCK_SKEW:
             raise forms.ValidationError("The event's time is in the future: check the clock.")

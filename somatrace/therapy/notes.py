@@ -116,6 +116,10 @@ def draft(note: NoteInput) -> dict[str, str]:
             f"SUDS ranged {min(suds)}–{max(suds)} during the session "
             f"(window of tolerance {low}–{high})."
         )
+        if low <= min(suds) and max(suds) < high:
+            assessment.append("Stayed within the window of tolerance as recorded.")
+    else:
+        assessment.append("No SUDS check-ins recorded.")
     guard = [e for e in events if e.kind == "guard"]
     grounding = [e for e in events if e.kind == "grounding"]
     if guard:
@@ -127,7 +131,7 @@ def draft(note: NoteInput) -> dict[str, str]:
     elif grounding:
         assessment.extend(f"{e.minute} min: grounding — {e.label}." for e in grounding)
     else:
-        assessment.append("No pacing prompts; stayed within the window as recorded.")
+        assessment.append("No pacing prompts.")
     if note.end_reason:
         assessment.append(f"Ended above the window: {note.end_reason}")
 
