@@ -114,7 +114,9 @@ function csrf() {
 
 const list = $("recent-events");
 const unsent = $("console-unsent");
-let recent = config.recent.map((e) => ({
+let sequence = 0;
+let recent = config.recent.map((e, index) => ({
+  seq: -index,
   uuid: e.uuid,
   serverId: e.id,
   kind: e.kind,
@@ -138,9 +140,10 @@ const queue = new RequestQueue(`somatrace.console.queue.${config.sessionId}`, {
       undoAfterSend.delete(item.id);
       if (entry) undo(entry);
     }
+    if (body.prompts?.length) showPrompts(body.prompts);
     for (const prompt of body.prompts || []) {
-      showPrompt(prompt);
       recent.push({
+        seq: ++sequence,
         uuid: prompt.uuid,
         kind: "guard",
         label: prompt.title,
@@ -163,6 +166,7 @@ const queue = new RequestQueue(`somatrace.console.queue.${config.sessionId}`, {
 for (const item of queue.pending) {
   if (item.type === "event" && !recent.some((e) => e.uuid === item.id)) {
     recent.push({
+      seq: ++sequence,
       uuid: item.id,
       kind: item.body.kind,
       label: item.label,
@@ -202,7 +206,8 @@ function timeOf(iso) {
 
 function renderRecent() {
   if (!list) return;
-  recent.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  // Newest first; events within the same second in the order they were tapped.
+  recent.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : (b.seq ?? 0) - (a.seq ?? 0)));
   list.replaceChildren(
     ...recent.filter((e) => e.status !== "undone").slice(0, RECENT_SHOWN).map((entry) => {
       const li = document.createElement("li");
@@ -277,6 +282,7 @@ function log(fields, label) {
     responds_to: fields.respondsTo || null,
   };
   recent.push({
+    seq: ++sequence,
     uuid: body.uuid,
     kind: body.kind,
     label,
@@ -332,12 +338,12 @@ const banner = $("guard-banner");
 let currentPrompt = null;
 let awaitingSuds = false;
 
-function showPrompt(prompt) {
+function showPrompts(prompts) {
   if (!banner) return;
-  currentPrompt = prompt;
+  currentPrompt = prompts[0];
   awaitingSuds = false;
-  $("guard-title").textContent = prompt.title;
-  $("guard-message").textContent = prompt.message;
+  $("guard-title").textContent = prompts.map((p) => p.title).join(" · ");
+  $("guard-message").textContent = prompts.map((p) => p.message).join(" ");
   $("guard-options").hidden = false;
   $("guard-next").hidden = true;
   banner.hidden = false;
