@@ -106,7 +106,9 @@ def test_a_whole_session_on_a_tablet(signed_in_page, practitioner, client_record
     expect(page.get_by_role("heading", name=re.compile("Aftercare for"))).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_role("button", name="Use “After a session (general)”").tap()
-    expect(page.get_by_label("Aftercare for the client")).to_have_value(re.compile("Drink some water"))
+    expect(page.get_by_label("Aftercare for the client")).to_have_value(
+        re.compile("Drink some water")
+    )
     page.get_by_role("button", name="Save aftercare").tap()
 
     # The session page: chart and list show what happened, in order.
@@ -136,7 +138,9 @@ def test_a_whole_session_on_a_tablet(signed_in_page, practitioner, client_record
     expect(page.get_by_text("Note signed and locked")).to_be_visible()
     expect(page.get_by_text("practise the slow exhale at home")).to_be_visible()
     expect(page.get_by_text("The note is signed, so the timeline is locked.")).to_be_visible()
-    expect(page.locator(".event-list").get_by_role("link", name=re.compile("^Edit"))).to_have_count(0)
+    expect(page.locator(".event-list").get_by_role("link", name=re.compile("^Edit"))).to_have_count(
+        0
+    )
     session.refresh_from_db()
     assert session.is_signed and "Trembling / shaking — Left leg" in session.objective
     assert problems == []
@@ -188,7 +192,11 @@ def test_events_logged_offline_arrive_exactly_once(
     page.get_by_role("button", name=re.compile("^Undo Unwinding")).tap()
     all_sent(page)
     assert not events.filter(code="unwinding").exists()
-    assert [p for p in problems if "ERR_INTERNET_DISCONNECTED" not in p and "Failed to fetch" not in p and "net::" not in p] == []
+    assert [
+        p
+        for p in problems
+        if "ERR_INTERNET_DISCONNECTED" not in p and "Failed to fetch" not in p and "net::" not in p
+    ] == []
 
 
 def test_the_queue_survives_a_reload_while_offline(
@@ -230,9 +238,10 @@ def test_keyboard_shortcuts_pause_and_the_dark_mode(
     all_sent(page)
     session.refresh_from_db()
     assert session.state == "paused"
-    assert sorted(
-        session.events.values_list("kind", "suds", "code")
-    ) == [("cue", None, "trembling"), ("suds", 6, "")]
+    assert sorted(session.events.values_list("kind", "suds", "code")) == [
+        ("cue", None, "trembling"),
+        ("suds", 6, ""),
+    ]
     page.get_by_role("button", name="Resume").click()
     expect(page.locator("#console-state")).to_have_text("Running")
 
