@@ -29,6 +29,7 @@ from somatrace.therapy.vocabulary import (
     BUILTIN_LABELS,
     BUILTIN_TECHNIQUES,
     DEFAULT_AFTERCARE,
+    DISSOCIATION_CUES,
 )
 
 DEMO_SEED = 3
@@ -47,6 +48,11 @@ NOTES = (
     "Warm, like sun on my back",
     "I want to cry but it won't come",
     "Lighter now",
+)
+BODY_SCAN_TITLE = "Between sessions: body scan"
+BODY_SCAN = (
+    "Each evening this week, take three minutes to notice where you feel tension and where "
+    "you feel ease. A line or two in your journal is enough."
 )
 GUARD_TITLES = {
     guard.AT_UPPER_LIMIT: "Pacing prompt: SUDS at the upper limit",
@@ -102,9 +108,9 @@ def _timeline(
 def _with_guard(rng: random.Random, events: list[dict], low: int, high: int) -> list[dict]:
     """Run the guard; after each prompt add a grounding step (and a calmer check-in)."""
     timeline = [
-        guard.Event(e["t"], e["kind"], e.get("suds"), e["code"] in {"glazed-eyes", "freezing", "disconnection"})
+        guard.Event(e["t"], e["kind"], e.get("suds"), e["code"] in DISSOCIATION_CUES)
         for e in events
-    ]  # fmt: skip
+    ]
     added = []
     for prompt in guard.evaluate(timeline, low, high):
         added.append({"t": prompt.t, "kind": "guard", "code": prompt.rule, "text": prompt.message})
@@ -118,13 +124,10 @@ def seed(practice: Practice, today: date, log: Callable[[str], None]) -> None:
     """Add timeline events to the demo practice's sessions (deterministic)."""
     rng = random.Random(DEMO_SEED)
     zone = ZoneInfo(practice.time_zone)
+    templates = [*DEFAULT_AFTERCARE, (BODY_SCAN_TITLE, BODY_SCAN)]
     AftercareTemplate.objects.bulk_create(
-        [AftercareTemplate(practice=practice, title=title, body=body) for title, body in DEFAULT_AFTERCARE]
-        + [AftercareTemplate(practice=practice, title="Between sessions: body scan",
-                             body="Each evening this week, take three minutes to notice where "
-                                  "you feel tension and where you feel ease. A line or two in "
-                                  "your journal is enough.")]
-    )  # fmt: skip
+        [AftercareTemplate(practice=practice, title=title, body=body) for title, body in templates]
+    )
     Word.objects.create(practice=practice, kind="cue", code="yawning", label="Yawning")
     Word.objects.create(
         practice=practice,
@@ -213,9 +216,9 @@ def seed(practice: Practice, today: date, log: Callable[[str], None]) -> None:
     for event in new_events:
         by_session.setdefault(event.session_id, []).append(event)
     linked = []
-    for events in by_session.values():
+    for timeline in by_session.values():
         last_prompt = None
-        for event in events:
+        for event in timeline:
             if event.kind == "guard":
                 last_prompt = event
             elif event.kind == "grounding" and last_prompt is not None:
