@@ -142,7 +142,7 @@ def seed(practice: Practice, today: date, log: Callable[[str], None]) -> None:
         .annotate(rank=Window(RowNumber(), partition_by="client_id", order_by="-starts_at"))
         .select_related("client")
     )
-    sessions = [s for s in ranked if s.rank <= SESSIONS_PER_CLIENT]  # type: ignore[attr-defined]
+    sessions = [s for s in ranked if s.rank <= SESSIONS_PER_CLIENT]
     sessions.sort(key=lambda s: (s.client_id, s.starts_at))
     aftercare = DEFAULT_AFTERCARE[0][1]
     new_events: list[TimelineEvent] = []
