@@ -5,6 +5,7 @@ run the pacing guard, draft the note. Views check access and audit; this module 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -282,11 +283,21 @@ class Posted:
     prompts: list[TimelineEvent]
 
 
-def post_event(session: Session, user: Any, data: dict[str, Any]) -> Posted:
+def post_event(
+    session: Session,
+    user: Any,
+    data: dict[str, Any],
+    on_created: Callable[[TimelineEvent], Any] = lambda event: None,
+) -> Posted:
     """Store one event (idempotent by its client uuid) and run the guard.
 
     data: cleaned by forms.EventForm (uuid, kind, code, text, region, intensity, suds, at,
     responds_to). A re-sent uuid returns the stored event unchanged and no new prompts.
+    on_created(event) runs inside the write transaction (the view audits there).
+
+    Everything that only reads (the uuid check, the timeline for the guard, the prompt that
+    a grounding step answers) happens before the write transaction, which holds SQLite's
+    single write lock: it only inserts the event, any new prompts and the audit row.
     """
     if session.state == "scheduled":
         raise ConsoleError("Start the session before logging events.")
@@ -316,14 +327,17 @@ def post_event(session: Session, user: Any, data: dict[str, Any]) -> Posted:
         created_by=user,
         responds_to_id=responds_to_id,
     )
+    prompts = new_prompts(session, user, extra=event) if event.kind in ("suds", "cue") else []
     try:
         with transaction.atomic():
             event.save()
+            if prompts:
+                TimelineEvent.objects.bulk_create(prompts, ignore_conflicts=True)
+            on_created(event)
     except IntegrityError:
         # The same uuid arrived twice at once: the other request stored it.
         stored = TimelineEvent.objects.get(session=session, client_uuid=data["uuid"])
         return Posted(stored, False, [])
-    prompts = run_guard(session, user) if event.kind in ("suds", "cue") else []
     return Posted(event, True, prompts)
 
 
@@ -332,8 +346,11 @@ def dissociation_codes(practice_id: int) -> frozenset[str]:
     return DISSOCIATION_CUES | frozenset(own.values_list("code", flat=True))
 
 
-def run_guard(session: Session, user: Any) -> list[TimelineEvent]:
-    """Evaluate the guard on the whole timeline; store and return prompts not stored yet."""
+def new_prompts(
+    session: Session, user: Any, extra: TimelineEvent | None = None
+) -> list[TimelineEvent]:
+    """Guard prompts the timeline (plus `extra`, not saved yet) calls for and that are not
+    stored yet, as unsaved guard events. One read of the timeline."""
     assert session.started_at is not None
     start = session.started_at
     rows = list(
@@ -341,6 +358,9 @@ def run_guard(session: Session, user: Any) -> list[TimelineEvent]:
         .order_by("at", "id")
         .values_list("kind", "code", "suds", "at")
     )
+    if extra is not None:
+        rows.append((extra.kind, extra.code, extra.suds, extra.at))
+        rows.sort(key=lambda row: row[3])  # stable: same-second events keep their order
     dissociation = DISSOCIATION_CUES
     if any(kind == "cue" and code not in BUILTIN_LABELS_CUES for kind, code, _, _ in rows):
         dissociation = dissociation_codes(session.practice_id)
@@ -374,8 +394,6 @@ def run_guard(session: Session, user: Any) -> list[TimelineEvent]:
                 created_by=user,
             )
         )
-    if new:
-        TimelineEvent.objects.bulk_create(new, ignore_conflicts=True)
     return new
 
 

@@ -375,10 +375,12 @@ def event_create(request: HttpRequest, session_id: int) -> HttpResponse:
         errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
         return JsonResponse({"error": "The event was not valid.", "fields": errors}, status=400)
     try:
-        with transaction.atomic():
-            posted = console.post_event(session, request.user, form.cleaned_data)
-            if posted.created:
-                audit.created(request, posted.event, ["kind", "code"])
+        posted = console.post_event(
+            session,
+            request.user,
+            form.cleaned_data,
+            on_created=lambda event: audit.created(request, event, ["kind", "code"]),
+        )
     except console.ConsoleError as error:
         return JsonResponse({"error": str(error)}, status=409)
     event = posted.event
