@@ -162,9 +162,8 @@ def summary(name: str, latencies: list[float], seconds: float, reference: float 
     p50 = statistics.median(latencies)
     p99 = statistics.quantiles(latencies, n=100)[98]
     ratio = f"{p99 / reference:8.1f}" if reference else f"{'1.0':>8}"
-    print(
-        f"{name:24} {len(latencies):8d} {len(latencies) / seconds:9.0f} {p50:8.1f} {p99:8.1f} {ratio}"
-    )
+    rate = len(latencies) / seconds
+    print(f"{name:24} {len(latencies):8d} {rate:9.0f} {p50:8.1f} {p99:8.1f} {ratio}")
     return p99
 
 
