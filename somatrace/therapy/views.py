@@ -415,6 +415,10 @@ def event_edit(request: HttpRequest, session_id: int, event_id: int) -> HttpResp
         with transaction.atomic():
             form.save()
             audit.updated(request, event, form.changed_data)
+            if event.kind in ("suds", "cue") and session.started_at is not None:
+                # A corrected SUDS or time may call for a prompt the timeline did not have.
+                prompts = console.new_prompts(session, request.user)
+                TimelineEvent.objects.bulk_create(prompts, ignore_conflicts=True)
         messages.success(request, "Event saved.")
         return redirect(reverse("session_detail", args=[session.pk]) + "#timeline-heading")
     if request.method == "GET":

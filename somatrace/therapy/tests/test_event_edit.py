@@ -110,3 +110,20 @@ def test_it_validates_ownership(
     event.refresh_from_db()
     assert event.text == "old words"
     assert not AuditEvent.objects.filter(client_id=client_record.pk).exists()
+
+
+def test_correcting_a_suds_value_runs_the_guard(login, practitioner, client_record) -> None:
+    session = started_session(client_record)
+    make_event(session, "suds", seconds=0, suds=4)
+    checkin = make_event(session, "suds", seconds=120, suds=5)
+    local = timezone.localtime(checkin.at)
+    response = login(practitioner).post(
+        f"/sessions/{session.pk}/events/{checkin.pk}/",
+        {"at_time": local.strftime("%H:%M:%S"), "suds": 8, "region": "", "text": ""},
+    )
+    assert response.status_code == 302
+    # 4 -> 8 within two minutes: at the upper limit of 3-7 and a rise of 4.
+    assert sorted(session.events.filter(kind="guard").values_list("code", flat=True)) == [
+        "at-upper-limit",
+        "fast-rise",
+    ]
