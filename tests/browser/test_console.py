@@ -254,3 +254,36 @@ def test_keyboard_shortcuts_pause_and_the_dark_mode(
     assert page.evaluate("() => document.documentElement.dataset.theme") == chosen
     page.emulate_media(color_scheme="dark")
     assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_console_pages_pass_axe_and_fit_the_screen(
+    signed_in_page, practitioner, client_record, live_server, width
+):
+    from somatrace.therapy.testing import make_event
+
+    session = started_session(client_record)
+    make_event(session, "suds", seconds=0, suds=4)
+    make_event(session, "cue", seconds=60, code="trembling", region="leg_left")
+    make_event(session, "suds", seconds=120, suds=8)
+    make_event(session, "guard", seconds=120, code="at-upper-limit", text="Prompt")
+    event = make_event(session, "emotion", seconds=200, code="grief", intensity=3, text="words")
+    page = signed_in_page(practitioner)
+    page.set_viewport_size({"width": width, "height": 900})
+    paths = [
+        f"/sessions/{session.pk}/console/",
+        f"/sessions/{session.pk}/",
+        f"/sessions/{session.pk}/events/{event.pk}/",
+        f"/sessions/{session.pk}/aftercare/",
+        "/sessions/vocabulary/",
+    ]
+    for path in paths:
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("networkidle")
+        assert serious_violations(page) == [], path
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{path} is {overflow}px wider than a {width}px screen"
+    # The dark theme passes too.
+    page.goto(live_server.url + paths[0])
+    page.get_by_role("button", name="Dark mode").click()
+    assert serious_violations(page) == []
