@@ -122,15 +122,22 @@ def draft(note: NoteInput) -> dict[str, str]:
         assessment.append("No SUDS check-ins recorded.")
     guard = [e for e in events if e.kind == "guard"]
     grounding = [e for e in events if e.kind == "grounding"]
+    position = {id(e): i for i, e in enumerate(events)}
     if guard:
         assessment.append(f"Pacing prompts: {len(guard)}.")
-        for e in guard:
+    for e in sorted(guard + grounding, key=lambda e: (e.minute, e.kind != "guard")):
+        if e.kind == "guard":
             assessment.append(f"{e.minute} min: {e.label}.")
-        for e in grounding:
-            assessment.append(f"{e.minute} min: grounding — {e.label}.")
-    elif grounding:
-        assessment.extend(f"{e.minute} min: grounding — {e.label}." for e in grounding)
-    else:
+            continue
+        line = f"{e.minute} min: grounding — {e.label}"
+        after = next(
+            (n for n in events[position[id(e)] + 1 :] if n.kind == "suds" and n.suds is not None),
+            None,
+        )
+        if after is not None:
+            line += f"; next SUDS {after.suds} at {after.minute} min"
+        assessment.append(line + ".")
+    if not guard and not grounding:
         assessment.append("No pacing prompts.")
     if note.end_reason:
         assessment.append(f"Ended above the window: {note.end_reason}")
