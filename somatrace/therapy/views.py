@@ -218,7 +218,12 @@ def _console_context(request: HttpRequest, session: Session, **extra: Any) -> di
         "regions": dict(vocabulary.regions),
         "recent": [console.event_json(e, vocabulary.labels, start) for e in events],
     }
+    minutes, seconds = divmod(config["elapsed"], 60)
+    hours, minutes = divmod(minutes, 60)
     return {
+        "clock": f"{hours}:{minutes:02d}:{seconds:02d}"
+        if hours
+        else f"{minutes:02d}:{seconds:02d}",
         "session": session,
         "client": session.client,
         "vocabulary": vocabulary,

@@ -287,3 +287,21 @@ def test_the_console_pages_pass_axe_and_fit_the_screen(
     page.goto(live_server.url + paths[0])
     page.get_by_role("button", name="Dark mode").click()
     assert serious_violations(page) == []
+
+
+def test_events_wait_while_the_login_has_run_out(
+    signed_in_page, practitioner, client_record, live_server
+):
+    session = started_session(client_record)
+    page = signed_in_page(practitioner)
+    page.goto(f"{live_server.url}/sessions/{session.pk}/console/")
+    login_cookie = next(c for c in page.context.cookies() if c["name"] == "sessionid")
+    page.context.clear_cookies(name="sessionid")
+    tap(page, "Heat")
+    expect(page.locator("#console-unsent")).to_contain_text("1 unsent")
+    expect(page.locator("#console-unsent")).to_contain_text("sign in again")
+    assert not TimelineEvent.objects.filter(session=session).exists()
+    page.context.add_cookies([login_cookie])  # as if signed in again in another tab
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    all_sent(page)
+    assert TimelineEvent.objects.filter(session=session, code="heat").count() == 1

@@ -186,7 +186,11 @@ function showUnsent(items, problem) {
     unsent.className = "badge badge-ok";
   } else {
     const what = count ? `${count} unsent` : `${others} change${others === 1 ? "" : "s"} unsent`;
-    const why = problem === "offline" ? " — no connection, retrying" : "";
+    const why = {
+      offline: " — no connection, retrying",
+      auth: " — your login has run out: sign in again in a new tab, keep this one open",
+      retrying: " — the server did not answer, retrying",
+    }[problem] || "";
     unsent.textContent = what + why;
     unsent.className = "badge badge-warning";
   }
@@ -411,7 +415,9 @@ document.addEventListener("keydown", (event) => {
   }
   if (state !== "running" && state !== "paused") return;
   if (event.key === " ") {
-    if (target.closest("button, a")) return; // Space activates the focused control
+    // Space activates a focused link or form button, but on a tap button (focused after a
+    // tap) it pauses, so that it never logs the same event twice.
+    if (target.closest("a, button:not(.tap)")) return;
     event.preventDefault();
     togglePause();
   } else if (/^[0-9]$/.test(event.key) || event.key === "+") {

@@ -4,7 +4,8 @@
 // server stores an id once, so sending the same request again never duplicates it. Requests
 // go out one at a time, in order. A network failure or a server error keeps the request and
 // retries with backoff (1 s, 2 s, 4 s ... up to 30 s) and at once when the browser says it is
-// online again. A request the server refuses (4xx) is set aside and shown, never retried.
+// online again. A request the server refuses as invalid (400, 404, 409) is set aside and
+// shown, never retried.
 // Sent requests are removed from the device.
 
 const MAX_DELAY_MS = 30_000;
@@ -119,10 +120,16 @@ export class RequestQueue {
         } catch {
           response = null; // offline, DNS, connection reset
         }
-        if (!response || response.type === "opaqueredirect" || response.status >= 500 ||
-            response.status === 408 || response.status === 429 || response.status === 0) {
+        // Kept and retried: no connection, a server error, a timeout, and a refusal that is
+        // about the login rather than the event (the login ran out: a redirect to the login
+        // page, or a 403 from an outdated CSRF token). Those need the practitioner to sign in
+        // again in another tab; the events wait on the device meanwhile.
+        const auth = response && (response.type === "opaqueredirect" || response.status === 401 ||
+          response.status === 403);
+        if (!response || auth || response.status >= 500 || response.status === 408 ||
+            response.status === 429 || response.status === 0) {
           this.inFlight = null;
-          this.onChange(this.load(), !response ? "offline" : "retrying");
+          this.onChange(this.load(), !response ? "offline" : auth ? "auth" : "retrying");
           this.flushSoon(this.delay);
           this.delay = Math.min(this.delay * 2, MAX_DELAY_MS);
           return;
