@@ -218,12 +218,11 @@ def _console_context(request: HttpRequest, session: Session, **extra: Any) -> di
         "regions": dict(vocabulary.regions),
         "recent": [console.event_json(e, vocabulary.labels, start) for e in events],
     }
-    minutes, seconds = divmod(config["elapsed"], 60)
+    minutes, seconds = divmod(session.elapsed_seconds(), 60)
     hours, minutes = divmod(minutes, 60)
+    clock = f"{minutes:02d}:{seconds:02d}"
     return {
-        "clock": f"{hours}:{minutes:02d}:{seconds:02d}"
-        if hours
-        else f"{minutes:02d}:{seconds:02d}",
+        "clock": f"{hours}:{clock}" if hours else clock,
         "session": session,
         "client": session.client,
         "vocabulary": vocabulary,
