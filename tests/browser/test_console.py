@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -114,6 +115,13 @@ def test_a_whole_session_on_a_tablet(signed_in_page, practitioner, client_record
     # The session page: chart and list show what happened, in order.
     expect(page.get_by_role("heading", name="Timeline")).to_be_visible()
     expect(page.locator(".vega-chart[data-rendered=true]")).to_have_count(1)
+    spec = json.loads(page.locator("script[id^=chart-spec]").text_content())
+    suds_line = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "line")
+    assert [row["suds"] for row in suds_line["data"]["values"]] == [4, 5, 7, 5, 3, 3]
+    prompts = [layer for layer in spec["layer"] if layer["mark"]["type"] == "point"][0]
+    assert [row["suds"] for row in prompts["data"]["values"]] == [7, 7]
+    svg_marks = page.locator(".vega-chart svg path, .vega-chart svg line").count()
+    assert svg_marks > 10
     rows = page.locator(".event-list li")
     labels = [row.inner_text() for row in rows.all()]
     order = ["SUDS 4", "Heat", "Trembling", "Unwinding", "Grief", "SUDS 5", "Deep sigh", "SUDS 7",
