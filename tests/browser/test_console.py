@@ -118,7 +118,7 @@ def test_a_whole_session_on_a_tablet(signed_in_page, practitioner, client_record
     spec = json.loads(page.locator("script[id^=chart-spec]").text_content())
     suds_line = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "line")
     assert [row["suds"] for row in suds_line["data"]["values"]] == [4, 5, 7, 5, 3, 3]
-    prompts = [layer for layer in spec["layer"] if layer["mark"]["type"] == "point"][0]
+    prompts = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "point")
     assert [row["suds"] for row in prompts["data"]["values"]] == [7, 7]
     svg_marks = page.locator(".vega-chart svg path, .vega-chart svg line").count()
     assert svg_marks > 10
