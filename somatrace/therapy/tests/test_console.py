@@ -232,3 +232,14 @@ def test_the_console_page_takes_a_bounded_number_of_queries(
     # techniques, the last 12 events = 8, however long the timeline.
     with django_assert_max_num_queries(8):
         assert browser.get(f"/sessions/{session.pk}/console/").status_code == 200
+
+
+def test_the_console_of_a_signed_session_says_it_is_locked(
+    login, practitioner, client_record
+) -> None:
+    session = make_session(client_record, signed_at=timezone.now(), signed_by=practitioner)
+    page = login(practitioner).get(f"/sessions/{session.pk}/console/").content.decode()
+    assert "Its timeline is locked." in page and "Start the session" not in page
+    response = login(practitioner).post(f"/sessions/{session.pk}/console/start/", {})
+    session.refresh_from_db()
+    assert response.status_code == 302 and session.started_at is None
