@@ -27,6 +27,7 @@ from somatrace.therapy.vocabulary import (
     BUILTIN_EMOTIONS,
     BUILTIN_GROUNDING,
     BUILTIN_LABELS,
+    BUILTIN_TECHNIQUES,
     DISSOCIATION_CUES,
     EMOTION_FAMILIES,
     OTHER,
@@ -401,20 +402,28 @@ BUILTIN_LABELS_CUES = frozenset(code for code, _, _, _ in BUILTIN_CUES)
 BUILTIN_EMOTION_CODES = frozenset(code for code, _, _ in BUILTIN_EMOTIONS)
 
 
-def known_codes(practice_id: int, kind: str) -> frozenset[str]:
-    """Codes a posted event of this kind may carry (besides "other")."""
-    if kind == "cue":
-        builtin = BUILTIN_LABELS_CUES
-    elif kind == "emotion":
-        builtin = BUILTIN_EMOTION_CODES
-    elif kind == "grounding":
-        return frozenset(code for code, _ in BUILTIN_GROUNDING)
-    elif kind == "technique":
-        return frozenset(Technique.available_to(practice_id).values_list("code", flat=True))
-    else:
-        return frozenset()
-    own = Word.objects.filter(practice_id=practice_id, kind=kind).values_list("code", flat=True)
-    return builtin | frozenset(own)
+BUILTIN_TECHNIQUE_CODES = frozenset(code for code, _ in BUILTIN_TECHNIQUES)
+BUILTIN_GROUNDING_CODES = frozenset(code for code, _ in BUILTIN_GROUNDING)
+
+
+def is_known_code(practice_id: int, kind: str, code: str) -> bool:
+    """Whether a posted event of this kind may carry this code (besides "other").
+
+    Built-in words are checked without a query; only a practice's own word costs one.
+    """
+    builtin = {
+        "cue": BUILTIN_LABELS_CUES,
+        "emotion": BUILTIN_EMOTION_CODES,
+        "technique": BUILTIN_TECHNIQUE_CODES,
+        "grounding": BUILTIN_GROUNDING_CODES,
+    }.get(kind, frozenset())
+    if code in builtin:
+        return True
+    if kind == "technique":
+        return Technique.objects.filter(practice_id=practice_id, code=code).exists()
+    if kind in ("cue", "emotion"):
+        return Word.objects.filter(practice_id=practice_id, kind=kind, code=code).exists()
+    return False
 
 
 def event_json(event: TimelineEvent, labels: dict[str, str], start: datetime | None) -> dict:

@@ -164,7 +164,7 @@ class EventForm(forms.Form):
 
     def __init__(self, *args: Any, known: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.known = known  # callable(kind) -> codes allowed for that kind
+        self.known = known  # callable(kind, code) -> whether the code is in the vocabulary
 
     def clean_at(self) -> Any:
         at = self.cleaned_data["at"]
@@ -186,7 +186,7 @@ class EventForm(forms.Form):
             if code == OTHER:
                 if not (data.get("text") or "").strip():
                     self.add_error("text", "Type the word for 'other'.")
-            elif code not in self.known(kind):
+            elif not self.known(kind, code):
                 self.add_error("code", "This word is not in the practice's vocabulary.")
         if kind == "note" and not (data.get("text") or "").strip():
             self.add_error("text", "A note needs some text.")

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from somatrace.therapy.vocabulary import BUILTIN_GROUNDING
+
 # --- Thresholds and their rationale -------------------------------------------------------
 #
 # The "window of tolerance" is the band of arousal in which a person can stay present and
@@ -32,13 +34,8 @@ RISE_WINDOW_SECONDS = 300  # ... within 5 minutes (inclusive: 300 s counts, 301 
 DISSOCIATION_LOOKBACK_SECONDS = 300  # a dissociation cue this recent counts with a low SUDS
 EPISODE_SECONDS = 300  # a repeated dissociation cue within 5 min is the same episode
 
-GROUNDING_OPTIONS: tuple[tuple[str, str], ...] = (
-    ("orienting", "Orienting to the room"),
-    ("slow-exhale", "Slow exhale"),
-    ("feet-on-floor", "Feet on the floor"),
-    ("five-things", "Naming five things seen"),
-    ("pause-touch", "Pausing touch"),
-)
+# What the prompt offers (codes and labels shared with the console's vocabulary).
+GROUNDING_OPTIONS: tuple[tuple[str, str], ...] = BUILTIN_GROUNDING
 
 AT_UPPER_LIMIT = "at-upper-limit"
 FAST_RISE = "fast-rise"

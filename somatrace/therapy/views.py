@@ -373,7 +373,7 @@ def event_create(request: HttpRequest, session_id: int) -> HttpResponse:
         return JsonResponse({"error": "Send one event as a JSON object."}, status=400)
     form = EventForm(
         {k: v for k, v in data.items() if v is not None},
-        known=lambda kind: console.known_codes(session.practice_id, kind),
+        known=lambda kind, code: console.is_known_code(session.practice_id, kind, code),
     )
     if not form.is_valid():
         errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}

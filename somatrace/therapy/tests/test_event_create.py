@@ -196,3 +196,5 @@ def test_posting_takes_a_bounded_number_of_queries(
     with django_assert_max_num_queries(10):
         response = post(browser, session, kind="suds", code="", suds=5)
     assert response.status_code == 201
+    with django_assert_max_num_queries(10):  # a built-in cue is checked without a query
+        assert post(browser, session, kind="cue", code="tears").status_code == 201
