@@ -137,3 +137,18 @@ def test_a_closing_check_is_needed_only_above_the_window() -> None:
     assert not needs_closing_check(7, 7)  # at the limit is still inside
     assert not needs_closing_check(2, 7)
     assert not needs_closing_check(None, 7)  # no SUDS at all: nothing to check against
+
+
+def test_the_pure_modules_import_no_django() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, somatrace.therapy.guard, somatrace.therapy.notes, "
+        "somatrace.therapy.timeline_chart, somatrace.therapy.vocabulary; "
+        "print(any(m == 'django' or m.startswith('django.') for m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
