@@ -94,8 +94,8 @@ def evaluate(events: Sequence[Event], low: int, high: int) -> list[Prompt]:
       RISE_WINDOW_SECONDS (inclusive). After it fires, only check-ins from then on count as
       the baseline for the next rise.
     - low-with-dissociation: a check-in < low with a dissociation cue in the previous
-      DISSOCIATION_LOOKBACK_SECONDS, or a dissociation cue while the last check-in is < low.
-      The episode lasts until a check-in >= low.
+      DISSOCIATION_LOOKBACK_SECONDS, or a dissociation cue within that time after a check-in
+      < low (the last one). The episode lasts until a check-in >= low.
     - dissociation: any dissociation cue, unless it starts a low-with-dissociation prompt at
       the same moment (the more specific prompt is given) or falls within EPISODE_SECONDS of
       the previous dissociation prompt.
@@ -104,6 +104,7 @@ def evaluate(events: Sequence[Event], low: int, high: int) -> list[Prompt]:
     prompts: list[Prompt] = []
     suds_history: list[tuple[float, int]] = []  # check-ins since the last fast-rise prompt
     last_suds: int | None = None
+    last_suds_t = 0.0
     at_limit = False
     hypo = False
     last_dissociation_cue: float | None = None
@@ -133,10 +134,15 @@ def evaluate(events: Sequence[Event], low: int, high: int) -> list[Prompt]:
                     hypo = True
             else:
                 hypo = False
-            last_suds = value
+            last_suds, last_suds_t = value, event.t
         elif event.kind == "cue" and event.is_dissociation:
             last_dissociation_cue = event.t
-            if last_suds is not None and last_suds < low and not hypo:
+            recent_low = (
+                last_suds is not None
+                and last_suds < low
+                and event.t - last_suds_t <= DISSOCIATION_LOOKBACK_SECONDS
+            )
+            if recent_low and not hypo:
                 prompts.append(_prompt(LOW_WITH_DISSOCIATION, event.t))
                 hypo = True
                 last_dissociation_prompt = event.t

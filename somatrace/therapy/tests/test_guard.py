@@ -100,6 +100,12 @@ def test_a_dissociation_cue_while_below_the_window_gives_the_specific_prompt_onc
     assert rules(timeline) == [(guard.LOW_WITH_DISSOCIATION, 60)]
 
 
+def test_a_dissociation_cue_long_after_a_low_check_in_is_the_general_prompt() -> None:
+    # SUDS 2 at 0 s; the cue 301 s later is not "together" with it.
+    assert rules([suds(0, 2), dissociation(301)]) == [(guard.DISSOCIATION, 301)]
+    assert rules([suds(0, 2), dissociation(300)]) == [(guard.LOW_WITH_DISSOCIATION, 300)]
+
+
 def test_repeated_dissociation_cues_within_five_minutes_are_one_episode() -> None:
     timeline = [suds(0, 5), dissociation(60), dissociation(200), dissociation(360)]
     # 200 - 60 = 140 s and 360 - 60 = 300 s: same episode. A cue at 361 s would be new.
