@@ -72,6 +72,7 @@ urlpatterns = [
     ),
     path("sessions/<int:session_id>/console/end/", therapy.console_end, name="console_end"),
     path("sessions/<int:session_id>/events/", therapy.event_create, name="event_create"),
+    path("sessions/<int:session_id>/events/new/", therapy.event_add, name="event_add"),
     path(
         "sessions/<int:session_id>/events/<int:event_id>/",
         therapy.event_edit,

@@ -23,7 +23,7 @@ from somatrace.therapy.models import (
     Word,
     WordKind,
 )
-from somatrace.therapy.vocabulary import OTHER
+from somatrace.therapy.vocabulary import KINDS, OTHER
 
 RATING_CHOICES = [("", "Not asked")] + [(str(n), str(n)) for n in range(11)]
 
@@ -197,42 +197,133 @@ class EventForm(forms.Form):
         return data
 
 
+WORD_KINDS = ("cue", "technique", "emotion", "grounding")
+
+
+def word_choices(vocabulary: Any, kind: str) -> list[tuple[str, Any]]:
+    """Choices for the word of an event of this kind, from console.vocabulary_for()."""
+    if kind == "cue":
+        words = [(code, label) for code, label, _, _ in vocabulary.cues]
+    elif kind == "technique":
+        words = list(vocabulary.techniques)
+    elif kind == "grounding":
+        words = list(vocabulary.grounding)
+    else:
+        return [(family, words) for family, words in vocabulary.emotions] + [
+            (OTHER, "Other (type it in the text)")
+        ]
+    return [*words, (OTHER, "Other (type it in the text)")]
+
+
+def local_time_on(day_of: Any, at_time: Any) -> Any:
+    local = timezone.localtime(day_of)
+    return local.replace(
+        hour=at_time.hour, minute=at_time.minute, second=at_time.second, microsecond=0
+    )
+
+
 class EventEditForm(forms.ModelForm):
     class Meta:
         model = TimelineEvent
-        fields = ["text", "region", "intensity", "suds"]
+        fields = ["code", "text", "region", "intensity", "suds"]
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
-        labels = {"text": "Text (free text, the client's words)"}
+        labels = {"text": "Text (free text, the client's words)", "code": "Word"}
 
     at_time = forms.TimeField(
         label="Time", widget=forms.TimeInput(attrs={"type": "time", "step": 1}, format="%H:%M:%S")
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, vocabulary: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region"] = forms.ChoiceField(
             label="Region", required=False, choices=REGION_CHOICES
         )
         self.initial.setdefault("at_time", timezone.localtime(self.instance.at).time())
-        if self.instance.kind != "emotion":
+        kind = self.instance.kind
+        if kind in WORD_KINDS and vocabulary is not None:
+            self.fields["code"] = forms.ChoiceField(
+                label="Word", choices=word_choices(vocabulary, kind)
+            )
+        else:
+            del self.fields["code"]
+        if kind != "emotion":
             del self.fields["intensity"]
-        if self.instance.kind != "suds":
+        if kind != "suds":
             del self.fields["suds"]
         else:
             self.fields["suds"].required = True
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("code") == OTHER and not (data.get("text") or "").strip():
+            self.add_error("text", "Type the word for 'other'.")
+        return data
+
     def save(self, commit: bool = True) -> TimelineEvent:
         event = super().save(commit=False)
-        local = timezone.localtime(event.at)
-        event.at = local.replace(
-            hour=self.cleaned_data["at_time"].hour,
-            minute=self.cleaned_data["at_time"].minute,
-            second=self.cleaned_data["at_time"].second,
-            microsecond=0,
-        )
+        event.at = local_time_on(event.at, self.cleaned_data["at_time"])
         if commit:
             event.save()
         return event
+
+
+class EventAddForm(forms.Form):
+    """An event the practitioner forgot to tap, added afterwards on the session page."""
+
+    kind = forms.ChoiceField(
+        label="Kind", choices=[(k, label) for k, label in KINDS if k in POSTED_KINDS]
+    )
+    code = forms.ChoiceField(label="Word", required=False)
+    text = forms.CharField(
+        label="Text (free text, the client's words)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    region = forms.ChoiceField(label="Region", required=False, choices=REGION_CHOICES)
+    intensity = forms.IntegerField(
+        label="Intensity (emotions, 1–5)", required=False, min_value=1, max_value=5
+    )
+    suds = forms.IntegerField(
+        label="SUDS (check-ins, 0–10)", required=False, min_value=0, max_value=10
+    )
+    at_time = forms.TimeField(
+        label="Time", widget=forms.TimeInput(attrs={"type": "time", "step": 1}, format="%H:%M:%S")
+    )
+
+    def __init__(self, *args: Any, vocabulary: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        groups: list[tuple[str, Any]] = [("", "None (SUDS or note)")]
+        for kind in WORD_KINDS:
+            flat: list[tuple[str, str]] = []
+            for value, label in word_choices(vocabulary, kind):
+                if value == OTHER:
+                    continue
+                if isinstance(label, list):
+                    flat.extend((f"{kind}:{code}", text) for code, text in label)
+                else:
+                    flat.append((f"{kind}:{value}", label))
+            flat.append((f"{kind}:{OTHER}", f"Other {kind} (type it in the text)"))
+            groups.append((dict(KINDS)[kind], flat))
+        cast(forms.ChoiceField, self.fields["code"]).choices = groups
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind, code = data.get("kind"), data.get("code") or ""
+        word_kind, _, word = code.partition(":")
+        if kind in WORD_KINDS:
+            if word_kind != kind:
+                self.add_error("code", "Choose a word of the same kind as the event.")
+            elif word == OTHER and not (data.get("text") or "").strip():
+                self.add_error("text", "Type the word for 'other'.")
+        elif code:
+            self.add_error("code", "SUDS check-ins and notes have no word: leave it empty.")
+        if kind == "suds" and data.get("suds") is None:
+            self.add_error("suds", "A SUDS check-in needs a value from 0 to 10.")
+        if kind == "note" and not (data.get("text") or "").strip():
+            self.add_error("text", "A note needs some text.")
+        data["word"] = word if kind in WORD_KINDS else ""
+        return data
 
 
 class WordForm(forms.Form):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any, cast
 
 from django.contrib import messages
@@ -22,11 +23,13 @@ from somatrace.therapy.forms import (
     AftercareTemplateForm,
     AmendmentForm,
     EndForm,
+    EventAddForm,
     EventEditForm,
     EventForm,
     PrecheckForm,
     SessionForm,
     WordForm,
+    local_time_on,
 )
 from somatrace.therapy.models import AftercareTemplate, Session, Technique, TimelineEvent, Word
 from somatrace.therapy.services import current_note, rating_rows, sign
@@ -414,7 +417,8 @@ def event_edit(request: HttpRequest, session_id: int, event_id: int) -> HttpResp
     if session.is_signed:
         messages.info(request, "This session's note is signed, so its timeline is locked.")
         return redirect("session_detail", session_id=session.pk)
-    form = EventEditForm(request.POST or None, instance=event)
+    vocabulary = console.vocabulary_for(session.practice_id)
+    form = EventEditForm(request.POST or None, instance=event, vocabulary=vocabulary)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
@@ -427,17 +431,59 @@ def event_edit(request: HttpRequest, session_id: int, event_id: int) -> HttpResp
         return redirect(reverse("session_detail", args=[session.pk]) + "#timeline-heading")
     if request.method == "GET":
         audit.read(request, event)
-    labels = console.vocabulary_for(session.practice_id).labels
     return render(
         request,
         "therapy/event_form.html",
         {
             "form": form,
             "event": event,
-            "label": console.event_label(event, labels),
+            "label": console.event_label(event, vocabulary.labels),
             "session": session,
             "client": session.client,
         },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@clinical_required
+def event_add(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Add an event afterwards (a tap that was forgotten), at a time on the session's day."""
+    session = _session_for(request, session_id)
+    if session.is_signed or session.started_at is None:
+        messages.info(
+            request,
+            "Events can be added to a session that was run in the console and is not signed.",
+        )
+        return redirect("session_detail", session_id=session.pk)
+    vocabulary = console.vocabulary_for(session.practice_id)
+    form = EventAddForm(request.POST or None, vocabulary=vocabulary)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            event = TimelineEvent.objects.create(
+                session=session,
+                client_uuid=uuid.uuid4(),
+                kind=data["kind"],
+                code=data["word"],
+                text=data["text"],
+                region=data["region"],
+                intensity=data["intensity"] if data["kind"] == "emotion" else None,
+                suds=data["suds"] if data["kind"] == "suds" else None,
+                at=local_time_on(session.started_at, data["at_time"]),
+                created_by_id=cast(int, request.user.pk),
+            )
+            audit.created(request, event, [name for name in form.changed_data if data[name]])
+            if event.kind in ("suds", "cue"):
+                prompts = console.new_prompts(session, request.user)
+                TimelineEvent.objects.bulk_create(prompts, ignore_conflicts=True)
+        messages.success(request, "Event added to the timeline.")
+        return redirect(reverse("session_detail", args=[session.pk]) + "#timeline-heading")
+    if request.method == "GET":
+        audit.read(request, session)
+    return render(
+        request,
+        "therapy/event_add.html",
+        {"form": form, "session": session, "client": session.client},
         status=400 if request.method == "POST" else 200,
     )
 
