@@ -282,6 +282,7 @@ def test_the_console_pages_pass_axe_and_fit_the_screen(
         f"/sessions/{session.pk}/console/",
         f"/sessions/{session.pk}/",
         f"/sessions/{session.pk}/events/{event.pk}/",
+        f"/sessions/{session.pk}/events/new/",
         f"/sessions/{session.pk}/aftercare/",
         "/sessions/vocabulary/",
     ]
