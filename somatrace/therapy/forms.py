@@ -5,10 +5,25 @@ from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.text import slugify
 
+from somatrace.bodyregions import COARSE_REGIONS
 from somatrace.clients.forms import practitioners_of
 from somatrace.clients.models import Client
-from somatrace.therapy.models import NOTE_FIELDS, RATING_FIELDS, NoteAmendment, Session, Technique
+from somatrace.therapy.console import POSTED_KINDS
+from somatrace.therapy.models import (
+    NOTE_FIELDS,
+    RATING_FIELDS,
+    AftercareTemplate,
+    NoteAmendment,
+    Session,
+    Technique,
+    TimelineEvent,
+    Word,
+    WordKind,
+)
+from somatrace.therapy.vocabulary import KINDS, OTHER
 
 RATING_CHOICES = [("", "Not asked")] + [(str(n), str(n)) for n in range(11)]
 
@@ -84,3 +99,295 @@ class AmendmentForm(forms.ModelForm):
         fields = ["reason", *NOTE_FIELDS]
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in NOTE_FIELDS}
         help_texts = {"reason": "Why the signed note is being amended (kept with the amendment)."}
+
+
+REGION_CHOICES = [("", "No region"), *COARSE_REGIONS]
+MAX_CLOCK_SKEW = timedelta(minutes=10)
+
+
+def _rating(label: str, required: bool = False) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=required,
+        min_value=0,
+        max_value=10,
+        widget=RatingWidget(choices=RATING_CHOICES),
+        error_messages={
+            "invalid": "Ratings are whole numbers from 0 to 10.",
+            "min_value": "Ratings are whole numbers from 0 to 10.",
+            "max_value": "Ratings are whole numbers from 0 to 10.",
+        },
+    )
+
+
+class PrecheckForm(forms.Form):
+    pre_suds = _rating("SUDS now (distress)")
+    pre_calm = _rating("Calm now")
+    pre_tension = _rating("Body tension now")
+    client_words = forms.CharField(
+        label="The client's own words",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What brings them today, as they say it.",
+    )
+    felt_region = forms.ChoiceField(
+        label="Where do you feel it?", required=False, choices=REGION_CHOICES
+    )
+
+
+class EndForm(forms.Form):
+    post_suds = _rating("SUDS now (closing check)")
+    post_calm = _rating("Calm now")
+    post_tension = _rating("Body tension now")
+    end_reason = forms.CharField(
+        label="Reason, if ending above the window",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only needed when the last SUDS is above the client's window of tolerance.",
+    )
+
+
+class EventForm(forms.Form):
+    """One event as the console posts it (JSON). Guard prompts are never posted."""
+
+    uuid = forms.UUIDField()
+    kind = forms.ChoiceField(choices=[(k, k) for k in POSTED_KINDS])
+    code = forms.CharField(required=False, max_length=40)
+    text = forms.CharField(required=False, max_length=2000)
+    region = forms.ChoiceField(required=False, choices=REGION_CHOICES)
+    intensity = forms.IntegerField(required=False, min_value=1, max_value=5)
+    suds = forms.IntegerField(required=False, min_value=0, max_value=10)
+    at = forms.DateTimeField()
+    responds_to = forms.UUIDField(required=False)
+
+    def __init__(self, *args: Any, known: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.known = known  # callable(kind, code) -> whether the code is in the vocabulary
+
+    def clean_at(self) -> Any:
+        at = self.cleaned_data["at"]
+        raw = parse_datetime(str(self.data.get("at", "")))
+        if raw is None or timezone.is_naive(raw):
+            raise forms.ValidationError("The time needs a time zone (ISO 8601 with offset).")
+        if at > timezone.now() + MAX_CLOCK_SKEW:
+            raise forms.ValidationError("The event's time is in the future: check the clock.")
+        if at.year < 2000:
+            raise forms.ValidationError("The event's time is outside the expected range.")
+        return at.replace(microsecond=0)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind, code = data.get("kind"), data.get("code") or ""
+        if kind == "suds" and data.get("suds") is None:
+            self.add_error("suds", "A SUDS check-in needs a value from 0 to 10.")
+        if kind in ("cue", "technique", "emotion", "grounding") and self.known is not None:
+            if code == OTHER:
+                if not (data.get("text") or "").strip():
+                    self.add_error("text", "Type the word for 'other'.")
+            elif not self.known(kind, code):
+                self.add_error("code", "This word is not in the practice's vocabulary.")
+        if kind == "note" and not (data.get("text") or "").strip():
+            self.add_error("text", "A note needs some text.")
+        if kind != "emotion":
+            data["intensity"] = None
+        if kind != "suds":
+            data["suds"] = None
+        return data
+
+
+WORD_KINDS = ("cue", "technique", "emotion", "grounding")
+
+
+def word_choices(vocabulary: Any, kind: str) -> list[tuple[str, Any]]:
+    """Choices for the word of an event of this kind, from console.vocabulary_for()."""
+    if kind == "cue":
+        words = [(code, label) for code, label, _, _ in vocabulary.cues]
+    elif kind == "technique":
+        words = list(vocabulary.techniques)
+    elif kind == "grounding":
+        words = list(vocabulary.grounding)
+    else:
+        return [(family, words) for family, words in vocabulary.emotions] + [
+            (OTHER, "Other (type it in the text)")
+        ]
+    return [*words, (OTHER, "Other (type it in the text)")]
+
+
+def local_time_on(day_of: Any, at_time: Any) -> Any:
+    local = timezone.localtime(day_of)
+    return local.replace(
+        hour=at_time.hour, minute=at_time.minute, second=at_time.second, microsecond=0
+    )
+
+
+class EventEditForm(forms.ModelForm):
+    class Meta:
+        model = TimelineEvent
+        fields = ["code", "text", "region", "intensity", "suds"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+        labels = {"text": "Text (free text, the client's words)", "code": "Word"}
+
+    at_time = forms.TimeField(
+        label="Time", widget=forms.TimeInput(attrs={"type": "time", "step": 1}, format="%H:%M:%S")
+    )
+
+    def __init__(self, *args: Any, vocabulary: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"] = forms.ChoiceField(
+            label="Region", required=False, choices=REGION_CHOICES
+        )
+        self.initial.setdefault("at_time", timezone.localtime(self.instance.at).time())
+        kind = self.instance.kind
+        if kind in WORD_KINDS and vocabulary is not None:
+            self.fields["code"] = forms.ChoiceField(
+                label="Word", choices=word_choices(vocabulary, kind)
+            )
+        else:
+            del self.fields["code"]
+        if kind != "emotion":
+            del self.fields["intensity"]
+        if kind != "suds":
+            del self.fields["suds"]
+        else:
+            self.fields["suds"].required = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("code") == OTHER and not (data.get("text") or "").strip():
+            self.add_error("text", "Type the word for 'other'.")
+        return data
+
+    def save(self, commit: bool = True) -> TimelineEvent:
+        event = super().save(commit=False)
+        event.at = local_time_on(event.at, self.cleaned_data["at_time"])
+        if commit:
+            event.save()
+        return event
+
+
+class EventAddForm(forms.Form):
+    """An event the practitioner forgot to tap, added afterwards on the session page."""
+
+    kind = forms.ChoiceField(
+        label="Kind", choices=[(k, label) for k, label in KINDS if k in POSTED_KINDS]
+    )
+    code = forms.ChoiceField(label="Word", required=False)
+    text = forms.CharField(
+        label="Text (free text, the client's words)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    region = forms.ChoiceField(label="Region", required=False, choices=REGION_CHOICES)
+    intensity = forms.IntegerField(
+        label="Intensity (emotions, 1–5)", required=False, min_value=1, max_value=5
+    )
+    suds = forms.IntegerField(
+        label="SUDS (check-ins, 0–10)", required=False, min_value=0, max_value=10
+    )
+    at_time = forms.TimeField(
+        label="Time", widget=forms.TimeInput(attrs={"type": "time", "step": 1}, format="%H:%M:%S")
+    )
+
+    def __init__(self, *args: Any, vocabulary: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        groups: list[tuple[str, Any]] = [("", "None (SUDS or note)")]
+        for kind in WORD_KINDS:
+            flat: list[tuple[str, str]] = []
+            for value, label in word_choices(vocabulary, kind):
+                if value == OTHER:
+                    continue
+                if isinstance(label, list):
+                    flat.extend((f"{kind}:{code}", text) for code, text in label)
+                else:
+                    flat.append((f"{kind}:{value}", label))
+            flat.append((f"{kind}:{OTHER}", f"Other {kind} (type it in the text)"))
+            groups.append((dict(KINDS)[kind], flat))
+        cast(forms.ChoiceField, self.fields["code"]).choices = groups
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind, code = data.get("kind"), data.get("code") or ""
+        word_kind, _, word = code.partition(":")
+        if kind in WORD_KINDS:
+            if word_kind != kind:
+                self.add_error("code", "Choose a word of the same kind as the event.")
+            elif word == OTHER and not (data.get("text") or "").strip():
+                self.add_error("text", "Type the word for 'other'.")
+        elif code:
+            self.add_error("code", "SUDS check-ins and notes have no word: leave it empty.")
+        if kind == "suds" and data.get("suds") is None:
+            self.add_error("suds", "A SUDS check-in needs a value from 0 to 10.")
+        if kind == "note" and not (data.get("text") or "").strip():
+            self.add_error("text", "A note needs some text.")
+        data["word"] = word if kind in WORD_KINDS else ""
+        return data
+
+
+class WordForm(forms.Form):
+    """A practice's own cue, technique or emotion word (built-ins cannot be changed)."""
+
+    kind = forms.ChoiceField(
+        label="Kind of word",
+        choices=[*WordKind.choices, ("technique", "Technique")],
+    )
+    label = forms.CharField(label="Word", max_length=80)
+    dissociation = forms.BooleanField(
+        label="A sign of dissociation (cues only: the pacing guard prompts when it is logged)",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, practice_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.practice_id = practice_id
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        label = (data.get("label") or "").strip()
+        code = slugify(label)[:40]
+        if label and not code:
+            self.add_error("label", "Use at least one letter or digit.")
+        elif label:
+            kind = data.get("kind")
+            taken = (
+                Technique.available_to(self.practice_id).filter(code=code).exists()
+                if kind == "technique"
+                else Word.available_to(self.practice_id).filter(kind=kind, code=code).exists()
+            )
+            if taken or code == OTHER:
+                self.add_error("label", "This word is already in the vocabulary.")
+        data["code"] = code
+        return data
+
+    def save(self) -> Any:
+        data = self.cleaned_data
+        if data["kind"] == "technique":
+            return Technique.objects.create(
+                practice_id=self.practice_id, code=data["code"], label=data["label"].strip()
+            )
+        return Word.objects.create(
+            practice_id=self.practice_id,
+            kind=data["kind"],
+            code=data["code"],
+            label=data["label"].strip(),
+            dissociation=data["kind"] == "cue" and data.get("dissociation", False),
+        )
+
+
+class AftercareTemplateForm(forms.ModelForm):
+    class Meta:
+        model = AftercareTemplate
+        fields = ["title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 5})}
+
+
+class AftercareForm(forms.Form):
+    aftercare = forms.CharField(
+        label="Aftercare for the client",
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Choose a template to start from, then adjust it for this client.",
+    )

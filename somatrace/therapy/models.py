@@ -91,6 +91,22 @@ class Session(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    # Live console: the session's own clock. Running time = now - started_at - pauses.
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)  # set only while paused
+    paused_seconds = models.PositiveIntegerField(default=0)  # accumulated, finished pauses
+    client_words = models.TextField(
+        "client's words", blank=True, validators=[MaxLengthValidator(2000)]
+    )
+    felt_region = models.CharField("where they feel it", max_length=40, blank=True)
+    end_reason = models.TextField(
+        "reason for ending above the window",
+        blank=True,
+        validators=[MaxLengthValidator(2000)],
+    )
+    aftercare = note_field("aftercare")
+
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -124,6 +140,25 @@ class Session(models.Model):
     def ends_at(self) -> datetime:
         return self.starts_at + timedelta(minutes=self.duration_minutes)
 
+    @property
+    def state(self) -> str:
+        """scheduled -> running <-> paused -> ended."""
+        if self.started_at is None:
+            return "scheduled"
+        if self.ended_at is not None:
+            return "ended"
+        return "paused" if self.paused_at is not None else "running"
+
+    def elapsed_seconds(self, now: datetime | None = None) -> int:
+        """Running time: wall time since the start, less every pause (0 before the start)."""
+        if self.started_at is None:
+            return 0
+        now = self.ended_at or now or timezone.now()
+        paused = self.paused_seconds
+        if self.paused_at is not None:
+            paused += int((now - self.paused_at).total_seconds())
+        return max(0, int((now - self.started_at).total_seconds()) - paused)
+
 
 NOTE_FIELDS = ("subjective", "objective", "assessment", "plan")
 RATING_FIELDS = ("pre_suds", "pre_calm", "pre_tension", "post_suds", "post_calm", "post_tension")
@@ -153,3 +188,132 @@ class NoteAmendment(models.Model):
     @property
     def note(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in NOTE_FIELDS}
+
+
+class WordKind(models.TextChoices):
+    CUE = "cue", "Cue"
+    EMOTION = "emotion", "Emotion"
+
+
+class Word(models.Model):
+    """A cue or emotion word. Built-ins (practice empty) come from vocabulary.py and never
+    change meaning; a practice adds its own beside them (techniques use Technique)."""
+
+    practice = models.ForeignKey(
+        Practice, null=True, blank=True, on_delete=models.CASCADE, related_name="words"
+    )
+    kind = models.CharField(max_length=10, choices=WordKind.choices)
+    code = models.SlugField(max_length=40)
+    label = models.CharField(max_length=80)
+    family = models.CharField(max_length=40, blank=True)  # emotions: Sadness, Fear, ...
+    dissociation = models.BooleanField(
+        default=False, help_text="Cues only: a sign of dissociation (the pacing guard prompts)."
+    )
+
+    class Meta:
+        ordering = ["kind", "practice_id", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "kind", "code"], name="unique_word_code"),
+            models.UniqueConstraint(
+                fields=["kind", "code"],
+                condition=models.Q(practice__isnull=True),
+                name="unique_builtin_word_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @classmethod
+    def available_to(cls, practice_id: int) -> models.QuerySet[Word]:
+        return cls.objects.filter(
+            models.Q(practice__isnull=True) | models.Q(practice_id=practice_id)
+        )
+
+
+class EventKind(models.TextChoices):
+    CUE = "cue", "Cue"
+    TECHNIQUE = "technique", "Technique"
+    EMOTION = "emotion", "Emotion"
+    SUDS = "suds", "SUDS check-in"
+    GROUNDING = "grounding", "Grounding"
+    GUARD = "guard", "Pacing prompt"
+    NOTE = "note", "Note"
+
+
+class TimelineEventQuerySet(models.QuerySet["TimelineEvent"]):
+    def visible_to(self, user: Any) -> TimelineEventQuerySet:
+        return self.filter(session__client__in=Client.objects.visible_to(user, clinical=True))
+
+
+class TimelineEvent(models.Model):
+    """One thing that happened in a session, timestamped to the second by the tablet."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="events")
+    client_uuid = models.UUIDField()  # made by the browser: re-sending never duplicates
+    kind = models.CharField(max_length=12, choices=EventKind.choices)
+    code = models.CharField(max_length=40, blank=True)  # vocabulary code, "other", rule code
+    text = models.TextField(blank=True, validators=[MaxLengthValidator(2000)])
+    region = models.CharField(max_length=40, blank=True)
+    intensity = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    suds = models.PositiveSmallIntegerField(
+        "SUDS", null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    at = models.DateTimeField()  # UTC, whole seconds, from the tablet's clock
+    received_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # A grounding step taken in answer to a pacing prompt points at that prompt.
+    responds_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TimelineEventQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        session_id: int
+        responds_to_id: int | None
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "client_uuid"], name="unique_event_per_session_uuid"
+            )
+        ]
+        indexes = [models.Index(fields=["session", "at"])]
+
+    def __str__(self) -> str:
+        return f"Event {self.pk}"
+
+    @property
+    def client_id(self) -> int:
+        """So that audit events about a timeline event link to the client."""
+        return self.session.client_id
+
+
+class AftercareTemplateQuerySet(models.QuerySet["AftercareTemplate"]):
+    def for_practice(self, practice_id: int) -> AftercareTemplateQuerySet:
+        return self.filter(practice_id=practice_id)
+
+
+class AftercareTemplate(models.Model):
+    """Practice text a practitioner chooses from after a session (no client data)."""
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="aftercare_templates"
+    )
+    title = models.CharField(max_length=100)
+    body = models.TextField(validators=[MaxLengthValidator(5000)])
+
+    objects = AftercareTemplateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "id"]
+
+    def __str__(self) -> str:
+        return self.title
