@@ -18,21 +18,30 @@ Mark = tuple[float, str, str]  # (seconds on the session clock, label, kind)
 
 
 def session_clock_start(session: Session) -> datetime:
-    """When the session's clock started. The one place to change when the session console
-    adds Session.started_at (then: `return session.started_at or session.starts_at`)."""
-    return session.starts_at
+    """When the session's clock started: the console's start, else the scheduled time."""
+    return session.started_at or session.starts_at
 
 
 def session_marks(session: Session) -> list[Mark]:
-    """Timeline events of the session as (seconds from the clock start, label, kind).
+    """The session's timeline events as (seconds from the clock start, label, kind).
 
-    The session console's TimelineEvent model is not on this branch; the integrator fills
-    this in (releases, stillpoints, guard prompts). Charts already draw whatever it returns.
+    Cues, techniques, emotions, grounding steps and pacing prompts; SUDS check-ins are
+    left out because the HRV charts have their own y axis. Three queries.
     """
-    return []
+    from somatrace.therapy.console import event_label, vocabulary_for
+
+    start = session_clock_start(session)
+    labels = vocabulary_for(session.practice_id).labels
+    return [
+        ((event.at - start).total_seconds(), event_label(event, labels), event.get_kind_display())
+        for event in session.events.exclude(kind="suds").order_by("at", "id")
+    ]
 
 
 def session_length_s(session: Session) -> float:
+    """Wall-clock length (pauses included: a recording runs through them), else as booked."""
+    if session.started_at and session.ended_at:
+        return (session.ended_at - session.started_at).total_seconds()
     return float(session.duration_minutes or 0) * 60.0
 
 

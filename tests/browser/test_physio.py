@@ -9,10 +9,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from somatrace.physio import services
 from somatrace.physio.models import Recording
 from somatrace.physio.testing import rr_file, settling_rr
 from somatrace.testing import make_session
+from somatrace.therapy.testing import make_event
 
 from .axe import serious_violations
 
@@ -25,14 +25,13 @@ def session(client_record):
 
 
 def test_upload_to_a_session_shows_charts_with_events_and_corrected_beats(
-    signed_in_page, practitioner, session, live_server, tmp_path, monkeypatch
+    signed_in_page, practitioner, session, live_server, tmp_path
 ) -> None:
-    # The session console's timeline is not on this branch: stand in for it.
-    monkeypatch.setattr(
-        services,
-        "session_marks",
-        lambda s: [(600.0, "Stillpoint", "stillpoint"), (1200.0, "Release", "release")],
-    )
+    # What the console logged: a stillpoint at 10 min and a muscle release at 20 min.
+    session.started_at = session.starts_at
+    session.save(update_fields=["started_at"])
+    make_event(session, "cue", code="stillpoint", seconds=600)
+    make_event(session, "cue", code="muscle-release", seconds=1200)
     path = tmp_path / "session-rr.txt"
     path.write_bytes(rr_file(settling_rr(300, 1800, 300)))
     page = signed_in_page(practitioner)
@@ -48,7 +47,7 @@ def test_upload_to_a_session_shows_charts_with_events_and_corrected_beats(
     expect(panel.locator(".vega-chart[data-rendered='true']")).to_have_count(2)
     svg = panel.locator(".vega-chart svg").first
     expect(svg.get_by_text("Stillpoint")).to_be_visible()
-    expect(svg.get_by_text("Release")).to_be_visible()
+    expect(svg.get_by_text("Muscle release")).to_be_visible()
     expect(svg.get_by_text("Corrected beat")).to_be_visible()  # the legend
     expect(panel.locator(".physio-shift")).to_contain_text("lower at the end of the session")
     assert serious_violations(page) == []
