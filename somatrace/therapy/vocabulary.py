@@ -46,7 +46,7 @@ EMOTION_FAMILIES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Sadness", (("sadness", "Sadness"), ("grief", "Grief"), ("loneliness", "Loneliness"),
                  ("despair", "Despair"), ("longing", "Longing"))),
     ("Fear", (("fear", "Fear"), ("anxiety", "Anxiety"), ("panic", "Panic"),
-              ("dread", "Dread"), ("helplessness", "Helplessness"))),
+              ("dread", "Dread"), ("helplessness", "Helplessness"), ("overwhelm", "Overwhelm"))),
     ("Anger", (("anger", "Anger"), ("frustration", "Frustration"), ("rage", "Rage"),
                ("resentment", "Resentment"))),
     ("Shame", (("shame", "Shame"), ("guilt", "Guilt"), ("embarrassment", "Embarrassment"))),
