@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import cast
+
 from django import forms
 
 from somatrace.bodymaps.atlas import VIEWS, regions_in
@@ -27,11 +30,25 @@ class FindingForm(forms.Form):
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    event = forms.TypedChoiceField(
+        label="Moment on the session's timeline",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text="Link a release or cue the console logged, if this finding belongs to one.",
+    )
+
+    def __init__(
+        self, *args: object, events: Sequence[tuple[int, str]] = (), **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["region"] = region_field()
         self.fields["region"].widget.attrs["id"] = "id_finding_region"
         self.fields["region"].widget.attrs["data-region-select"] = "finding"
+        event_field = cast(forms.TypedChoiceField, self.fields["event"])
+        event_field.choices = [("", "Not linked"), *events]
+        if not events:
+            event_field.widget = forms.HiddenInput()
 
 
 class WorkForm(forms.Form):

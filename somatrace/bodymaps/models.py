@@ -106,6 +106,14 @@ class RegionFinding(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     note = models.TextField(blank=True, validators=[MaxLengthValidator(2000)])
+    # The moment on the session's timeline this finding belongs to, e.g. the release seen.
+    event = models.ForeignKey(
+        "therapy.TimelineEvent",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="region_findings",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -116,6 +124,7 @@ class RegionFinding(models.Model):
     if TYPE_CHECKING:
         client_id: int
         session_id: int | None
+        event_id: int | None
 
     class Meta:
         ordering = ["created_at", "id"]

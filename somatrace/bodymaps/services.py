@@ -176,3 +176,22 @@ def save_touch_map(request: HttpRequest, client: Client, marks: dict[str, str]) 
         )
         audit.created(request, touch_map, ["regions"])
     return touch_map
+
+
+def timeline_choices(session: Session) -> list[tuple[int, str]]:
+    """The session's cues, emotions and techniques as (event id, "mm:ss label") for linking a
+    finding to the moment it was seen. Three queries."""
+    from somatrace.therapy.console import event_label, vocabulary_for
+
+    events = list(session.events.filter(kind__in=["cue", "emotion", "technique"]))
+    if not events:
+        return []
+    labels = vocabulary_for(session.practice_id).labels
+    start = session.started_at or session.starts_at
+    choices = []
+    for event in events:
+        seconds = max(0, int((event.at - start).total_seconds()))
+        choices.append(
+            (event.pk, f"{seconds // 60:02d}:{seconds % 60:02d} {event_label(event, labels)}")
+        )
+    return choices

@@ -49,6 +49,7 @@ from somatrace.bodymaps.services import (
     record_work,
     save_painting,
     save_touch_map,
+    timeline_choices,
 )
 from somatrace.bodymaps.vocabulary import EMOTION_LABELS, EMOTIONS
 from somatrace.clients.models import Client, ConsentForm
@@ -502,7 +503,10 @@ def session_chart(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
     client = session.client
     user: Any = request.user
-    finding_form = FindingForm(request.POST if request.POST.get("action") == "finding" else None)
+    finding_form = FindingForm(
+        request.POST if request.POST.get("action") == "finding" else None,
+        events=timeline_choices(session),
+    )
     work_form = WorkForm(request.POST if request.POST.get("action") == "work" else None)
     status = 200
     if request.method == "POST":
@@ -516,9 +520,10 @@ def session_chart(request: HttpRequest, session_id: int) -> HttpResponse:
                     finding=finding_form.cleaned_data["finding"],
                     intensity=finding_form.cleaned_data["intensity"],
                     note=finding_form.cleaned_data["note"],
+                    event_id=finding_form.cleaned_data["event"],
                     created_by=user,
                 )
-                audit.created(request, finding, ["region", "finding", "intensity", "note"])
+                audit.created(request, finding, ["region", "finding", "intensity", "note", "event"])
             messages.success(request, f"Finding recorded: {finding.region_name}.")
             return redirect("bodymaps_session_chart", session_id=session.pk)
         if action == "work" and work_form.is_valid():
@@ -546,7 +551,7 @@ def session_chart(request: HttpRequest, session_id: int) -> HttpResponse:
     findings = list(
         RegionFinding.objects.visible_to(request.user)
         .filter(session=session)
-        .select_related("created_by")
+        .select_related("created_by", "event")
     )
     work = list(
         RegionWork.objects.visible_to(request.user)

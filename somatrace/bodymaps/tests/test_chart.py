@@ -8,6 +8,7 @@ from somatrace.audit.models import AuditEvent
 from somatrace.bodymaps.models import RegionFinding, RegionWork, TouchConsentMap, TouchOverride
 from somatrace.bodymaps.services import touch_status
 from somatrace.testing import make_session
+from somatrace.therapy.testing import make_event
 
 
 @pytest.fixture
@@ -121,3 +122,46 @@ def test_it_validates_ownership(request, login, client_record, session, who) -> 
     assert browser.post(url, {"action": "work", "region": "z_jaw"}).status_code in (403, 404)
     assert not RegionWork.objects.exists()
     assert not AuditEvent.objects.filter(actor=user, client_id=client_record.pk).exists()
+
+
+def test_a_release_finding_links_to_the_moment_the_console_logged(
+    login, practitioner, session
+) -> None:
+    release = make_event(session, "cue", code="muscle-release", seconds=754)
+    make_event(session, "suds", suds=4, seconds=800)  # not a moment to link a finding to
+    browser = login(practitioner)
+    page = browser.get(f"/bodymaps/sessions/{session.pk}/chart/")
+    assert page.context["finding_form"].fields["event"].choices == [
+        ("", "Not linked"),
+        (release.pk, "12:34 Muscle release"),  # 754 s = 12 min 34 s
+    ]
+    response = browser.post(
+        f"/bodymaps/sessions/{session.pk}/chart/",
+        {
+            "action": "finding",
+            "region": "z_jaw",
+            "finding": "release_observed",
+            "intensity": "3",
+            "event": str(release.pk),
+        },
+    )
+    assert response.status_code == 302
+    assert RegionFinding.objects.get().event == release
+
+
+def test_a_finding_cannot_link_to_another_sessions_event(
+    login, practitioner, session, client_record
+) -> None:
+    other = make_event(make_session(client_record, days_ago=9), "cue", code="tears")
+    response = login(practitioner).post(
+        f"/bodymaps/sessions/{session.pk}/chart/",
+        {
+            "action": "finding",
+            "region": "z_jaw",
+            "finding": "release_observed",
+            "intensity": "3",
+            "event": str(other.pk),
+        },
+    )
+    assert response.status_code == 400
+    assert not RegionFinding.objects.exists()
