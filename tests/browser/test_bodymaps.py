@@ -91,6 +91,7 @@ def test_painting_with_mouse_and_touch_on_both_views_undo_save_reload(
     page.get_by_role("tab", name="Front").click()
     touch_stroke(page, [(166, 450), (166, 480)])
 
+    page.get_by_text("Emotions you notice (optional)").click()  # the section is folded
     page.get_by_label("Sadness").select_option("3")
     page.get_by_label("In your own words").fill("Heavy chest, back let go a bit")
     page.get_by_role("button", name="Save body map").click()
