@@ -134,3 +134,26 @@ def test_it_runs_the_same_number_of_queries_for_10_or_10000_clients(
     with CaptureQueriesContext(connection) as large:
         assert browser.get("/").status_code == 200
     assert len(small) == len(large) <= 12
+
+
+@pytest.mark.django_db
+def test_it_opens_the_console_for_todays_own_sessions_until_they_end(
+    login, practitioner, owner, assistant, client_record
+) -> None:
+    waiting = make_session(client_record, starts_at=local_today_at(9))
+    running = make_session(
+        client_record, starts_at=local_today_at(11), started_at=local_today_at(11)
+    )
+    ended = make_session(
+        client_record,
+        starts_at=local_today_at(13),
+        started_at=local_today_at(13),
+        ended_at=local_today_at(14),
+    )
+    page = login(practitioner).get("/").content.decode()
+    assert f'href="/sessions/{waiting.pk}/console/">Open console' in page
+    assert f'href="/sessions/{running.pk}/console/">Back to the console' in page
+    assert f"/sessions/{ended.pk}/console/" not in page
+    # Only the session's own practitioner runs its console; an owner or assistant is not offered it.
+    assert "/console/" not in login(owner).get("/").content.decode()
+    assert "/console/" not in login(assistant).get("/").content.decode()
