@@ -47,17 +47,17 @@ def painting_levels(painting: Painting) -> np.ndarray:
     return np.round(np.clip(painting_raster(painting), 0, 1) * raster.PACK_LEVELS).astype(np.uint8)
 
 
-def save_painting(
-    request: HttpRequest,
+def build_painting(
     client: Client,
     clean: CleanPainting,
     *,
     moment: str,
     session: Session | None = None,
+    created_by: Any = None,
 ) -> Painting:
-    """Rasterise, summarise and store a validated painting; audited."""
+    """An unsaved painting with its raster and summary computed from the validated strokes."""
     grid = raster.rasterise(clean.strokes, clean.body_shape, clean.regions)
-    painting = Painting(
+    return Painting(
         client=client,
         session=session,
         moment=moment,
@@ -70,8 +70,21 @@ def save_painting(
         stats=analysis.summarise(grid, clean.body_shape),
         emotions=clean.emotions,
         words=clean.words,
-        created_by=request.user if request.user.is_authenticated else None,
+        created_by=created_by,
     )
+
+
+def save_painting(
+    request: HttpRequest,
+    client: Client,
+    clean: CleanPainting,
+    *,
+    moment: str,
+    session: Session | None = None,
+) -> Painting:
+    """Rasterise, summarise and store a validated painting; audited."""
+    user = request.user if request.user.is_authenticated else None
+    painting = build_painting(client, clean, moment=moment, session=session, created_by=user)
     with transaction.atomic():
         painting.save()
         audit.created(request, painting, ["strokes", "emotions", "words", "nothing_felt", "moment"])

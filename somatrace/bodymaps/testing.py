@@ -45,27 +45,18 @@ def make_painting(
     client: Any, *, session: Any = None, moment: str = "checkin", **fields: Any
 ) -> Any:
     """A stored painting (rasterised and summarised like a real one)."""
-    from somatrace.bodymaps import analysis, raster
-    from somatrace.bodymaps.models import Painting
     from somatrace.bodymaps.payload import validate
+    from somatrace.bodymaps.services import build_painting
 
-    clean = validate(payload(**fields))
-    grid = raster.rasterise(clean.strokes, clean.body_shape, clean.regions)
-    return Painting.objects.create(
-        client=client,
-        session=session,
+    painting = build_painting(
+        client,
+        validate(payload(**fields)),
         moment=moment,
-        atlas_version=clean.atlas_version,
-        body_shape=clean.body_shape,
-        nothing_felt=clean.nothing_felt,
-        strokes=clean.record,
-        raster_version=raster.RASTER_VERSION,
-        raster=raster.pack(grid),
-        stats=analysis.summarise(grid, clean.body_shape),
-        emotions=clean.emotions,
-        words=clean.words,
+        session=session,
         created_by=client.assigned_practitioner,
     )
+    painting.save()
+    return painting
 
 
 def victim_ids(client: Any, session: Any) -> dict[str, int]:
