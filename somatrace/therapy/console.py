@@ -294,7 +294,8 @@ def post_event(
 
     data: cleaned by forms.EventForm (uuid, kind, code, text, region, intensity, suds, at,
     responds_to). A re-sent uuid returns the stored event unchanged and no new prompts.
-    on_created(event) runs inside the write transaction (the view audits there).
+    on_created(event) runs inside the write transaction for the event and for each new
+    guard prompt (the view audits there).
 
     Everything that only reads (the uuid check, the timeline for the guard, the prompt that
     a grounding step answers) happens before the write transaction, which holds SQLite's
@@ -332,14 +333,35 @@ def post_event(
     try:
         with transaction.atomic():
             event.save()
-            if prompts:
-                TimelineEvent.objects.bulk_create(prompts, ignore_conflicts=True)
             on_created(event)
+            for prompt in store_prompts(prompts):
+                on_created(prompt)
     except IntegrityError:
         # The same uuid arrived twice at once: the other request stored it.
         stored = TimelineEvent.objects.get(session=session, client_uuid=data["uuid"])
         return Posted(stored, False, [])
     return Posted(event, True, prompts)
+
+
+def store_prompts(prompts: list[TimelineEvent]) -> list[TimelineEvent]:
+    """Insert new guard prompts; returns those stored (with ids, so that they can be audited).
+
+    Prompt uuids are derived from session, rule and time, so a prompt another request stored a
+    moment ago conflicts: then only the ones not there yet are stored.
+    """
+    if not prompts:
+        return []
+    try:
+        with transaction.atomic():
+            return TimelineEvent.objects.bulk_create(prompts)
+    except IntegrityError:
+        stored = set(
+            TimelineEvent.objects.filter(
+                client_uuid__in=[p.client_uuid for p in prompts]
+            ).values_list("client_uuid", flat=True)
+        )
+        fresh = [p for p in prompts if p.client_uuid not in stored]
+        return TimelineEvent.objects.bulk_create(fresh) if fresh else []
 
 
 def dissociation_codes(practice_id: int) -> frozenset[str]:

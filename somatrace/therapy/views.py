@@ -426,7 +426,8 @@ def event_edit(request: HttpRequest, session_id: int, event_id: int) -> HttpResp
             if event.kind in ("suds", "cue") and session.started_at is not None:
                 # A corrected SUDS or time may call for a prompt the timeline did not have.
                 prompts = console.new_prompts(session, request.user)
-                TimelineEvent.objects.bulk_create(prompts, ignore_conflicts=True)
+                for prompt in console.store_prompts(prompts):
+                    audit.created(request, prompt, ["kind", "code"])
         messages.success(request, "Event saved.")
         return redirect(reverse("session_detail", args=[session.pk]) + "#timeline-heading")
     if request.method == "GET":
@@ -475,7 +476,8 @@ def event_add(request: HttpRequest, session_id: int) -> HttpResponse:
             audit.created(request, event, [name for name in form.changed_data if data[name]])
             if event.kind in ("suds", "cue"):
                 prompts = console.new_prompts(session, request.user)
-                TimelineEvent.objects.bulk_create(prompts, ignore_conflicts=True)
+                for prompt in console.store_prompts(prompts):
+                    audit.created(request, prompt, ["kind", "code"])
         messages.success(request, "Event added to the timeline.")
         return redirect(reverse("session_detail", args=[session.pk]) + "#timeline-heading")
     if request.method == "GET":

@@ -314,3 +314,23 @@ def test_events_wait_while_the_login_has_run_out(
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
     all_sent(page)
     assert TimelineEvent.objects.filter(session=session, code="heat").count() == 1
+
+
+def test_ending_above_the_window_asks_for_a_closing_check(
+    signed_in_page, practitioner, client_record, live_server
+):
+    session = started_session(client_record)
+    page = signed_in_page(practitioner)
+    page.goto(f"{live_server.url}/sessions/{session.pk}/console/")
+    tap(page, "SUDS 9")
+    expect(page.locator("#end-hint")).to_contain_text("The last SUDS (9) is above")
+    all_sent(page)
+    page.get_by_role("button", name="End the session").click()
+    expect(page.get_by_role("alert")).to_contain_text("Take a closing SUDS check")
+    session.refresh_from_db()
+    assert session.ended_at is None
+    page.get_by_label("Reason, if ending above the window").fill("Client had to leave; steady.")
+    page.get_by_role("button", name="End the session").click()
+    expect(page.get_by_role("heading", name=re.compile("Aftercare for"))).to_be_visible()
+    session.refresh_from_db()
+    assert session.ended_at is not None and session.end_reason == "Client had to leave; steady."

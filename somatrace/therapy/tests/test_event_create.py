@@ -88,6 +88,13 @@ def test_a_suds_rise_records_a_guard_prompt_once(login, practitioner, session) -
     guard = TimelineEvent.objects.filter(kind="guard")
     assert sorted(guard.values_list("code", flat=True)) == ["at-upper-limit", "fast-rise"]
     assert {e.at for e in guard} == {start + timedelta(minutes=2)}
+    # The prompts are written by the server, and audited like any other write.
+    audited = set(
+        AuditEvent.objects.filter(action="create", object_type="therapy.timelineevent").values_list(
+            "object_id", flat=True
+        )
+    )
+    assert {e.pk for e in guard} <= audited
 
 
 def test_grounding_links_to_the_prompt_it_answers(login, practitioner, session) -> None:

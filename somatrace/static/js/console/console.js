@@ -117,6 +117,7 @@ const unsent = $("console-unsent");
 let sequence = 0;
 let recent = config.recent.map((e, index) => ({
   seq: -index,
+  suds: e.suds,
   uuid: e.uuid,
   serverId: e.id,
   kind: e.kind,
@@ -209,9 +210,10 @@ function timeOf(iso) {
 }
 
 function renderRecent() {
-  if (!list) return;
   // Newest first; events within the same second in the order they were tapped.
   recent.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : (b.seq ?? 0) - (a.seq ?? 0)));
+  closingHint();
+  if (!list) return;
   list.replaceChildren(
     ...recent.filter((e) => e.status !== "undone").slice(0, RECENT_SHOWN).map((entry) => {
       const li = document.createElement("li");
@@ -240,6 +242,20 @@ function renderRecent() {
       return li;
     }),
   );
+}
+
+// Ending above the window needs a closing check or a reason (the server insists too).
+function closingHint() {
+  const hint = $("end-hint");
+  if (!hint) return;
+  const last = recent.find((e) => e.kind === "suds" && e.status !== "undone" && e.suds != null);
+  const high = config.window[1];
+  if (last && last.suds > high) {
+    hint.textContent = `The last SUDS (${last.suds}) is above the client's window (up to ${high}): take a closing check back inside it, or write why the session ends here.`;
+    hint.hidden = false;
+  } else {
+    hint.hidden = true;
+  }
 }
 
 function undo(entry) {
@@ -287,6 +303,7 @@ function log(fields, label) {
   };
   recent.push({
     seq: ++sequence,
+    suds: body.suds,
     uuid: body.uuid,
     kind: body.kind,
     label,
