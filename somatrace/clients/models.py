@@ -79,7 +79,7 @@ class Client(models.Model):
     # Set while a positive absolute contraindication waits for a practitioner's clearance.
     hold_since = models.DateTimeField(null=True, blank=True)
     # Window of tolerance on the SUDS scale (0-10) used by the session pacing guard.
-    # Default 3-7: see therapy/pacing.py for the rationale.
+    # Default 3-7: see therapy/guard.py for the rationale.
     suds_window_low = models.PositiveSmallIntegerField(
         "window of tolerance: lower SUDS", default=3, validators=[MaxValueValidator(10)]
     )

@@ -149,8 +149,14 @@ def upload_for_client(request: HttpRequest, client_id: int) -> HttpResponse:
     return render(request, "physio/upload.html", {"form": form, "client": client}, status=status)
 
 
-def recording_context(recording: Recording) -> dict[str, Any]:
-    """What the recording card shows: tables, charts, the shift sentence."""
+def recording_context(
+    recording: Recording, marks: list[services.Mark] | None = None
+) -> dict[str, Any]:
+    """What the recording card shows: tables, charts, the shift sentence.
+
+    marks: the session's timeline marks when the caller has them already (one read per
+    session, however many recordings it has); read here otherwise.
+    """
     results = recording.results or {}
     ctx: dict[str, Any] = {"recording": recording, "results": results}
     if recording.status != Recording.Status.DONE:
@@ -160,7 +166,8 @@ def recording_context(recording: Recording) -> dict[str, Any]:
     win = results.get("windows")
     t0 = services.t0_seconds(recording)
     session_end = win["session_end_s"] if win else None
-    marks = services.session_marks(recording.session) if recording.session else []
+    if marks is None:
+        marks = services.session_marks(recording.session) if recording.session else []
     beats, corrected = charts.tachogram_rows(rr, flags, t0 if t0 is not None else 0.0)
     ctx["tachogram"] = charts.tachogram_chart(beats, corrected, session_end, marks)
     ctx["aligned"] = win is not None

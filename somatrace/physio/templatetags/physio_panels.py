@@ -8,6 +8,7 @@ from django import template
 from django.urls import reverse
 
 from somatrace.audit import log as audit
+from somatrace.physio import services
 from somatrace.physio.forms import UploadForm
 from somatrace.physio.models import Recording
 
@@ -92,9 +93,10 @@ def physio_session_panel(context: dict[str, Any], session: Any) -> dict[str, Any
         audit.listed(
             request, "physio.recording", [r.pk for r in recordings], client_id=session.client_id
         )
+    marks = services.session_marks(session) if recordings else []
     return {
         "session": session,
-        "recordings": [recording_context(r) for r in recordings],
+        "recordings": [recording_context(r, marks) for r in recordings],
         "form": UploadForm(auto_id="id_physio_%s"),
         "upload_url": reverse("physio_upload_session", args=[session.pk]),
         "request": request,
