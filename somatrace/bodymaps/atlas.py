@@ -256,6 +256,14 @@ def regions_in(view: str, *, zones: bool = True) -> list[Region]:
     return [r for r in REGIONS if r.view == view and (zones or not r.zone)]
 
 
+def region_label(code: str) -> str:
+    """Name of a fine region, or label of a coarse group (as the session console logs them)."""
+    region = REGION_BY_CODE.get(code)
+    if region is not None:
+        return region.name
+    return COARSE_REGION_LABELS.get(code, code)
+
+
 def coarse_of(code: str) -> str:
     """Coarse group of a fine region code, or the code itself if it already is a coarse code."""
     if code in COARSE_REGION_LABELS:

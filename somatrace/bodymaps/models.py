@@ -9,7 +9,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.utils import timezone
 
-from somatrace.bodymaps.atlas import ATLAS_VERSION, REGION_BY_CODE
+from somatrace.bodymaps.atlas import ATLAS_VERSION, region_label
 from somatrace.clients.models import LONG_TEXT, Client
 from somatrace.therapy.models import Session
 
@@ -135,8 +135,7 @@ class RegionFinding(models.Model):
 
     @property
     def region_name(self) -> str:
-        region = REGION_BY_CODE.get(self.region)
-        return region.name if region else self.region
+        return region_label(self.region)
 
 
 class TouchStatus(models.TextChoices):

@@ -26,6 +26,7 @@ from somatrace.bodymaps.atlas import (
     VIEWS,
     ZONE_CODES,
     polygons,
+    region_label,
     regions_in,
     svg_points,
 )
@@ -540,7 +541,7 @@ def session_chart(request: HttpRequest, session_id: int) -> HttpResponse:
                 work_form.add_error("override_reason", str(refusal))
                 status = 409
             else:
-                name = REGION_BY_CODE[result.work.region].name
+                name = region_label(result.work.region)
                 note = " with an override" if result.override else ""
                 messages.success(request, f"Recorded work on {name}{note}.")
                 return redirect("bodymaps_session_chart", session_id=session.pk)
@@ -568,7 +569,7 @@ def session_chart(request: HttpRequest, session_id: int) -> HttpResponse:
             "finding_form": finding_form,
             "work_form": work_form,
             "findings": findings,
-            "work": [{"name": REGION_BY_CODE[w.region].name, "item": w} for w in work],
+            "work": [{"name": region_label(w.region), "item": w} for w in work],
             "atlas_views": atlas_views(_client_shape(request, client)),
             "marks": marks,
             "not_welcome": [

@@ -161,6 +161,8 @@ class EventForm(forms.Form):
     suds = forms.IntegerField(required=False, min_value=0, max_value=10)
     at = forms.DateTimeField()
     responds_to = forms.UUIDField(required=False)
+    # Why work went ahead on a region the client marked "not welcome" for touch.
+    override_reason = forms.CharField(required=False, max_length=2000, strip=True)
 
     def __init__(self, *args: Any, known: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 
 from somatrace.accounts.access import clinical_required
 from somatrace.audit import log as audit
+from somatrace.bodymaps.models import TouchStatus
+from somatrace.bodymaps.services import TouchRefused, current_touch_map, record_work, touch_status
 from somatrace.bodyregions import COARSE_REGION_LABELS
 from somatrace.clients.models import Client
 from somatrace.clients.services import can_start_session
@@ -206,6 +208,17 @@ def _wants_json(request: HttpRequest) -> bool:
 
 def _console_context(request: HttpRequest, session: Session, **extra: Any) -> dict[str, Any]:
     vocabulary = console.vocabulary_for(session.practice_id)
+    touch_map = current_touch_map(session.client)
+    # Coarse region -> the client's most restrictive touch consent there, when not plainly welcome.
+    touch = (
+        {
+            code: status
+            for code, _ in vocabulary.regions
+            if (status := touch_status(session.client, code, touch_map)) != TouchStatus.WELCOME
+        }
+        if touch_map is not None
+        else {}
+    )
     events = list(session.events.order_by("-at", "-id")[:12])
     start = session.started_at
     config = {
@@ -219,6 +232,7 @@ def _console_context(request: HttpRequest, session: Session, **extra: Any) -> di
         "window": [session.client.suds_window_low, session.client.suds_window_high],
         "labels": vocabulary.labels,
         "regions": dict(vocabulary.regions),
+        "touch": touch,
         "recent": [console.event_json(e, vocabulary.labels, start) for e in events],
     }
     minutes, seconds = divmod(session.elapsed_seconds(), 60)
@@ -229,6 +243,12 @@ def _console_context(request: HttpRequest, session: Session, **extra: Any) -> di
         "session": session,
         "client": session.client,
         "vocabulary": vocabulary,
+        "regions": [(code, label, touch.get(code, "")) for code, label in vocabulary.regions],
+        "touch_map": touch_map,
+        "not_welcome": [
+            label for code, label in vocabulary.regions if touch.get(code) == "not_welcome"
+        ],
+        "check_in": [label for code, label in vocabulary.regions if touch.get(code) == "check_in"],
         "config": config,
         "shortcuts": [(key, label) for _, label, key, _ in vocabulary.cues if key],
         "precheck_form": extra.pop("precheck_form", None) or PrecheckForm(),
@@ -381,15 +401,41 @@ def event_create(request: HttpRequest, session_id: int) -> HttpResponse:
     if not form.is_valid():
         errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
         return JsonResponse({"error": "The event was not valid.", "fields": errors}, status=400)
-    try:
-        posted = console.post_event(
-            session,
-            request.user,
-            form.cleaned_data,
-            on_created=lambda event: audit.created(request, event, ["kind", "code"]),
+    data = form.cleaned_data
+    # Work on a region is checked against the client's touch consent before anything is stored.
+    works_on_region = data["kind"] == "technique" and bool(data.get("region"))
+    if (
+        works_on_region
+        and not data.get("override_reason")
+        and touch_status(session.client, data["region"]) == TouchStatus.NOT_WELCOME
+    ):
+        return JsonResponse(
+            {
+                "error": "The client marked this region “not welcome” for touch. Log the "
+                "technique with an override and its reason, or choose another region.",
+                "touch": "not_welcome",
+            },
+            status=409,
         )
+
+    def on_created(event: TimelineEvent) -> None:
+        audit.created(request, event, ["kind", "code"])
+        if works_on_region and event.kind == "technique":
+            record_work(
+                request,
+                session.client,
+                session,
+                event.region,
+                request.user,
+                data.get("override_reason"),
+            )
+
+    try:
+        posted = console.post_event(session, request.user, data, on_created=on_created)
     except console.ConsoleError as error:
         return JsonResponse({"error": str(error)}, status=409)
+    except TouchRefused as refusal:  # the consent map changed between the check and the write
+        return JsonResponse({"error": str(refusal), "touch": "not_welcome"}, status=409)
     event = posted.event
     return JsonResponse(
         {

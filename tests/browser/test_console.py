@@ -334,3 +334,50 @@ def test_ending_above_the_window_asks_for_a_closing_check(
     expect(page.get_by_role("heading", name=re.compile("Aftercare for"))).to_be_visible()
     session.refresh_from_db()
     assert session.ended_at is not None and session.end_reason == "Client had to leave; steady."
+
+
+def test_work_where_touch_is_not_welcome_needs_an_override_with_a_reason(
+    signed_in_page, practitioner, client_record, live_server
+):
+    from somatrace.audit.models import AuditEvent
+    from somatrace.bodymaps.models import RegionWork, TouchConsentMap, TouchOverride
+
+    TouchConsentMap.objects.create(
+        client=client_record,
+        version=1,
+        created_by=practitioner,
+        regions={"f_groin_l": "not_welcome"},
+    )
+    session = started_session(client_record)
+    page = signed_in_page(practitioner)
+    problems = watch_errors(page)
+    page.goto(f"{live_server.url}/sessions/{session.pk}/console/")
+    expect(page.locator("#touch-consent")).to_contain_text("Touch not welcome Pelvis and hips")
+
+    region = page.get_by_label("Applies to the next events until changed")
+    region.select_option("pelvis_hips")
+    tap(page, "Unwinding")
+    dialog = page.get_by_role("dialog", name="Touch not welcome here")
+    expect(dialog).to_contain_text("Pelvis and hips")
+    dialog.get_by_role("button", name="Cancel").tap()
+    expect(dialog).to_be_hidden()
+
+    tap(page, "Unwinding")
+    dialog.get_by_label("Reason for the override").fill("Client asked for it after checking in")
+    dialog.get_by_role("button", name="Record with override").tap()
+    expect(page.locator("#recent-events")).to_contain_text("Unwinding (override)")
+    all_sent(page)
+    event = TimelineEvent.objects.get(session=session)
+    assert (event.kind, event.code, event.region) == ("technique", "unwinding", "pelvis_hips")
+    override = TouchOverride.objects.get()
+    assert override.reason == "Client asked for it after checking in"
+    assert RegionWork.objects.get().override == override
+    assert AuditEvent.objects.filter(object_type="bodymaps.touchoverride").exists()
+
+    # The same technique elsewhere goes straight through.
+    region.select_option("upper_back")
+    tap(page, "Unwinding")
+    all_sent(page)
+    assert TimelineEvent.objects.filter(session=session).count() == 2
+    assert TouchOverride.objects.count() == 1
+    assert problems == []

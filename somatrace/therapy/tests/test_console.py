@@ -229,8 +229,9 @@ def test_the_console_page_takes_a_bounded_number_of_queries(
         make_event(session, "cue", seconds=i)
     browser = login(practitioner)
     # Login session, user, membership, the session, the audit row, the practice's words,
-    # techniques, the last 12 events = 8, however long the timeline.
-    with django_assert_max_num_queries(8):
+    # techniques, the client's touch-consent map, the last 12 events = 9, however long the
+    # timeline.
+    with django_assert_max_num_queries(9):
         assert browser.get(f"/sessions/{session.pk}/console/").status_code == 200
 
 

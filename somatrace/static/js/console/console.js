@@ -300,6 +300,7 @@ function log(fields, label) {
     suds: fields.suds ?? null,
     at: nowIso(),
     responds_to: fields.respondsTo || null,
+    override_reason: fields.overrideReason || "",
   };
   recent.push({
     seq: ++sequence,
@@ -321,6 +322,29 @@ function intensity() {
   return checked ? Number(checked.value) : null;
 }
 
+// Work on a region the client marked "not welcome" needs an explicit override with a reason
+// (the server refuses it otherwise); the touch map is on the page, so this works offline too.
+const overrideDialog = $("touch-override");
+
+function withTouchConsent(fields, label) {
+  const region = regionSelect?.value || "";
+  if (fields.kind !== "technique" || !region || config.touch?.[region] !== "not_welcome") {
+    log(fields, label);
+    return;
+  }
+  const reason = $("touch-override-reason");
+  $("touch-override-region").textContent = config.regions[region] || region;
+  reason.value = "";
+  overrideDialog.returnValue = "";
+  overrideDialog.onclose = () => {
+    const text = reason.value.trim();
+    if (overrideDialog.returnValue === "override" && text) {
+      log({ ...fields, overrideReason: text }, `${label} (override)`);
+    }
+  };
+  overrideDialog.showModal();
+}
+
 function tap(button) {
   const kind = button.dataset.kind;
   if (kind === "suds") {
@@ -331,7 +355,7 @@ function tap(button) {
     const level = intensity();
     log({ kind, code: button.dataset.code, intensity: level }, `${button.dataset.label}${level ? ` (${level}/5)` : ""}`);
   } else {
-    log({ kind, code: button.dataset.code }, button.dataset.label);
+    withTouchConsent({ kind, code: button.dataset.code }, button.dataset.label);
   }
   button.classList.add("tapped");
   setTimeout(() => button.classList.remove("tapped"), 400);
@@ -349,7 +373,7 @@ $("free-form")?.addEventListener("submit", (event) => {
   const kind = $("free-kind").value;
   const fields = kind === "note" ? { kind, text } : { kind, code: "other", text };
   if (kind === "emotion") fields.intensity = intensity();
-  log(fields, text);
+  withTouchConsent(fields, text);
   $("free-text").value = "";
 });
 
@@ -423,7 +447,10 @@ const cueKeys = new Map(
 document.addEventListener("keydown", (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   const target = event.target;
-  if (target.closest("input, textarea, select, dialog[open]") && event.key !== "?") return;
+  // Typing (a reason, free words) never triggers a shortcut, "?" included; on a radio or
+  // checkbox only "?" does.
+  if (target.closest("textarea, select, dialog[open], input:not([type=radio]):not([type=checkbox])")) return;
+  if (target.closest("input") && event.key !== "?") return;
   if (event.key === "?") {
     event.preventDefault();
     if (help.open) help.close();
