@@ -96,3 +96,13 @@ def test_a_hold_is_explained_once_by_its_own_card(login, practitioner, client_re
     assert "On hold for a contraindication" in page
     assert 'id="cannot-start"' not in page
     assert "Record a session" not in page
+
+
+@pytest.mark.django_db
+def test_it_starts_a_live_session_from_the_client_page(login, practitioner, client_record) -> None:
+    browser = login(practitioner)
+    page = browser.get(f"/clients/{client_record.pk}/").content.decode()
+    assert f'action="/clients/{client_record.pk}/sessions/live/"' in page
+    response = browser.post(f"/clients/{client_record.pk}/sessions/live/")
+    session = client_record.sessions.get()
+    assert response.status_code == 302 and response.url == f"/sessions/{session.pk}/console/"
