@@ -167,3 +167,11 @@ def append_live_beats(recording: Recording, rr_ms: list[float]) -> None:
         counts = {kind: 0 for kind in artifacts.KINDS} | {"corrected_fraction": 0.0}
     recording.results = {"artifacts": counts}
     refresh_results(recording)
+
+
+def live_beats_stored(session: Session) -> int:
+    """How many beats the session's live strap recording holds (0 before the first)."""
+    recording = (
+        Recording.objects.filter(session=session, kind=Recording.Kind.LIVE).order_by("-pk").first()
+    )
+    return int(recording.rr_array().size) if recording else 0

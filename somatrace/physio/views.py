@@ -306,12 +306,7 @@ def live(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _session_for(request, session_id)
     if request.method != "POST":
         audit.read(request, session)
-        recording = (
-            Recording.objects.filter(session=session, kind=Recording.Kind.LIVE)
-            .order_by("-pk")
-            .first()
-        )
-        stored = int(recording.rr_array().size) if recording else 0
+        stored = services.live_beats_stored(session)
         return render(
             request,
             "physio/live.html",

@@ -129,6 +129,23 @@ def test_a_simulated_strap_shows_live_values_and_saves_the_beats(
     assert [round(v, 1) for v in recording.rr_array()] == [820.3, 799.8, 839.8, 830.1, 849.6]
 
 
+def test_the_session_console_records_from_the_strap_beside_the_timeline(
+    signed_in_page, practitioner, client_record, live_server
+) -> None:
+    from somatrace.therapy.testing import started_session
+
+    session = started_session(client_record)
+    page = signed_in_page(practitioner)
+    page.add_init_script(FAKE_STRAP)
+    page.goto(f"{live_server.url}/sessions/{session.pk}/console/")
+    page.get_by_role("button", name="Connect a strap").click()
+    expect(page.locator("#live-hr")).to_have_text("73")
+    expect(page.locator("#live-rmssd")).to_have_text("25.0")  # as worked out above
+    expect(page.locator("#live-stored")).to_have_text("5", timeout=10_000)
+    assert Recording.objects.get(session=session, kind="live").rr_array().size == 5
+    assert serious_violations(page) == []
+
+
 def test_recording_page_and_client_panel_pass_axe(
     signed_in_page, practitioner, client_record, live_server
 ) -> None:

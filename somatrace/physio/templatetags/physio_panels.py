@@ -102,3 +102,13 @@ def physio_session_panel(context: dict[str, Any], session: Any) -> dict[str, Any
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("physio/_live_strap.html", takes_context=True)
+def physio_live_strap(context: dict[str, Any], session: Any) -> dict[str, Any]:
+    """The live chest-strap recorder, for the session console (one query)."""
+    return {
+        "session": session,
+        "stored": services.live_beats_stored(session),
+        "csrf_token": context.get("csrf_token"),
+    }
