@@ -115,6 +115,21 @@ def touch_status(client: Client, region: str, touch_map: TouchConsentMap | None 
     return max(statuses, key=lambda s: _ORDER.get(s, 1))
 
 
+def marked_touch_by_group(touch_map: TouchConsentMap | None) -> dict[str, str]:
+    """Coarse group -> the most restrictive mark the client actually made in it, for groups
+    with a "check in first" or "not welcome" mark. Unmarked regions are left out (they are
+    "check in first" by default, which a screen says once rather than for every group)."""
+    marks: dict[str, str] = touch_map.regions if touch_map else {}
+    groups: dict[str, str] = {}
+    for code, status in marks.items():
+        if code not in REGION_BY_CODE or status == TouchStatus.WELCOME:
+            continue
+        group = coarse_of(code)
+        if _ORDER.get(status, 1) > _ORDER.get(groups.get(group, ""), -1):
+            groups[group] = status
+    return groups
+
+
 class TouchRefused(Exception):
     """Work on a "not welcome" region without an override reason."""
 

@@ -15,7 +15,13 @@ from django.views.decorators.http import require_POST
 from somatrace.accounts.access import clinical_required
 from somatrace.audit import log as audit
 from somatrace.bodymaps.models import TouchStatus
-from somatrace.bodymaps.services import TouchRefused, current_touch_map, record_work, touch_status
+from somatrace.bodymaps.services import (
+    TouchRefused,
+    current_touch_map,
+    marked_touch_by_group,
+    record_work,
+    touch_status,
+)
 from somatrace.bodyregions import COARSE_REGION_LABELS
 from somatrace.clients.models import Client
 from somatrace.clients.services import can_start_session
@@ -209,16 +215,7 @@ def _wants_json(request: HttpRequest) -> bool:
 def _console_context(request: HttpRequest, session: Session, **extra: Any) -> dict[str, Any]:
     vocabulary = console.vocabulary_for(session.practice_id)
     touch_map = current_touch_map(session.client)
-    # Coarse region -> the client's most restrictive touch consent there, when not plainly welcome.
-    touch = (
-        {
-            code: status
-            for code, _ in vocabulary.regions
-            if (status := touch_status(session.client, code, touch_map)) != TouchStatus.WELCOME
-        }
-        if touch_map is not None
-        else {}
-    )
+    touch = marked_touch_by_group(touch_map)
     events = list(session.events.order_by("-at", "-id")[:12])
     start = session.started_at
     config = {
