@@ -132,6 +132,40 @@ def atlas_views(body_shape: str) -> list[dict[str, Any]]:
     return result
 
 
+def finding_marks(
+    views: list[dict[str, Any]], findings: list[RegionFinding]
+) -> list[dict[str, Any]]:
+    """Add to each atlas view a numbered marker at the centre of every region with a finding
+    (numbered as the findings are listed), so the chart reads on the body."""
+    centres: dict[str, tuple[int, float, float]] = {}
+    for index, view in enumerate(views):
+        for region in [*view["regions"], *view["zones"]]:
+            xy = [tuple(map(float, pair.split(","))) for pair in region["points"].split()]
+            centres[region["code"]] = (
+                index,
+                sum(x for x, _ in xy) / len(xy),
+                sum(y for _, y in xy) / len(xy),
+            )
+    for view in views:
+        view["marks"] = []
+    seen: dict[str, int] = {}
+    for number, finding in enumerate(findings, start=1):
+        if finding.region in centres:
+            index, x, y = centres[finding.region]
+            # Several findings on one region sit side by side rather than on top of each other.
+            x += 17 * seen.get(finding.region, 0)
+            seen[finding.region] = seen.get(finding.region, 0) + 1
+            views[index]["marks"].append(
+                {
+                    "n": number,
+                    "x": round(x, 1),
+                    "y": round(y, 1),
+                    "title": f"{number}. {finding.get_finding_display()}: {finding.region_name}",
+                }
+            )
+    return views
+
+
 def region_choices() -> list[dict[str, Any]]:
     """Regions grouped by view for <select> lists."""
     return [{"label": VIEW_LABELS[view], "regions": regions_in(view)} for view in VIEWS]
@@ -570,7 +604,7 @@ def session_chart(request: HttpRequest, session_id: int) -> HttpResponse:
             "work_form": work_form,
             "findings": findings,
             "work": [{"name": region_label(w.region), "item": w} for w in work],
-            "atlas_views": atlas_views(_client_shape(request, client)),
+            "atlas_views": finding_marks(atlas_views(_client_shape(request, client)), findings),
             "marks": marks,
             "not_welcome": [
                 REGION_BY_CODE[c].name

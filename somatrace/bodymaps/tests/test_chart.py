@@ -165,3 +165,31 @@ def test_a_finding_cannot_link_to_another_sessions_event(
     )
     assert response.status_code == 400
     assert not RegionFinding.objects.exists()
+
+
+def test_findings_are_numbered_on_the_body_in_list_order(login, practitioner, session) -> None:
+    for region, finding in (
+        ("z_jaw", "held_tension"),
+        ("b_upper_back_l", "restriction"),
+        ("z_jaw", "release_observed"),
+    ):
+        RegionFinding.objects.create(
+            client=session.client,
+            session=session,
+            region=region,
+            finding=finding,
+            intensity=3,
+            created_by=practitioner,
+        )
+    page = login(practitioner).get(f"/bodymaps/sessions/{session.pk}/chart/")
+    front, back = page.context["atlas_views"]
+    assert [m["title"] for m in front["marks"]] == [
+        "1. Held tension: Jaw",
+        "3. Release observed: Jaw",
+    ]
+    assert [m["title"] for m in back["marks"]] == ["2. Restriction: Left upper back"]
+    # The second finding on the jaw sits beside the first, not on top of it.
+    first, second = front["marks"]
+    assert second["x"] - first["x"] == pytest.approx(17) and second["y"] == first["y"]
+    html = page.content.decode()
+    assert html.count('class="bm-finding-mark"') == 3
