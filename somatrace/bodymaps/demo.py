@@ -23,11 +23,14 @@ from somatrace.bodymaps.models import (
     Moment,
     Painting,
     RegionFinding,
+    RegionWork,
     TouchConsentMap,
+    TouchOverride,
     TouchStatus,
 )
+from somatrace.bodymaps.services import status_in_marks
 from somatrace.clients.models import ConsentRecord
-from somatrace.therapy.models import Session
+from somatrace.therapy.models import Session, TimelineEvent
 
 SESSIONS_PER_CLIENT = 3
 
@@ -202,12 +205,80 @@ def seed(practice: Practice, today: date, log: Callable[[str], None]) -> None:
     Painting.objects.bulk_create(paintings, batch_size=200)
     RegionFinding.objects.bulk_create(findings, batch_size=500)
     TouchConsentMap.objects.bulk_create(maps, batch_size=500)
+    linked, worked, overridden = _join_the_timeline(practice, findings, maps)
     # So that the research view has a group to show: most demo clients agree to research use.
     ids = [c for c in sorted(recent) if rng.random() < 0.7]
     ConsentRecord.objects.filter(client_id__in=ids, withdrawn_at__isnull=True).update(
         research_use=True
     )
     log(
-        f"Body maps: {len(paintings)} paintings, {len(findings)} findings, "
-        f"{len(maps)} touch-consent maps."
+        f"Body maps: {len(paintings)} paintings, {len(findings)} findings ({linked} tied to "
+        f"the timeline), {len(maps)} touch-consent maps, {worked} regions worked on "
+        f"({overridden} with an override)."
     )
+
+
+# Cues a practitioner reads as a release; a "release observed" finding points at one of them.
+RELEASE_CUES = ("muscle-release", "tears", "vocal-release", "deep-sigh", "stillpoint")
+DEMO_OVERRIDE_REASON = (
+    "Client asked for work here today after checking in; agreed to stop at any sign of unease."
+)
+
+
+def _join_the_timeline(
+    practice: Practice, findings: list[RegionFinding], maps: list[TouchConsentMap]
+) -> tuple[int, int, int]:
+    """Tie the chart to the console's timeline, as the live pages do: a release finding points
+    at a release cue logged in its session, and every technique logged on a region is work
+    there, checked against the client's touch-consent map (an override where they said no).
+    Returns (findings linked, regions worked on, overrides)."""
+    session_ids = {f.session_id for f in findings if f.session_id}
+    first_release: dict[int, int] = {}
+    for session_id, event_id in (
+        TimelineEvent.objects.filter(session_id__in=session_ids, kind="cue", code__in=RELEASE_CUES)
+        .order_by("at", "id")
+        .values_list("session_id", "id")
+    ):
+        first_release.setdefault(session_id, event_id)
+    linked = []
+    for finding in findings:
+        release = first_release.get(finding.session_id or 0)
+        if finding.finding == "release_observed" and release is not None:
+            finding.event_id = release
+            linked.append(finding)
+    RegionFinding.objects.bulk_update(linked, ["event"], batch_size=500)
+
+    map_of = {m.client_id: m for m in maps}
+    works: list[RegionWork] = []
+    for event in (
+        TimelineEvent.objects.filter(session__practice=practice, kind="technique")
+        .exclude(region="")
+        .select_related("session")
+        .order_by("at", "id")
+    ):
+        touch_map = map_of.get(event.session.client_id)
+        marks = touch_map.regions if touch_map and touch_map.created_at <= event.at else {}
+        status = status_in_marks(marks, event.region)
+        override = None
+        if status == TouchStatus.NOT_WELCOME:
+            override = TouchOverride.objects.create(
+                client_id=event.session.client_id,
+                session_id=event.session_id,
+                region=event.region,
+                reason=DEMO_OVERRIDE_REASON,
+                user_id=event.created_by_id,
+                at=event.at,
+            )
+        works.append(
+            RegionWork(
+                client_id=event.session.client_id,
+                session_id=event.session_id,
+                region=event.region,
+                touch_status=status,
+                override=override,
+                user_id=event.created_by_id,
+                at=event.at,
+            )
+        )
+    RegionWork.objects.bulk_create(works, batch_size=500)
+    return len(linked), len(works), sum(1 for w in works if w.override is not None)

@@ -101,10 +101,14 @@ def touch_status(client: Client, region: str, touch_map: TouchConsentMap | None 
     A fine region: its own mark, or DEFAULT_STATUS. A coarse code (as the session console
     logs): the most restrictive mark of any fine region in that group.
     """
+    touch_map = touch_map if touch_map is not None else current_touch_map(client)
+    return status_in_marks(touch_map.regions if touch_map else {}, region)
+
+
+def status_in_marks(marks: dict[str, str], region: str) -> str:
+    """touch_status for a map's marks ({fine region code: status}) already in hand."""
     if region not in REGION_BY_CODE and region not in COARSE_REGION_LABELS:
         raise ValueError("unknown region")
-    touch_map = touch_map if touch_map is not None else current_touch_map(client)
-    marks: dict[str, str] = touch_map.regions if touch_map else {}
     if region in REGION_BY_CODE:
         return marks.get(region, DEFAULT_STATUS)
     statuses = [
