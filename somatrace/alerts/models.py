@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from somatrace.accounts.models import Practice
-from somatrace.clients.models import Client
+from somatrace.clients.models import Client, ClientRecordQuerySet
 
 
 class Priority(models.TextChoices):
@@ -17,11 +17,7 @@ class Priority(models.TextChoices):
     LOWER = "lower", "Lower"
 
 
-class AlertQuerySet(models.QuerySet["Alert"]):
-    def visible_to(self, user: Any) -> AlertQuerySet:
-        """Alerts about clients whose clinical record the user may see."""
-        return self.filter(client__in=Client.objects.visible_to(user, clinical=True))
-
+class AlertQuerySet(ClientRecordQuerySet["Alert"]):
     def open(self) -> AlertQuerySet:
         return self.filter(acknowledged_at__isnull=True)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -10,14 +10,8 @@ from django.db import models
 from django.utils import timezone
 
 from somatrace.bodymaps.atlas import ATLAS_VERSION, region_label
-from somatrace.clients.models import LONG_TEXT, Client
+from somatrace.clients.models import LONG_TEXT, Client, ClientRecordQuerySet
 from somatrace.therapy.models import Session
-
-
-class BodymapQuerySet(models.QuerySet[Any]):
-    def visible_to(self, user: Any) -> BodymapQuerySet:
-        """Records of the clients the user may see clinically (Client.objects.visible_to)."""
-        return self.filter(client__in=Client.objects.visible_to(user, clinical=True))
 
 
 class Moment(models.TextChoices):
@@ -59,7 +53,7 @@ class Painting(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = BodymapQuerySet.as_manager()
+    objects = ClientRecordQuerySet.as_manager()
 
     if TYPE_CHECKING:
         client_id: int
@@ -119,7 +113,7 @@ class RegionFinding(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = BodymapQuerySet.as_manager()
+    objects = ClientRecordQuerySet.as_manager()
 
     if TYPE_CHECKING:
         client_id: int
@@ -156,7 +150,7 @@ class TouchConsentMap(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    objects = BodymapQuerySet.as_manager()
+    objects = ClientRecordQuerySet.as_manager()
 
     if TYPE_CHECKING:
         client_id: int
@@ -181,7 +175,7 @@ class TouchOverride(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 
-    objects = BodymapQuerySet.as_manager()
+    objects = ClientRecordQuerySet.as_manager()
 
     if TYPE_CHECKING:
         client_id: int
@@ -207,7 +201,7 @@ class RegionWork(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 
-    objects = BodymapQuerySet.as_manager()
+    objects = ClientRecordQuerySet.as_manager()
 
     if TYPE_CHECKING:
         client_id: int

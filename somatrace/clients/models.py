@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator
@@ -127,6 +127,17 @@ class Client(models.Model):
             return None
         dob = self.date_of_birth
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+_Record = TypeVar("_Record", bound=models.Model)
+
+
+class ClientRecordQuerySet(models.QuerySet[_Record]):
+    """Rows with a `client` foreign key (intake answers, alerts, questionnaires, body maps,
+    recordings): visible exactly when that client's clinical record is."""
+
+    def visible_to(self, user: Any) -> Self:
+        return self.filter(client__in=Client.objects.visible_to(user, clinical=True))
 
 
 class Intake(models.Model):

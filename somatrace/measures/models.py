@@ -4,7 +4,7 @@ and the single-use links a client completes them through."""
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -12,19 +12,13 @@ from django.db import models
 from django.utils import timezone
 
 from somatrace.accounts.models import Practice
-from somatrace.clients.models import Client
+from somatrace.clients.models import Client, ClientRecordQuerySet
 from somatrace.measures import instruments
 from somatrace.therapy.models import Session
 
 INSTRUMENT_CHOICES = [
     (code, instruments.INSTRUMENTS[code].short_title) for code in instruments.ORDER
 ]
-
-
-class ClientOwnedQuerySet(models.QuerySet[Any]):
-    def visible_to(self, user: Any) -> Any:
-        """Records about clients whose clinical record the user may see."""
-        return self.filter(client__in=Client.objects.visible_to(user, clinical=True))
 
 
 class PracticeMeasures(models.Model):
@@ -68,7 +62,7 @@ class Assignment(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = ClientOwnedQuerySet.as_manager()
+    objects = ClientRecordQuerySet.as_manager()
 
     if TYPE_CHECKING:
         client_id: int
@@ -133,10 +127,11 @@ class Administration(models.Model):
         Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="administrations"
     )
 
-    objects = ClientOwnedQuerySet.as_manager()
+    objects = ClientRecordQuerySet.as_manager()
 
     if TYPE_CHECKING:
         client_id: int
+        link_state: str  # set for display by the client panel (measures_panels)
 
     class Meta:
         ordering = ["-created_at"]

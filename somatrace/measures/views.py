@@ -355,7 +355,8 @@ def caseload_view(request: HttpRequest) -> HttpResponse:
     )
     per_client: dict[tuple[int, str], list[summary.Point]] = defaultdict(list)
     for client_id, code, completed_at, total in rows:
-        per_client[(client_id, code)].append(summary.Point(completed_at.date(), total))
+        if completed_at is not None:  # always set on a completed administration
+            per_client[(client_id, code)].append(summary.Point(completed_at.date(), total))
     table = summary.caseload(per_client)
     membership = request.membership  # type: ignore[attr-defined]
     audit.listed(request, "measures.caseload", sorted({c for c, _ in per_client}))

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from django.conf import settings
 from django.db import models
 
-from somatrace.clients.models import Client
-
-
-class RecordingQuerySet(models.QuerySet["Recording"]):
-    def visible_to(self, user: Any) -> RecordingQuerySet:
-        """Recordings of the clients the user may see clinically (the one query path)."""
-        return self.filter(client__in=Client.objects.visible_to(user, clinical=True))
+from somatrace.clients.models import Client, ClientRecordQuerySet
 
 
 class Recording(models.Model):
@@ -61,7 +53,7 @@ class Recording(models.Model):
     live_batches = models.JSONField(default=list, blank=True)
     upload_path = models.CharField(max_length=300, blank=True, editable=False)
 
-    objects = RecordingQuerySet.as_manager()
+    objects = ClientRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
