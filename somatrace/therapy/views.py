@@ -391,6 +391,11 @@ def event_create(request: HttpRequest, session_id: int) -> HttpResponse:
     data = _json_body(request)
     if data is None:
         return JsonResponse({"error": "Send one event as a JSON object."}, status=400)
+    # Form fields would read a list or an object as its text; an event holds only plain values.
+    nested = sorted(str(k) for k, v in data.items() if isinstance(v, (list, dict)))
+    if nested:
+        errors = {name: ["Expected a single value, not a list or an object."] for name in nested}
+        return JsonResponse({"error": "The event was not valid.", "fields": errors}, status=400)
     form = EventForm(
         {k: v for k, v in data.items() if v is not None},
         known=lambda kind, code: console.is_known_code(session.practice_id, kind, code),

@@ -91,3 +91,13 @@ def test_the_console_shows_the_touch_consent_map(login, practitioner, session) -
     page = login(practitioner).get(f"/sessions/{session.pk}/console/").content.decode()
     assert 'data-touch="not_welcome">Pelvis and hips — touch not welcome' in page
     assert "Touch not welcome</span> Pelvis and hips" in page
+
+
+@pytest.mark.parametrize("reason", ["x" * 2001, ["a", "list"], {"not": "text"}])
+def test_a_malformed_override_reason_is_refused_and_nothing_is_stored(
+    login, practitioner, session, reason
+) -> None:
+    response = post(login(practitioner), session, region="pelvis_hips", override_reason=reason)
+    assert response.status_code == 400
+    assert "override_reason" in response.json()["fields"]
+    assert not TimelineEvent.objects.exists() and not TouchOverride.objects.exists()
