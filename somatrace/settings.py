@@ -276,13 +276,22 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Paths in log messages lose their secret link tokens (core/redact.py).
+    "filters": {"safe_paths": {"()": "somatrace.core.redact.RedactPathsFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["safe_paths"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("SOMATRACE_LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's request logger prints the request repr on 4xx/5xx; keep it to warnings
         # without the request body, and never mail reports containing request data.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

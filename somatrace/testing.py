@@ -11,11 +11,16 @@ import itertools
 from datetime import timedelta
 from typing import Any
 
+from django.template.loader import render_to_string
+from django.test import RequestFactory
 from django.utils import timezone
 
 from somatrace.accounts.models import Membership, Practice, Role, User
+from somatrace.alerts.services import raise_alert
 from somatrace.clients.models import Client, ConsentForm, ConsentRecord
-from somatrace.therapy.models import Session
+from somatrace.core import panels
+from somatrace.core.actor import Actor
+from somatrace.therapy.models import NOTE_FIELDS, Note, Session
 
 PASSWORD = "a-long-test-password"  # noqa: S105
 
@@ -61,6 +66,47 @@ def make_client(
 
 
 def make_session(client: Client, *, days_ago: int = 1, **fields: Any) -> Session:
+    """A session with its note; note fields (subjective, ...) go to the note."""
+    text = {name: fields.pop(name) for name in NOTE_FIELDS if name in fields}
     fields.setdefault("practitioner", client.assigned_practitioner)
     fields.setdefault("starts_at", timezone.now() - timedelta(days=days_ago))
-    return Session.objects.create(practice_id=client.practice_id, client=client, **fields)
+    session = Session.objects.create(practice_id=client.practice_id, client=client, **fields)
+    Note.objects.create(session=session, **text)
+    return session
+
+
+def staff_actor(user: User) -> Actor:
+    """The actor a view would build for this member (for tests that call services)."""
+    return Actor.staff(Membership.objects.select_related("user").get(user=user))
+
+
+def system_actor(practice: Practice | int) -> Actor:
+    """The system acting for a practice (what a background task would use)."""
+    return Actor.system(practice if isinstance(practice, int) else practice.pk, "test")
+
+
+def make_alert(client: Client, kind: str = "test.alert", title: str = "Test alert") -> Any:
+    """An open safety alert, raised as a background check would raise it."""
+    return raise_alert(system_actor(client.practice_id), client, kind, title)
+
+
+def render_app_panels(app: str, page: str, who: User | Actor, obj: Any) -> str:
+    """The HTML of one app's panels on a page (core/panels.py), as a member would see them.
+
+    who: the member (their actor is looked up: one query) or their actor (no query)."""
+    if isinstance(who, Actor):
+        actor: Actor | None = who
+    else:
+        membership = Membership.objects.select_related("user").filter(user=who).first()
+        actor = Actor.staff(membership) if membership else None
+    if actor is None:
+        return ""
+    request = RequestFactory().get("/")
+    request.user = actor.user
+    html = []
+    for panel in panels.registered(page):
+        if panel.template.startswith(f"{app}/"):
+            data = panel.build(actor, obj)
+            if data is not None:
+                html.append(render_to_string(panel.template, data.context, request=request))
+    return "".join(html)

@@ -7,7 +7,6 @@ from somatrace.alerts import views as alerts
 from somatrace.audit import views as audit
 from somatrace.clients import views as clients
 from somatrace.core import views as core
-from somatrace.therapy import views as therapy
 
 auth_patterns = [
     path(
@@ -58,41 +57,23 @@ urlpatterns = [
         clients.consent_withdraw,
         name="consent_withdraw",
     ),
-    path("clients/<int:client_id>/sessions/new/", therapy.session_create, name="session_create"),
-    path("sessions/<int:session_id>/", therapy.session_detail, name="session_detail"),
-    path("sessions/<int:session_id>/edit/", therapy.session_edit, name="session_edit"),
-    path("sessions/<int:session_id>/sign/", therapy.session_sign, name="session_sign"),
-    path("sessions/<int:session_id>/amend/", therapy.session_amend, name="session_amend"),
-    path("clients/<int:client_id>/sessions/live/", therapy.session_live, name="session_live"),
-    path("sessions/<int:session_id>/console/", therapy.console_page, name="console"),
-    path("sessions/<int:session_id>/console/start/", therapy.console_start, name="console_start"),
-    path("sessions/<int:session_id>/console/pause/", therapy.console_pause, name="console_pause"),
-    path(
-        "sessions/<int:session_id>/console/resume/", therapy.console_resume, name="console_resume"
-    ),
-    path("sessions/<int:session_id>/console/end/", therapy.console_end, name="console_end"),
-    path("sessions/<int:session_id>/events/", therapy.event_create, name="event_create"),
-    path("sessions/<int:session_id>/events/new/", therapy.event_add, name="event_add"),
-    path(
-        "sessions/<int:session_id>/events/<int:event_id>/",
-        therapy.event_edit,
-        name="event_edit",
-    ),
-    path(
-        "sessions/<int:session_id>/events/<int:event_id>/delete/",
-        therapy.event_delete,
-        name="event_delete",
-    ),
-    path(
-        "sessions/<int:session_id>/aftercare/", therapy.session_aftercare, name="session_aftercare"
-    ),
-    path("sessions/vocabulary/", therapy.vocabulary_page, name="vocabulary"),
     path("alerts/<int:alert_id>/", alerts.alert_detail, name="alert_detail"),
     path("practice/", accounts.practice_settings, name="practice_settings"),
-    path("practice/consent/", accounts.consent_versions, name="consent_versions"),
+    path("practice/consent/", clients.consent_versions, name="consent_versions"),
     path("practice/team/", accounts.team, name="team"),
     path("practice/team/<int:membership_id>/", accounts.member_edit, name="member_edit"),
+    path(
+        "practice/team/<int:membership_id>/deactivate/",
+        accounts.member_deactivate,
+        name="member_deactivate",
+    ),
+    path(
+        "practice/team/<int:membership_id>/reactivate/",
+        accounts.member_reactivate,
+        name="member_reactivate",
+    ),
     path("practice/audit/", audit.audit_log, name="audit_log"),
+    path("", include("somatrace.therapy.urls")),
     path("", include("somatrace.measures.urls")),
     path("", include("somatrace.bodymaps.urls")),
     path("", include("somatrace.physio.urls")),

@@ -4,4 +4,8 @@ from django.http import HttpRequest
 
 
 def membership(request: HttpRequest) -> dict[str, object]:
-    return {"membership": getattr(request, "membership", None)}
+    """The member's place (practice name, role) and the actor (what they may do) for templates."""
+    return {
+        "membership": getattr(request, "membership", None),
+        "actor": getattr(request, "actor", None),
+    }

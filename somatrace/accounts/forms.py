@@ -6,7 +6,6 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from somatrace.accounts.models import Membership, Practice, Role, User
-from somatrace.clients.models import ConsentForm
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -26,14 +25,6 @@ class PracticeForm(forms.ModelForm):
             "crisis_resources": forms.Textarea(attrs={"rows": 4}),
             "safety_protocol": forms.Textarea(attrs={"rows": 4}),
         }
-
-
-class ConsentVersionForm(forms.ModelForm):
-    class Meta:
-        model = ConsentForm
-        fields = ["title", "body"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 14})}
-        labels = {"body": "Consent text"}
 
 
 class MemberCreateForm(forms.Form):

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from somatrace.core.actor import Role as ActorRole
+
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -94,9 +96,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", "Owner"
-    PRACTITIONER = "practitioner", "Practitioner"
-    ASSISTANT = "assistant", "Assistant"
+    # The values are core.actor.Role's: the actor carries the role to every service.
+    OWNER = ActorRole.OWNER.value, "Owner"
+    PRACTITIONER = ActorRole.PRACTITIONER.value, "Practitioner"
+    ASSISTANT = ActorRole.ASSISTANT.value, "Assistant"
 
 
 class Membership(models.Model):
@@ -121,19 +124,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}, {self.practice})"
-
-    @property
-    def is_owner(self) -> bool:
-        return self.role == Role.OWNER
-
-    @property
-    def sees_clinical_data(self) -> bool:
-        """Assistants handle scheduling and contact details, never clinical records."""
-        return self.role in (Role.OWNER, Role.PRACTITIONER)
-
-    @property
-    def sees_whole_practice(self) -> bool:
-        return self.role in (Role.OWNER, Role.ASSISTANT) or self.sees_all_clients
 
     @property
     def can_hold_clients(self) -> bool:

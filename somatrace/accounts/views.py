@@ -1,117 +1,137 @@
-from __future__ import annotations
+"""The owner's practice pages: settings, team, a member's role and access."""
 
-import secrets
+from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.forms import PasswordResetForm
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from somatrace.accounts.access import owner_required
-from somatrace.accounts.forms import (
-    ConsentVersionForm,
-    MemberCreateForm,
-    MembershipForm,
-    PracticeForm,
-)
-from somatrace.accounts.models import Membership, Role, User
-from somatrace.clients.models import ConsentForm
+from somatrace.accounts import services
+from somatrace.accounts.forms import MemberCreateForm, MembershipForm, PracticeForm
+from somatrace.accounts.models import Membership, Practice, User
+from somatrace.core.decorators import PracticeRequest, owner_required
+from somatrace.core.errors import RuleError
+
+
+def _send_password_link(request: PracticeRequest, user: User) -> None:
+    """The invitation: Django's password-reset email, worded as a welcome."""
+    invite = PasswordResetForm({"email": user.email})
+    invite.is_valid()
+    invite.save(
+        request=request,
+        use_https=request.is_secure(),
+        subject_template_name="registration/invite_subject.txt",
+        email_template_name="registration/invite_email.txt",
+        extra_email_context={"practice": request.membership.practice},
+    )
 
 
 @owner_required
-def practice_settings(request: HttpRequest) -> HttpResponse:
-    practice = request.membership.practice  # type: ignore[attr-defined]
+def practice_settings(request: PracticeRequest) -> HttpResponse:
+    practice = Practice.objects.get(pk=request.actor.practice_id)
     form = PracticeForm(request.POST or None, instance=practice)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_practice(
+            request.actor, {name: form.cleaned_data[name] for name in form.changed_data}
+        )
         messages.success(request, "Practice settings saved.")
         return redirect("practice_settings")
-    return render(request, "accounts/practice.html", {"form": form})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/practice.html", {"form": form}, status=status)
 
 
-@owner_required
-def consent_versions(request: HttpRequest) -> HttpResponse:
-    practice = request.membership.practice  # type: ignore[attr-defined]
-    versions = list(ConsentForm.objects.filter(practice=practice))
-    current = versions[0] if versions else None
-    initial = {"title": current.title, "body": current.body} if current else {}
-    form = ConsentVersionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if (
-            current
-            and form.cleaned_data["body"] == current.body
-            and form.cleaned_data["title"] == current.title
-        ):
-            form.add_error(None, "The text is unchanged, so no new version was published.")
-        else:
-            with transaction.atomic():
-                version = form.save(commit=False)
-                version.practice = practice
-                version.version = (current.version if current else 0) + 1
-                version.created_by = request.user
-                version.save()
-            messages.success(
-                request,
-                f"Version {version.version} published. Clients who agreed to an earlier "
-                "version must agree again before their next session.",
-            )
-            return redirect("consent_versions")
-    return render(request, "accounts/consent_versions.html", {"form": form, "versions": versions})
-
-
-@owner_required
-def team(request: HttpRequest) -> HttpResponse:
-    practice = request.membership.practice  # type: ignore[attr-defined]
-    members = (
-        Membership.objects.filter(practice=practice)
+def _members(request: PracticeRequest) -> list[Membership]:
+    return list(
+        Membership.objects.filter(practice_id=request.actor.practice_id)
         .select_related("user")
         .order_by("role", "user__full_name")
     )
-    form = MemberCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with transaction.atomic():
-            # A random password they never learn: the emailed link lets them choose their own.
-            user = User.objects.create_user(
-                data["email"], secrets.token_urlsafe(32), full_name=data["full_name"]
-            )
-            Membership.objects.create(
-                user=user,
-                practice=practice,
-                role=data["role"],
-                sees_all_clients=data["sees_all_clients"] and data["role"] == Role.PRACTITIONER,
-            )
-        invite = PasswordResetForm({"email": user.email})
-        invite.is_valid()
-        invite.save(
-            request=request,
-            use_https=request.is_secure(),
-            subject_template_name="registration/invite_subject.txt",
-            email_template_name="registration/invite_email.txt",
-            extra_email_context={"practice": practice},
-        )
-        messages.success(
-            request, f"{user.full_name} was added and emailed a link to set a password."
-        )
-        return redirect("team")
-    return render(request, "accounts/team.html", {"members": members, "form": form})
 
 
 @owner_required
-def member_edit(request: HttpRequest, membership_id: int) -> HttpResponse:
-    practice = request.membership.practice  # type: ignore[attr-defined]
-    membership = get_object_or_404(
-        Membership.objects.filter(practice=practice).select_related("user"), pk=membership_id
-    )
-    was_owner = membership.role == Role.OWNER
-    form = MembershipForm(request.POST or None, instance=membership)
+def team(request: PracticeRequest) -> HttpResponse:
+    form = MemberCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        owners = Membership.objects.filter(practice=practice, role=Role.OWNER)
-        if was_owner and form.cleaned_data["role"] != Role.OWNER and owners.count() == 1:
-            form.add_error("role", "A practice needs at least one owner.")
+        try:
+            membership = services.add_member(request.actor, **form.cleaned_data)
+        except RuleError as refusal:
+            form.add_error("email", str(refusal))
         else:
-            form.save()
-            messages.success(request, f"{membership.user.full_name}'s role was saved.")
+            _send_password_link(request, membership.user)
+            messages.success(
+                request,
+                f"{membership.user.full_name} was added and emailed a link to set a password.",
+            )
             return redirect("team")
-    return render(request, "accounts/member_edit.html", {"form": form, "member": membership})
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "accounts/team.html", {"members": _members(request), "form": form}, status=status
+    )
+
+
+def _member(request: PracticeRequest, membership_id: int) -> Membership:
+    return get_object_or_404(
+        Membership.objects.filter(practice_id=request.actor.practice_id).select_related("user"),
+        pk=membership_id,
+    )
+
+
+@owner_required
+def member_edit(request: PracticeRequest, membership_id: int) -> HttpResponse:
+    membership = _member(request, membership_id)
+    form = MembershipForm(
+        request.POST or None,
+        initial={"role": membership.role, "sees_all_clients": membership.sees_all_clients},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_access(
+                request.actor,
+                membership,
+                role=form.cleaned_data["role"],
+                sees_all_clients=form.cleaned_data["sees_all_clients"],
+            )
+        except RuleError as refusal:
+            form.add_error("role", str(refusal))
+        else:
+            messages.success(request, f"{membership.user.full_name}'s access was saved.")
+            return redirect("team")
+    status = 400 if request.method == "POST" else 200
+    # Through the reverse relation: accounts sits below clients and does not import it.
+    assigned = membership.user.assigned_clients.count()
+    return render(
+        request,
+        "accounts/member_edit.html",
+        {"form": form, "member": membership, "assigned": assigned},
+        status=status,
+    )
+
+
+@owner_required
+@require_POST
+def member_deactivate(request: PracticeRequest, membership_id: int) -> HttpResponse:
+    membership = _member(request, membership_id)
+    try:
+        services.deactivate_member(request.actor, membership)
+    except RuleError as refusal:
+        messages.error(request, str(refusal))
+        return redirect("member_edit", membership_id=membership.pk)
+    messages.success(
+        request,
+        f"{membership.user.full_name} can no longer sign in; any open sign-in has ended.",
+    )
+    return redirect("team")
+
+
+@owner_required
+@require_POST
+def member_reactivate(request: PracticeRequest, membership_id: int) -> HttpResponse:
+    membership = _member(request, membership_id)
+    services.reactivate_member(request.actor, membership)
+    _send_password_link(request, membership.user)
+    messages.success(
+        request, f"{membership.user.full_name} was emailed a link to choose a new password."
+    )
+    return redirect("team")

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from somatrace.accounts.models import Practice
-from somatrace.clients.models import Client, ClientRecordQuerySet
+from somatrace.core.visibility import ClientRecordQuerySet
 
 
 class Priority(models.TextChoices):
@@ -24,7 +24,8 @@ class AlertQuerySet(ClientRecordQuerySet["Alert"]):
 
 class Alert(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="alerts")
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="alerts")
+    # By name: alerts sit below clients, so that the client's own services can raise them.
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="alerts")
     # What raised it, e.g. "intake.suicidal_thoughts" or "phq9.item9"; one open alert per kind.
     kind = models.CharField(max_length=60)
     priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.HIGH)

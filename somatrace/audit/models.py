@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from somatrace.core.actor import Actor, ActorKind, Channel
+
 
 class AppendOnlyError(RuntimeError):
     """Raised on any attempt to change or remove an audit event."""
@@ -20,14 +22,11 @@ class AuditQuerySet(models.QuerySet["AuditEvent"]):
     def delete(self) -> NoReturn:
         raise AppendOnlyError("The audit log is append-only.")
 
-    def visible_to(self, user: Any) -> AuditQuerySet:
+    def visible_to(self, actor: Actor | None) -> AuditQuerySet:
         """Owners see their practice's log; nobody else sees any of it."""
-        from somatrace.accounts.access import membership_of
-
-        membership = membership_of(user)
-        if membership is None or not membership.is_owner:
+        if actor is None or not actor.is_owner:
             return self.none()
-        return self.filter(practice_id=membership.practice_id)
+        return self.filter(practice_id=actor.practice_id)
 
 
 class Action(models.TextChoices):
@@ -36,6 +35,7 @@ class Action(models.TextChoices):
     UPDATE = "update", "Changed"
     DELETE = "delete", "Deleted"
     EXPORT = "export", "Exported"
+    ACCESS = "access", "Access changed"
 
 
 class AuditEvent(models.Model):
@@ -45,6 +45,18 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Who acted when there is no user (a link holder, the system, the command line): the
+    # kind, and a short reference that never holds a secret (see core.actor).
+    actor_kind = models.CharField(
+        max_length=10,
+        choices=[(k.value, k.value) for k in ActorKind],
+        default=ActorKind.STAFF.value,
+    )
+    actor_ref = models.CharField(max_length=80, blank=True)
+    channel = models.CharField(
+        max_length=10, choices=[(c.value, c.value) for c in Channel], default=Channel.WEB.value
+    )
+    # Nullable only for rows written before every row had to name its practice.
     practice_id = models.BigIntegerField(null=True, db_index=True)
     action = models.CharField(max_length=10, choices=Action.choices)
     object_type = models.CharField(max_length=40)
@@ -54,6 +66,8 @@ class AuditEvent(models.Model):
     fields = models.JSONField(default=list, blank=True)
     # For list views: which records were shown.
     object_ids = models.JSONField(default=list, blank=True)
+    # For pages built from panels: the other records shown, {"therapy.session": [ids]}.
+    shown = models.JSONField(default=dict, blank=True)
     ip = models.GenericIPAddressField(null=True)
     path = models.CharField(max_length=200, blank=True)
 

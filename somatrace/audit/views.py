@@ -3,14 +3,14 @@ from __future__ import annotations
 from typing import cast
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from somatrace.accounts.access import owner_required
-from somatrace.accounts.models import User
 from somatrace.audit.models import Action, AuditEvent
+from somatrace.core.decorators import PracticeRequest, owner_required
 
 
 class AuditFilterForm(forms.Form):
@@ -23,7 +23,11 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: object, practice_id: int, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        people = User.objects.filter(membership__practice_id=practice_id).order_by("full_name")
+        people = (
+            get_user_model()
+            .objects.filter(membership__practice_id=practice_id)
+            .order_by("full_name")
+        )
         cast(forms.ChoiceField, self.fields["actor"]).choices = [
             ("", "Anyone"),
             *((u.pk, u.full_name) for u in people),
@@ -32,10 +36,11 @@ class AuditFilterForm(forms.Form):
 
 @owner_required
 @require_GET
-def audit_log(request: HttpRequest) -> HttpResponse:
-    practice_id = request.membership.practice_id  # type: ignore[attr-defined]
-    form = AuditFilterForm(request.GET or None, practice_id=practice_id)
-    events = AuditEvent.objects.visible_to(request.user).select_related("actor")
+def audit_log(request: PracticeRequest) -> HttpResponse:
+    """The practice's audit log, for its owners."""
+    actor = request.actor
+    form = AuditFilterForm(request.GET or None, practice_id=actor.practice_id)
+    events = AuditEvent.objects.visible_to(actor).select_related("actor")
     if form.is_valid():
         data = form.cleaned_data
         if data["action"]:

@@ -19,18 +19,10 @@ from django.utils import timezone
 from somatrace.accounts.models import Practice
 from somatrace.bodymaps import analysis, raster
 from somatrace.bodymaps.atlas import ATLAS_VERSION, HEIGHT, WIDTH, polygons
-from somatrace.bodymaps.models import (
-    Moment,
-    Painting,
-    RegionFinding,
-    RegionWork,
-    TouchConsentMap,
-    TouchOverride,
-    TouchStatus,
-)
-from somatrace.bodymaps.services import status_in_marks
-from somatrace.clients.models import ConsentRecord
-from somatrace.therapy.models import Session, TimelineEvent
+from somatrace.bodymaps.models import Moment, Painting, RegionFinding
+from somatrace.clients.models import ConsentRecord, TouchConsentMap, TouchStatus
+from somatrace.clients.touch import status_in_marks
+from somatrace.therapy.models import RegionWork, Session, TimelineEvent, TouchOverride
 
 SESSIONS_PER_CLIENT = 3
 
@@ -276,6 +268,7 @@ def _join_the_timeline(
                 region=event.region,
                 touch_status=status,
                 override=override,
+                event=event,
                 user_id=event.created_by_id,
                 at=event.at,
             )

@@ -1,4 +1,5 @@
-"""Body maps: client paintings, practitioner findings, touch-consent maps and overrides."""
+"""Body maps: what clients paint and what practitioners find. (Touch consent is consent and
+lives with the client record; work on a region lives with the session.)"""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from django.db import models
 from django.utils import timezone
 
 from somatrace.bodymaps.atlas import ATLAS_VERSION, region_label
-from somatrace.clients.models import LONG_TEXT, Client, ClientRecordQuerySet
+from somatrace.clients.models import LONG_TEXT, Client
+from somatrace.core.visibility import ClientRecordQuerySet
 from somatrace.therapy.models import Session
 
 
@@ -130,85 +132,3 @@ class RegionFinding(models.Model):
     @property
     def region_name(self) -> str:
         return region_label(self.region)
-
-
-class TouchStatus(models.TextChoices):
-    WELCOME = "welcome", "Touch welcome"
-    CHECK_IN = "check_in", "Welcome with a check-in first"
-    NOT_WELCOME = "not_welcome", "Not welcome"
-
-
-class TouchConsentMap(models.Model):
-    """One version of where the client welcomes touch. Never edited: a change is a new row;
-    the highest version is current. Regions not listed are "check in first"."""
-
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="touch_maps")
-    version = models.PositiveIntegerField()
-    regions = models.JSONField(default=dict)  # {region code: TouchStatus value}
-    created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    objects = ClientRecordQuerySet.as_manager()
-
-    if TYPE_CHECKING:
-        client_id: int
-
-    class Meta:
-        ordering = ["-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["client", "version"], name="unique_touch_map_version")
-        ]
-
-    def __str__(self) -> str:
-        return f"Touch consent map {self.pk}"
-
-
-class TouchOverride(models.Model):
-    """Work recorded on a region the client marked "not welcome", with the reason given."""
-
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="touch_overrides")
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="touch_overrides")
-    region = models.CharField(max_length=40)
-    reason = models.TextField(validators=[MaxLengthValidator(2000)])
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-
-    objects = ClientRecordQuerySet.as_manager()
-
-    if TYPE_CHECKING:
-        client_id: int
-        session_id: int
-
-    class Meta:
-        ordering = ["-at"]
-
-    def __str__(self) -> str:
-        return f"Touch override {self.pk}"
-
-
-class RegionWork(models.Model):
-    """A region worked on in a session (recorded through services.record_work)."""
-
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="region_work")
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="region_work")
-    region = models.CharField(max_length=40)
-    touch_status = models.CharField(max_length=12, choices=TouchStatus.choices)
-    override = models.OneToOneField(
-        TouchOverride, null=True, blank=True, on_delete=models.PROTECT, related_name="work"
-    )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-
-    objects = ClientRecordQuerySet.as_manager()
-
-    if TYPE_CHECKING:
-        client_id: int
-        session_id: int
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"Region work {self.pk}"

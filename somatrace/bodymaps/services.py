@@ -1,32 +1,25 @@
-"""Body-map services: saving paintings, touch consent and the work it allows."""
+"""Body-map services: storing what a client painted and what a practitioner found.
+(Touch consent is the client record's: clients.services; work on a region is the session's:
+therapy.services.)"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest
 
-from somatrace.audit import log as audit
+from somatrace.audit import services as audit
 from somatrace.bodymaps import analysis, raster
-from somatrace.bodymaps.atlas import REGION_BY_CODE, coarse_of
-from somatrace.bodymaps.models import (
-    Painting,
-    RegionWork,
-    TouchConsentMap,
-    TouchOverride,
-    TouchStatus,
-)
+from somatrace.bodymaps.atlas import REGION_BY_CODE
+from somatrace.bodymaps.models import Painting, RegionFinding
 from somatrace.bodymaps.payload import CleanPainting
-from somatrace.bodyregions import COARSE_REGION_LABELS
 from somatrace.clients.models import Client
+from somatrace.core.actor import Actor
+from somatrace.core.errors import RuleError
 from somatrace.therapy.models import Session
-
-# Severity order: the most restrictive status of any fine region inside a coarse group wins.
-_ORDER: dict[str, int] = {"welcome": 0, "check_in": 1, "not_welcome": 2}
-DEFAULT_STATUS = TouchStatus.CHECK_IN  # a region the client did not mark: ask first
+from somatrace.therapy.queries import event_label, vocabulary_for
 
 
 def painting_raster(painting: Painting) -> np.ndarray:
@@ -75,146 +68,66 @@ def build_painting(
 
 
 def save_painting(
-    request: HttpRequest,
+    actor: Actor,
     client: Client,
     clean: CleanPainting,
     *,
     moment: str,
     session: Session | None = None,
 ) -> Painting:
-    """Rasterise, summarise and store a validated painting; audited."""
-    user = request.user if request.user.is_authenticated else None
-    painting = build_painting(client, clean, moment=moment, session=session, created_by=user)
+    """Rasterise, summarise and store a validated painting; audited. The painting is made
+    before the write transaction (it is the slow part)."""
+    if actor.client_id is not None and actor.client_id != client.pk:
+        raise PermissionDenied("A client paints only their own body maps.")
+    if session is not None and session.client_id != client.pk:
+        raise RuleError("This session belongs to another client.")
+    painting = build_painting(client, clean, moment=moment, session=session, created_by=actor.user)
     with transaction.atomic():
         painting.save()
-        audit.created(request, painting, ["strokes", "emotions", "words", "nothing_felt", "moment"])
+        audit.created(actor, painting, ["strokes", "emotions", "words", "nothing_felt", "moment"])
     return painting
 
 
-def current_touch_map(client: Client) -> TouchConsentMap | None:
-    return TouchConsentMap.objects.filter(client=client).order_by("-version").first()
-
-
-def touch_status(client: Client, region: str, touch_map: TouchConsentMap | None = None) -> str:
-    """The client's current touch consent for a fine region code or a coarse group code.
-
-    A fine region: its own mark, or DEFAULT_STATUS. A coarse code (as the session console
-    logs): the most restrictive mark of any fine region in that group.
-    """
-    touch_map = touch_map if touch_map is not None else current_touch_map(client)
-    return status_in_marks(touch_map.regions if touch_map else {}, region)
-
-
-def status_in_marks(marks: dict[str, str], region: str) -> str:
-    """touch_status for a map's marks ({fine region code: status}) already in hand."""
-    if region not in REGION_BY_CODE and region not in COARSE_REGION_LABELS:
-        raise ValueError("unknown region")
-    if region in REGION_BY_CODE:
-        return marks.get(region, DEFAULT_STATUS)
-    statuses = [
-        s for code, s in marks.items() if code in REGION_BY_CODE and coarse_of(code) == region
-    ]
-    if not statuses:
-        return DEFAULT_STATUS
-    return max(statuses, key=lambda s: _ORDER.get(s, 1))
-
-
-def marked_touch_by_group(touch_map: TouchConsentMap | None) -> dict[str, str]:
-    """Coarse group -> the most restrictive mark the client actually made in it, for groups
-    with a "check in first" or "not welcome" mark. Unmarked regions are left out (they are
-    "check in first" by default, which a screen says once rather than for every group)."""
-    marks: dict[str, str] = touch_map.regions if touch_map else {}
-    groups: dict[str, str] = {}
-    for code, status in marks.items():
-        if code not in REGION_BY_CODE or status == TouchStatus.WELCOME:
-            continue
-        group = coarse_of(code)
-        if _ORDER.get(status, 1) > _ORDER.get(groups.get(group, ""), -1):
-            groups[group] = status
-    return groups
-
-
-class TouchRefused(Exception):
-    """Work on a "not welcome" region without an override reason."""
-
-
-@dataclass
-class WorkResult:
-    work: RegionWork
-    status: str
-    override: TouchOverride | None
-
-
-def record_work(
-    request: HttpRequest,
-    client: Client,
+@transaction.atomic
+def add_finding(
+    actor: Actor,
     session: Session,
+    *,
     region: str,
-    user: Any,
-    override_reason: str | None = None,
-) -> WorkResult:
-    """Record that `region` was worked on in `session`.
-
-    A region the client marked "not welcome" is refused (TouchRefused) unless an override
-    reason is given; then a TouchOverride is written and audited with the work.
-    """
-    if session.client_id != client.pk:
-        raise ValueError("session of another client")
-    status = touch_status(client, region)
-    reason = (override_reason or "").strip()
-    with transaction.atomic():
-        override = None
-        if status == TouchStatus.NOT_WELCOME:
-            if not reason:
-                raise TouchRefused(
-                    "The client marked this region \u201cnot welcome\u201d for touch. Work can "
-                    "only be recorded with an override and its reason."
-                )
-            override = TouchOverride.objects.create(
-                client=client, session=session, region=region, reason=reason[:2000], user=user
-            )
-            audit.created(request, override, ["region", "reason"])
-        work = RegionWork.objects.create(
-            client=client,
-            session=session,
-            region=region,
-            touch_status=status,
-            override=override,
-            user=user,
-        )
-        audit.created(request, work, ["region"])
-    return WorkResult(work=work, status=status, override=override)
-
-
-def save_touch_map(request: HttpRequest, client: Client, marks: dict[str, str]) -> TouchConsentMap:
-    """A new version of the client's touch-consent map (never edits an old one); audited."""
-    clean = {
-        code: status
-        for code, status in marks.items()
-        if code in REGION_BY_CODE and status in TouchStatus.values
-    }
-    with transaction.atomic():
-        latest = (
-            TouchConsentMap.objects.select_for_update()
-            .filter(client=client)
-            .order_by("-version")
-            .first()
-        )
-        touch_map = TouchConsentMap.objects.create(
-            client=client,
-            version=(latest.version + 1) if latest else 1,
-            regions=clean,
-            created_by=request.user if request.user.is_authenticated else None,
-        )
-        audit.created(request, touch_map, ["regions"])
-    return touch_map
+    finding: str,
+    intensity: int,
+    note: str = "",
+    event_id: int | None = None,
+) -> RegionFinding:
+    """A practitioner's finding on one atlas region in a session, optionally tied to the
+    timeline moment it belongs to. Refused once the session's note is signed."""
+    if not (actor.is_staff_member and actor.sees_clinical_data):
+        raise PermissionDenied("Findings are recorded by practitioners and owners.")
+    if session.is_signed:
+        raise RuleError("This session's note is signed, so its body chart is locked.")
+    if region not in REGION_BY_CODE:
+        raise RuleError("Choose a region from the atlas.")
+    if event_id is not None and not session.events.filter(pk=event_id).exists():
+        raise RuleError("Choose a moment from this session's timeline.")
+    item = RegionFinding(
+        client_id=session.client_id,
+        session=session,
+        region=region,
+        finding=finding,
+        intensity=intensity,
+        note=note,
+        event_id=event_id,
+        created_by=actor.user,
+    )
+    item.full_clean(exclude=["client", "session", "event", "created_by"])
+    item.save()
+    audit.created(actor, item, ["region", "finding", "intensity", "note", "event"])
+    return item
 
 
 def timeline_choices(session: Session) -> list[tuple[int, str]]:
     """The session's cues, emotions and techniques as (event id, "mm:ss label") for linking a
     finding to the moment it was seen. Three queries."""
-    from somatrace.therapy.console import event_label, vocabulary_for
-
     events = list(session.events.filter(kind__in=["cue", "emotion", "technique"]))
     if not events:
         return []

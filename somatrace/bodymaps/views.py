@@ -8,14 +8,12 @@ from typing import Any
 import numpy as np
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
-from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from somatrace.accounts.access import clinical_required, owner_required
-from somatrace.audit import log as audit
+from somatrace.audit import services as audit
 from somatrace.bodymaps import analysis, raster
 from somatrace.bodymaps import render as draw
 from somatrace.bodymaps.atlas import (
@@ -31,30 +29,22 @@ from somatrace.bodymaps.atlas import (
     svg_points,
 )
 from somatrace.bodymaps.forms import FindingForm, WorkForm
-from somatrace.bodymaps.models import (
-    BodyShape,
-    Finding,
-    Moment,
-    Painting,
-    RegionFinding,
-    RegionWork,
-    TouchConsentMap,
-    TouchStatus,
-)
+from somatrace.bodymaps.models import BodyShape, Finding, Moment, Painting, RegionFinding
 from somatrace.bodymaps.payload import MAX_BODY_BYTES, PayloadError, validate
 from somatrace.bodymaps.services import (
-    TouchRefused,
-    current_touch_map,
+    add_finding,
     painting_levels,
     painting_raster,
-    record_work,
     save_painting,
-    save_touch_map,
     timeline_choices,
 )
 from somatrace.bodymaps.vocabulary import EMOTION_LABELS, EMOTIONS
-from somatrace.clients.models import Client, ConsentForm
-from somatrace.therapy.models import Session
+from somatrace.clients.models import Client, ConsentForm, TouchConsentMap, TouchStatus
+from somatrace.clients.services import current_touch_map, save_touch_map
+from somatrace.core.decorators import PracticeRequest, clinical_required, owner_required
+from somatrace.core.errors import RuleError
+from somatrace.therapy.models import RegionWork, Session
+from somatrace.therapy.services import record_work
 
 VIEW_LABELS = {"front": "Front", "back": "Back"}
 LAYER_LABELS = {"stronger": "Stronger / more active", "weaker": "Weaker / less"}
@@ -63,23 +53,23 @@ LAYER_LABELS = {"stronger": "Stronger / more active", "weaker": "Weaker / less"}
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _client(request: HttpRequest, client_id: int) -> Client:
+def _client(request: PracticeRequest, client_id: int) -> Client:
     return get_object_or_404(
-        Client.objects.visible_to(request.user, clinical=True).select_related("practice"),
+        Client.objects.visible_to(request.actor, clinical=True).select_related("practice"),
         pk=client_id,
     )
 
 
-def _session(request: HttpRequest, session_id: int) -> Session:
+def _session(request: PracticeRequest, session_id: int) -> Session:
     return get_object_or_404(
-        Session.objects.visible_to(request.user).select_related("client", "client__practice"),
+        Session.objects.visible_to(request.actor).select_related("client", "client__practice"),
         pk=session_id,
     )
 
 
-def _painting(request: HttpRequest, painting_id: int) -> Painting:
+def _painting(request: PracticeRequest, painting_id: int) -> Painting:
     return get_object_or_404(
-        Painting.objects.visible_to(request.user).select_related("client", "session"),
+        Painting.objects.visible_to(request.actor).select_related("client", "session"),
         pk=painting_id,
     )
 
@@ -88,12 +78,12 @@ def _shape(value: str | None) -> str:
     return value if value in BODY_SHAPES else BodyShape.FEMALE
 
 
-def _client_shape(request: HttpRequest, client: Client) -> str:
+def _client_shape(request: PracticeRequest, client: Client) -> str:
     """?shape= if given, else the outline of the client's latest painting, else outline A."""
     if request.GET.get("shape") in BODY_SHAPES:
         return str(request.GET["shape"])
     latest = (
-        Painting.objects.visible_to(request.user)
+        Painting.objects.visible_to(request.actor)
         .filter(client=client)
         .order_by("-created_at")
         .values_list("body_shape", flat=True)
@@ -225,7 +215,7 @@ def _error(message: str, status: int = 400) -> JsonResponse:
 
 
 def _paint(
-    request: HttpRequest, client: Client, moment: str, session: Session | None
+    request: PracticeRequest, client: Client, moment: str, session: Session | None
 ) -> HttpResponse:
     if request.method == "POST":
         if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
@@ -240,11 +230,14 @@ def _paint(
             clean = validate(data)
         except PayloadError as error:
             return _error(str(error))
-        painting = save_painting(request, client, clean, moment=moment, session=session)
+        try:
+            painting = save_painting(request.actor, client, clean, moment=moment, session=session)
+        except RuleError as refusal:
+            return _error(str(refusal), 409)
         url = reverse("bodymaps_painting", args=[painting.pk])
         return JsonResponse({"id": painting.pk, "url": url}, status=201)
     shape = _client_shape(request, client)
-    audit.read(request, client)
+    audit.read(request.actor, client)
     return render(
         request,
         "bodymaps/paint.html",
@@ -266,29 +259,29 @@ def _paint(
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def paint_checkin(request: HttpRequest, client_id: int) -> HttpResponse:
+def paint_checkin(request: PracticeRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
     return _paint(request, client, Moment.CHECKIN, None)
 
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def paint_pre(request: HttpRequest, session_id: int) -> HttpResponse:
+def paint_pre(request: PracticeRequest, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
     return _paint(request, session.client, Moment.PRE, session)
 
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def paint_post(request: HttpRequest, session_id: int) -> HttpResponse:
+def paint_post(request: PracticeRequest, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
     return _paint(request, session.client, Moment.POST, session)
 
 
 @clinical_required
-def painting_detail(request: HttpRequest, painting_id: int) -> HttpResponse:
+def painting_detail(request: PracticeRequest, painting_id: int) -> HttpResponse:
     painting = _painting(request, painting_id)
-    audit.read(request, painting)
+    audit.read(request.actor, painting)
     return render(
         request,
         "bodymaps/painting_detail.html",
@@ -309,17 +302,17 @@ def _painting_overlays(painting: Painting) -> list[np.ndarray]:
 
 
 @clinical_required
-def painting_png(request: HttpRequest, painting_id: int) -> HttpResponse:
+def painting_png(request: PracticeRequest, painting_id: int) -> HttpResponse:
     painting = _painting(request, painting_id)
-    audit.read(request, painting)
+    audit.read(request.actor, painting)
     body = draw.png(painting.body_shape, _painting_overlays(painting))
     return _image(body, "image/png")
 
 
 @clinical_required
-def painting_svg(request: HttpRequest, painting_id: int) -> HttpResponse:
+def painting_svg(request: PracticeRequest, painting_id: int) -> HttpResponse:
     painting = _painting(request, painting_id)
-    audit.read(request, painting)
+    audit.read(request.actor, painting)
     body = draw.svg(painting.body_shape, _painting_overlays(painting), title="Body map")
     return _image(body.encode(), "image/svg+xml")
 
@@ -333,9 +326,11 @@ def _image(body: bytes, content_type: str) -> HttpResponse:
 # --- pre vs post ----------------------------------------------------------------------------
 
 
-def _pre_post(request: HttpRequest, session: Session) -> tuple[Painting | None, Painting | None]:
+def _pre_post(
+    request: PracticeRequest, session: Session
+) -> tuple[Painting | None, Painting | None]:
     """The session's latest map before and after (either may be missing)."""
-    paintings = Painting.objects.visible_to(request.user).filter(session=session)
+    paintings = Painting.objects.visible_to(request.actor).filter(session=session)
     found = {p.moment: p for p in paintings.order_by("created_at", "id")}
     return found.get(Moment.PRE), found.get(Moment.POST)
 
@@ -346,10 +341,10 @@ def _signed(painting: Painting) -> np.ndarray:
 
 
 @clinical_required
-def compare(request: HttpRequest, session_id: int) -> HttpResponse:
+def compare(request: PracticeRequest, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
     pre, post = _pre_post(request, session)
-    audit.read(request, session)
+    audit.read(request.actor, session)
     context: dict[str, Any] = {
         "session": session,
         "client": session.client,
@@ -401,12 +396,12 @@ def compare(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @clinical_required
-def difference_png(request: HttpRequest, session_id: int) -> HttpResponse:
+def difference_png(request: PracticeRequest, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
     pre, post = _pre_post(request, session)
     if pre is None or post is None:
         raise Http404("This session has no before and after body maps.")
-    audit.read(request, session)
+    audit.read(request.actor, session)
     diff = analysis.difference_map(_signed(pre), _signed(post))
     overlays = [draw.signed_rgba(diff[v]) for v in range(len(VIEWS))]
     legend = "Change after - before. Orange-red = more / stronger after. Blue = less after."
@@ -418,9 +413,9 @@ def difference_png(request: HttpRequest, session_id: int) -> HttpResponse:
 HISTORY_LIMIT = 60  # paintings in the frequency map and the series
 
 
-def _history(request: HttpRequest, client: Client) -> list[Painting]:
+def _history(request: PracticeRequest, client: Client) -> list[Painting]:
     return list(
-        Painting.objects.visible_to(request.user)
+        Painting.objects.visible_to(request.actor)
         .filter(client=client)
         .select_related("session")
         .order_by("-created_at", "-id")[:HISTORY_LIMIT]
@@ -428,14 +423,14 @@ def _history(request: HttpRequest, client: Client) -> list[Painting]:
 
 
 @clinical_required
-def history(request: HttpRequest, client_id: int) -> HttpResponse:
+def history(request: PracticeRequest, client_id: int) -> HttpResponse:
     from somatrace.charts import base_spec
 
     client = _client(request, client_id)
     paintings = _history(request, client)
-    audit.listed(request, "bodymaps.painting", [p.pk for p in paintings], client_id=client.pk)
+    audit.listed(request.actor, "bodymaps.painting", [p.pk for p in paintings], client_id=client.pk)
     findings = list(
-        RegionFinding.objects.visible_to(request.user)
+        RegionFinding.objects.visible_to(request.actor)
         .filter(client=client)
         .order_by("-created_at")[:HISTORY_LIMIT]
     )
@@ -494,7 +489,9 @@ def history(request: HttpRequest, client_id: int) -> HttpResponse:
             count = held.get(r["code"], 0)
             r["count"] = count
             r["opacity"] = round(0.15 + 0.85 * count / most, 2) if count else 0
-    audit.listed(request, "bodymaps.regionfinding", [f.pk for f in findings], client_id=client.pk)
+    audit.listed(
+        request.actor, "bodymaps.regionfinding", [f.pk for f in findings], client_id=client.pk
+    )
     return render(
         request,
         "bodymaps/history.html",
@@ -511,10 +508,10 @@ def history(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 @clinical_required
-def frequency_png(request: HttpRequest, client_id: int) -> HttpResponse:
+def frequency_png(request: PracticeRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
     paintings = [p for p in _history(request, client) if not p.nothing_felt]
-    audit.listed(request, "bodymaps.painting", [p.pk for p in paintings], client_id=client.pk)
+    audit.listed(request.actor, "bodymaps.painting", [p.pk for p in paintings], client_id=client.pk)
     shape = paintings[0].body_shape if paintings else BodyShape.FEMALE
     overlays = []
     if paintings:
@@ -534,10 +531,9 @@ def frequency_png(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def session_chart(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_chart(request: PracticeRequest, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
     client = session.client
-    user: Any = request.user
     finding_form = FindingForm(
         request.POST if request.POST.get("action") == "finding" else None,
         events=timeline_choices(session),
@@ -547,31 +543,31 @@ def session_chart(request: HttpRequest, session_id: int) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "finding" and finding_form.is_valid():
-            with transaction.atomic():
-                finding = RegionFinding.objects.create(
-                    client=client,
-                    session=session,
+            try:
+                finding = add_finding(
+                    request.actor,
+                    session,
                     region=finding_form.cleaned_data["region"],
                     finding=finding_form.cleaned_data["finding"],
                     intensity=finding_form.cleaned_data["intensity"],
                     note=finding_form.cleaned_data["note"],
                     event_id=finding_form.cleaned_data["event"],
-                    created_by=user,
                 )
-                audit.created(request, finding, ["region", "finding", "intensity", "note", "event"])
-            messages.success(request, f"Finding recorded: {finding.region_name}.")
-            return redirect("bodymaps_session_chart", session_id=session.pk)
-        if action == "work" and work_form.is_valid():
+            except RuleError as refusal:
+                finding_form.add_error(None, str(refusal))
+                status = 409
+            else:
+                messages.success(request, f"Finding recorded: {finding.region_name}.")
+                return redirect("bodymaps_session_chart", session_id=session.pk)
+        elif action == "work" and work_form.is_valid():
             try:
                 result = record_work(
-                    request,
-                    client,
+                    request.actor,
                     session,
                     work_form.cleaned_data["region"],
-                    request.user,
                     work_form.cleaned_data["override_reason"],
                 )
-            except TouchRefused as refusal:
+            except RuleError as refusal:
                 work_form.add_error("override_reason", str(refusal))
                 status = 409
             else:
@@ -584,16 +580,16 @@ def session_chart(request: HttpRequest, session_id: int) -> HttpResponse:
     touch_map = current_touch_map(client)
     marks = touch_map.regions if touch_map else {}
     findings = list(
-        RegionFinding.objects.visible_to(request.user)
+        RegionFinding.objects.visible_to(request.actor)
         .filter(session=session)
         .select_related("created_by", "event")
     )
     work = list(
-        RegionWork.objects.visible_to(request.user)
+        RegionWork.objects.visible_to(request.actor)
         .filter(session=session)
         .select_related("override")
     )
-    audit.read(request, session)
+    audit.read(request.actor, session)
     return render(
         request,
         "bodymaps/chart.html",
@@ -618,7 +614,7 @@ def session_chart(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @clinical_required
 @require_http_methods(["GET", "POST"])
-def touch_consent(request: HttpRequest, client_id: int) -> HttpResponse:
+def touch_consent(request: PracticeRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
     if request.method == "POST":
         marks = {}
@@ -631,19 +627,20 @@ def touch_consent(request: HttpRequest, client_id: int) -> HttpResponse:
                     "Unknown touch-consent value.", status=400, content_type="text/plain"
                 )
             marks[region] = value
-        if not marks:
-            return HttpResponse("No regions were sent.", status=400, content_type="text/plain")
-        touch_map = save_touch_map(request, client, marks)
+        try:
+            touch_map = save_touch_map(request.actor, client, marks)
+        except RuleError as refusal:
+            return HttpResponse(str(refusal), status=400, content_type="text/plain")
         messages.success(request, f"Touch consent saved as version {touch_map.version}.")
         return redirect("bodymaps_touch_consent", client_id=client.pk)
     maps = list(
-        TouchConsentMap.objects.visible_to(request.user)
+        TouchConsentMap.objects.visible_to(request.actor)
         .filter(client=client)
         .order_by("-version")[:20]
     )
     current = maps[0] if maps else None
     marks = current.regions if current else {}
-    audit.read(request, client)
+    audit.read(request.actor, client)
     groups = []
     for view in VIEWS:
         groups.append(
@@ -688,18 +685,17 @@ _RESEARCH_FIELDS = (
 )  # fmt: skip
 
 
-def _consenting_clients(request: HttpRequest) -> Any:
+def _consenting_clients(request: PracticeRequest) -> Any:
     """Clients of the owner's practice whose current consent includes research use."""
-    membership = request.membership  # type: ignore[attr-defined]
-    form = ConsentForm.current_for(membership.practice_id)
+    form = ConsentForm.current_for(request.actor.practice_id)
     if form is None:
         return Client.objects.none()
-    return Client.objects.visible_to(request.user, clinical=True).filter(
+    return Client.objects.visible_to(request.actor, clinical=True).filter(
         consents__form=form, consents__research_use=True, consents__withdrawn_at__isnull=True
     )
 
 
-def _research_paintings(request: HttpRequest, moment: str | None, shape: str) -> list[Painting]:
+def _research_paintings(request: PracticeRequest, moment: str | None, shape: str) -> list[Painting]:
     """Paintings of consenting clients (see _consenting_clients), newest first."""
     paintings = Painting.objects.filter(
         client__in=_consenting_clients(request), nothing_felt=False, body_shape=shape
@@ -709,7 +705,7 @@ def _research_paintings(request: HttpRequest, moment: str | None, shape: str) ->
     return list(paintings.only(*_RESEARCH_FIELDS).order_by("-created_at")[:RESEARCH_LIMIT])
 
 
-def _research_pairs(request: HttpRequest, shape: str) -> list[tuple[Painting, Painting]]:
+def _research_pairs(request: PracticeRequest, shape: str) -> list[tuple[Painting, Painting]]:
     """Per consenting client, the latest session with a map before and after."""
     paintings = (
         Painting.objects.filter(
@@ -740,7 +736,7 @@ def _one_per_client(paintings: list[Painting]) -> list[Painting]:
 
 
 def _research_group(
-    request: HttpRequest,
+    request: PracticeRequest,
 ) -> tuple[str, str, list[tuple[Painting | None, Painting]]]:
     """(mode, shape, [(before or None, map)]) for the research view and its image."""
     mode = request.GET.get("moment", "")
@@ -767,7 +763,7 @@ def _region_signed(painting: Painting, code: str) -> float:
 
 @clinical_required
 @owner_required
-def research(request: HttpRequest) -> HttpResponse:
+def research(request: PracticeRequest) -> HttpResponse:
     mode, shape, group = _research_group(request)
     n = len(group)
     rows: list[dict[str, Any]] = []
@@ -798,7 +794,7 @@ def research(request: HttpRequest) -> HttpResponse:
                     }
                 )
         rows.sort(key=lambda r: -(r["stronger"] + r["weaker"]))
-    audit.listed(request, "bodymaps.research", [])
+    audit.listed(request.actor, "bodymaps.research", [])
     paired = mode == PAIRED
     return render(
         request,
@@ -822,7 +818,7 @@ def research(request: HttpRequest) -> HttpResponse:
 
 @clinical_required
 @owner_required
-def research_png(request: HttpRequest) -> HttpResponse:
+def research_png(request: PracticeRequest) -> HttpResponse:
     mode, shape, group = _research_group(request)
     if len(group) < analysis.MIN_GROUP:
         raise Http404("Too few consenting clients for a group map.")
@@ -839,7 +835,7 @@ def research_png(request: HttpRequest) -> HttpResponse:
     for v, view in enumerate(VIEWS):
         result = moments[v].t_test(raster.body_mask(shape, view))
         overlays.append(draw.signed_rgba(result.mean, vmax=0.5, keep=result.significant))
-    audit.listed(request, "bodymaps.research", [])
+    audit.listed(request.actor, "bodymaps.research", [])
     what = "change after - before" if mode == PAIRED else "stronger - weaker"
     legend = (
         f"Mean {what} of {len(group)} people, FDR q < {analysis.FDR_Q}. "

@@ -5,23 +5,19 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 
-from somatrace.accounts.models import Practice, User
-from somatrace.clients.models import Client, ConsentRecord, Intake, Status, Tag
+from somatrace.accounts.models import User
+from somatrace.clients.models import Client, ConsentForm, ConsentRecord, Intake, Status, Tag
 from somatrace.clients.screening import SCREEN_ITEMS, ItemKind
+from somatrace.clients.services import CLINICAL_FIELDS, DETAIL_FIELDS, practitioners_of
+from somatrace.core.actor import Actor
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-def practitioners_of(practice: Practice) -> Any:
-    """People in the practice who may have clients assigned to them."""
-    return User.objects.filter(
-        membership__practice=practice,
-        membership__role__in=["owner", "practitioner"],
-        is_active=True,
-    ).order_by("full_name")
-
-
 class ClientForm(forms.ModelForm):
+    """A client's details. Only an owner sees the practitioner field: who holds a client
+    decides who sees their clinical record."""
+
     tag_names = forms.CharField(
         label="Tags",
         required=False,
@@ -29,38 +25,30 @@ class ClientForm(forms.ModelForm):
         help_text="Separate tags with commas, e.g. “referral: GP, evening”.",
     )
 
+    # Not a model field of the form: assigning goes through services.assign_practitioner.
+    practitioner = forms.ModelChoiceField(queryset=User.objects.none(), label="Practitioner")
+
     class Meta:
         model = Client
-        fields = [
-            "name",
-            "preferred_name",
-            "pronouns",
-            "date_of_birth",
-            "email",
-            "phone",
-            "address",
-            "emergency_contact_name",
-            "emergency_contact_relationship",
-            "emergency_contact_phone",
-            "assigned_practitioner",
-            "status",
-            "suds_window_low",
-            "suds_window_high",
-        ]
+        fields = [*DETAIL_FIELDS, *CLINICAL_FIELDS]
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "address": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(
-        self, *args: Any, practice: Practice, clinical: bool = True, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.practice = practice
-        if not clinical:  # the window of tolerance is clinical: assistants neither see nor set it
+        if not actor.sees_clinical_data:
             del self.fields["suds_window_low"], self.fields["suds_window_high"]
-        practitioner_field = cast(forms.ModelChoiceField, self.fields["assigned_practitioner"])
-        practitioner_field.queryset = practitioners_of(practice)
+        if actor.is_owner:
+            practitioner_field = cast(forms.ModelChoiceField, self.fields["practitioner"])
+            practitioner_field.queryset = practitioners_of(actor.practice_id)
+            self.initial.setdefault(
+                "practitioner",
+                self.instance.assigned_practitioner_id if self.instance.pk else actor.user_id,
+            )
+        else:
+            del self.fields["practitioner"]
         if self.instance.pk:
             self.fields["tag_names"].initial = ", ".join(t.name for t in self.instance.tags.all())
 
@@ -88,16 +76,13 @@ class ClientForm(forms.ModelForm):
             raise forms.ValidationError("A client can have at most 20 tags.")
         return names
 
-    def save(self, commit: bool = True) -> Client:
-        client = super().save(commit=False)
-        client.practice = self.practice
-        client.save()
-        tags = [
-            Tag.objects.get_or_create(practice=self.practice, name=n)[0]
-            for n in self.cleaned_data["tag_names"]
-        ]
-        client.tags.set(tags)
-        return client
+    def details(self) -> dict[str, Any]:
+        """The cleaned details (not the practitioner, not the tags), for the services."""
+        names = [n for n in (*DETAIL_FIELDS, *CLINICAL_FIELDS) if n in self.fields]
+        return {name: self.cleaned_data[name] for name in names}
+
+    def changed_details(self) -> dict[str, Any]:
+        return {n: v for n, v in self.details().items() if n in self.changed_data}
 
 
 class ClientFilterForm(forms.Form):
@@ -111,15 +96,15 @@ class ClientFilterForm(forms.Form):
     tag = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
 
-    def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, practice_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["practitioner"]).choices = [
             ("", "Any practitioner"),
-            *((u.pk, u.full_name) for u in practitioners_of(practice)),
+            *((u.pk, u.full_name) for u in practitioners_of(practice_id)),
         ]
         cast(forms.ChoiceField, self.fields["tag"]).choices = [
             ("", "Any tag"),
-            *((t.pk, t.name) for t in Tag.objects.filter(practice=practice)),
+            *((t.pk, t.name) for t in Tag.objects.filter(practice_id=practice_id)),
         ]
 
 
@@ -164,14 +149,13 @@ class IntakeForm(forms.ModelForm):
     def safety_fields(self) -> list[forms.BoundField]:
         return self.screen_fields(ItemKind.SAFETY)
 
-    def save(self, commit: bool = True) -> Intake:
-        intake = super().save(commit=False)
-        intake.screen = {
+    def answers(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+    def screen(self) -> dict[str, bool]:
+        return {
             item.code: self.cleaned_data[f"screen_{item.code}"] == "yes" for item in SCREEN_ITEMS
         }
-        if commit:
-            intake.save()
-        return intake
 
 
 class ClearanceForm(forms.Form):
@@ -218,3 +202,11 @@ class ConsentWithdrawForm(forms.Form):
         max_length=10_000,
         help_text="How and when the client withdrew consent.",
     )
+
+
+class ConsentVersionForm(forms.ModelForm):
+    class Meta:
+        model = ConsentForm
+        fields = ["title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 14})}
+        labels = {"body": "Consent text"}

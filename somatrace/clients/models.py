@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
 from django.utils import timezone
 
-from somatrace.accounts.access import membership_of
 from somatrace.accounts.models import Practice
+from somatrace.clients import touch
 from somatrace.clients.screening import ScreenResult, evaluate_screen
+from somatrace.core.visibility import ClientRecordQuerySet
 
 LONG_TEXT = 10_000  # characters; anything longer is refused with a message, never truncated
 
@@ -21,22 +22,10 @@ def long_text(**kwargs: Any) -> models.TextField:
     return models.TextField(blank=True, validators=[MaxLengthValidator(LONG_TEXT)], **kwargs)
 
 
-class ClientQuerySet(models.QuerySet["Client"]):
-    def visible_to(self, user: Any, *, clinical: bool = True) -> ClientQuerySet:
-        """The one query path for which clients a user may see.
+class ClientQuerySet(ClientRecordQuerySet["Client"]):
+    """Client.objects.visible_to(actor): the rule is Actor.client_scope."""
 
-        Owners see their whole practice. Practitioners see the clients assigned to them,
-        or the whole practice if the owner granted it. Assistants see the practice's clients
-        for scheduling and contact details only: with clinical=True they see none.
-        Nobody ever sees another practice's clients.
-        """
-        membership = membership_of(user)
-        if membership is None or (clinical and not membership.sees_clinical_data):
-            return self.none()
-        clients = self.filter(practice_id=membership.practice_id)
-        if not membership.sees_whole_practice:
-            clients = clients.filter(assigned_practitioner_id=membership.user_id)
-        return clients
+    client_path = ""
 
 
 class Tag(models.Model):
@@ -127,17 +116,6 @@ class Client(models.Model):
             return None
         dob = self.date_of_birth
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
-
-
-_Record = TypeVar("_Record", bound=models.Model)
-
-
-class ClientRecordQuerySet(models.QuerySet[_Record]):
-    """Rows with a `client` foreign key (intake answers, alerts, questionnaires, body maps,
-    recordings): visible exactly when that client's clinical record is."""
-
-    def visible_to(self, user: Any) -> Self:
-        return self.filter(client__in=Client.objects.visible_to(user, clinical=True))
 
 
 class Intake(models.Model):
@@ -239,3 +217,38 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"Consent {self.pk}"
+
+
+class TouchStatus(models.TextChoices):
+    WELCOME = touch.WELCOME, "Touch welcome"
+    CHECK_IN = touch.CHECK_IN, "Welcome with a check-in first"
+    NOT_WELCOME = touch.NOT_WELCOME, "Not welcome"
+
+
+class TouchConsentMap(models.Model):
+    """One version of where the client welcomes touch. Never edited: a change is a new row;
+    the highest version is current. Regions not listed are "check in first"."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="touch_maps")
+    version = models.PositiveIntegerField()
+    regions = models.JSONField(default=dict)  # {atlas region code: TouchStatus value}
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ClientRecordQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        client_id: int
+
+    class Meta:
+        # The table keeps the name it had when touch consent lived in the body maps app.
+        db_table = "bodymaps_touchconsentmap"
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "version"], name="unique_touch_map_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"Touch consent map {self.pk}"

@@ -1,40 +1,218 @@
-"""What happens when an intake is saved, a client is cleared, consent is given or withdrawn."""
+"""Every change to a client's record: details and who holds them, intake and its screen,
+clearances, consent (versions, signatures, withdrawal) and touch consent.
+
+Each function takes the Actor who acts, enforces the rule, writes and audits in one
+transaction. Views, the portal, the API and commands all come through here.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from somatrace.accounts.models import Role, User
 from somatrace.alerts.models import Alert
 from somatrace.alerts.services import raise_alert
-from somatrace.clients.models import Clearance, Client, ConsentForm, ConsentRecord, Intake
-from somatrace.clients.screening import ScreenResult
+from somatrace.audit import services as audit
+from somatrace.clients import touch
+from somatrace.clients.models import (
+    Clearance,
+    Client,
+    ConsentForm,
+    ConsentRecord,
+    Intake,
+    Tag,
+    TouchConsentMap,
+)
+from somatrace.clients.screening import SCREEN_ITEMS, ScreenResult, evaluate_screen
+from somatrace.core.actor import Actor
+from somatrace.core.errors import RuleError
+
+# Client fields anyone who may edit the record may change. The assigned practitioner decides
+# who sees the clinical record, so only an owner changes it (see assign_practitioner).
+DETAIL_FIELDS = (
+    "name",
+    "preferred_name",
+    "pronouns",
+    "date_of_birth",
+    "email",
+    "phone",
+    "address",
+    "emergency_contact_name",
+    "emergency_contact_relationship",
+    "emergency_contact_phone",
+    "status",
+)
+# The window of tolerance is clinical: assistants neither see nor set it.
+CLINICAL_FIELDS = ("suds_window_low", "suds_window_high")
+
+
+def practitioners_of(practice_id: int) -> Any:
+    """Active people in the practice who may have clients assigned to them."""
+    return User.objects.filter(
+        membership__practice_id=practice_id,
+        membership__role__in=[Role.OWNER, Role.PRACTITIONER],
+        is_active=True,
+    ).order_by("full_name")
+
+
+# --- The client and who holds them ----------------------------------------------------------
+
+
+def _require_editor(actor: Actor, fields: Iterable[str]) -> None:
+    if not actor.is_staff_member:
+        raise PermissionDenied("Only the practice's staff change a client's details.")
+    if not actor.sees_clinical_data and set(fields) & set(CLINICAL_FIELDS):
+        raise PermissionDenied("The window of tolerance is set by a practitioner.")
+
+
+def _holder(actor: Actor, requested: User | None) -> User:
+    """Who a new client is assigned to: the owner's choice; a practitioner's new client is
+    their own; an assistant's goes to an owner, who then decides who holds it."""
+    if actor.is_owner:
+        if requested is None:
+            return actor.user
+        if not practitioners_of(actor.practice_id).filter(pk=requested.pk).exists():
+            raise RuleError("Choose an active owner or practitioner of this practice.")
+        return requested
+    if actor.role == Role.PRACTITIONER:
+        return actor.user
+    owner = practitioners_of(actor.practice_id).filter(membership__role=Role.OWNER).first()
+    if owner is None:
+        raise RuleError("The practice has no active owner to hold a new client.")
+    return owner
+
+
+def _set_tags(client: Client, names: Iterable[str]) -> None:
+    tags = [Tag.objects.get_or_create(practice_id=client.practice_id, name=n)[0] for n in names]
+    client.tags.set(tags)
 
 
 @transaction.atomic
-def apply_screen(client: Client, intake: Intake) -> tuple[ScreenResult, list[Alert]]:
-    """Hold the client on a positive absolute item; raise an alert per positive safety item.
+def create_client(
+    actor: Actor,
+    details: Mapping[str, Any],
+    *,
+    tag_names: Iterable[str] = (),
+    practitioner: User | None = None,
+) -> Client:
+    """A new client. details: DETAIL_FIELDS and (clinical staff) CLINICAL_FIELDS."""
+    _require_editor(actor, details)
+    client = Client(
+        practice_id=actor.practice_id, assigned_practitioner=_holder(actor, practitioner)
+    )
+    for name, value in details.items():
+        if name in DETAIL_FIELDS or name in CLINICAL_FIELDS:
+            setattr(client, name, value)
+    client.full_clean()
+    client.save()
+    _set_tags(client, tag_names)
+    audit.created(actor, client, [*details, "assigned_practitioner", "tags"])
+    return client
 
-    Clearing a hold takes a practitioner's clearance (record_clearance); changing the answers
-    back to "no" lifts it too, since the hold then has no reason.
+
+@transaction.atomic
+def update_client(
+    actor: Actor,
+    client: Client,
+    changes: Mapping[str, Any],
+    *,
+    tag_names: Iterable[str] | None = None,
+) -> Client:
+    """Change details (only the fields in `changes`) and, if given, the tags."""
+    _require_editor(actor, changes)
+    unknown = set(changes) - set(DETAIL_FIELDS) - set(CLINICAL_FIELDS)
+    if unknown:
+        raise RuleError("These details cannot be changed here: " + ", ".join(sorted(unknown)))
+    for name, value in changes.items():
+        setattr(client, name, value)
+    client.full_clean()
+    client.save()
+    fields = list(changes)
+    if tag_names is not None:
+        before = set(client.tags.values_list("name", flat=True))
+        if before != set(tag_names):
+            _set_tags(client, tag_names)
+            fields.append("tags")
+    if fields:
+        audit.updated(actor, client, fields)
+    return client
+
+
+@transaction.atomic
+def assign_practitioner(actor: Actor, client: Client, practitioner: User) -> Client:
+    """Give the client to another practitioner: this decides who sees their clinical record,
+    so only an owner may do it; audited as a change of access."""
+    if not actor.is_owner:
+        raise PermissionDenied("Only the practice owner assigns a client to a practitioner.")
+    if not practitioners_of(actor.practice_id).filter(pk=practitioner.pk).exists():
+        raise RuleError("Choose an active owner or practitioner of this practice.")
+    if client.assigned_practitioner_id != practitioner.pk:
+        client.assigned_practitioner = practitioner
+        client.save(update_fields=["assigned_practitioner", "updated_at"])
+        audit.access_changed(actor, client, ["assigned_practitioner"])
+    return client
+
+
+# --- Intake and the contraindication screen ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IntakeOutcome:
+    intake: Intake
+    result: ScreenResult
+    alerts: list[Alert]
+    on_hold: bool
+
+
+@transaction.atomic
+def save_intake(
+    actor: Actor, client: Client, answers: Mapping[str, str], screen: Mapping[str, bool]
+) -> IntakeOutcome:
+    """Store the intake and apply its screen: a positive absolute item holds the client until
+    a practitioner records a clearance; each positive safety item raises an alert.
+
+    answers: the intake's text fields; screen: {screen item code: yes?} for every item.
+    Answering "no" again lifts a hold, since it then has no reason.
     """
-    result = intake.screen_result
-    if result.needs_clearance and not _cleared(client, result):
-        if client.hold_since is None:
-            client.hold_since = timezone.now()
-            client.save(update_fields=["hold_since", "updated_at"])
-    elif client.hold_since is not None:
+    missing = {item.code for item in SCREEN_ITEMS} - set(screen)
+    if missing:
+        raise RuleError("Every screening question needs a yes or a no.")
+    intake = Intake.objects.filter(client=client).first()
+    creating = intake is None
+    intake = intake or Intake(client=client)
+    fields = [name for name, value in answers.items() if getattr(intake, name) != value]
+    for name, value in answers.items():
+        setattr(intake, name, value)
+    screen_changed = intake.screen != dict(screen)
+    intake.screen = {item.code: bool(screen[item.code]) for item in SCREEN_ITEMS}
+    intake.full_clean(exclude=["client"])
+    intake.save()
+    if screen_changed:
+        fields.append("screen")
+    (audit.created if creating else audit.updated)(actor, intake, fields)
+
+    result = evaluate_screen(intake.screen)
+    hold = result.needs_clearance and not _cleared(client, result)
+    if hold and client.hold_since is None:
+        client.hold_since = timezone.now()
+        client.save(update_fields=["hold_since", "updated_at"])
+        audit.updated(actor, client, ["hold_since"])
+    elif not hold and client.hold_since is not None:
         client.hold_since = None
         client.save(update_fields=["hold_since", "updated_at"])
+        audit.updated(actor, client, ["hold_since"])
     alerts = [
-        raise_alert(client, f"intake.{item.code}", f"Intake safety screen: {item.question}")
+        raise_alert(actor, client, f"intake.{item.code}", f"Intake safety screen: {item.question}")
         for item in result.safety
     ]
-    return result, alerts
+    return IntakeOutcome(intake=intake, result=result, alerts=alerts, on_hold=client.on_hold)
 
 
 def _cleared(client: Client, result: ScreenResult) -> bool:
@@ -46,17 +224,28 @@ def _cleared(client: Client, result: ScreenResult) -> bool:
 
 
 @transaction.atomic
-def record_clearance(client: Client, user: Any, note: str) -> Clearance:
-    intake = client.intake
+def record_clearance(actor: Actor, client: Client, note: str) -> Clearance:
+    """A practitioner's record that a client on hold may be worked with, and why."""
+    if not (actor.is_staff_member and actor.sees_clinical_data):
+        raise PermissionDenied("Only a practitioner or owner can clear a client.")
+    if not client.on_hold:
+        raise RuleError("This client is not on hold.")
+    if not note.strip():
+        raise RuleError("A clearance needs a note saying who cleared the client and why.")
     clearance = Clearance.objects.create(
         client=client,
-        items=[item.code for item in intake.screen_result.holds],
+        items=[item.code for item in client.intake.screen_result.holds],
         note=note,
-        cleared_by=user,
+        cleared_by=actor.user,
     )
     client.hold_since = None
     client.save(update_fields=["hold_since", "updated_at"])
+    audit.created(actor, clearance, ["note", "items"])
+    audit.updated(actor, client, ["hold_since"])
     return clearance
+
+
+# --- Consent ---------------------------------------------------------------------------------
 
 
 class ConsentState(StrEnum):
@@ -123,8 +312,94 @@ def can_start_session(client: Client) -> tuple[bool, str]:
     return True, ""
 
 
-def withdraw_consent(record: ConsentRecord, note: str) -> ConsentRecord:
+@transaction.atomic
+def publish_consent_version(actor: Actor, title: str, body: str) -> ConsentForm:
+    """A new version of the practice's consent text (versions are never edited). Clients who
+    agreed to an earlier version must agree again before their next session."""
+    if not actor.is_owner:
+        raise PermissionDenied("Only the practice owner publishes the consent text.")
+    current = (
+        ConsentForm.objects.select_for_update()
+        .filter(practice_id=actor.practice_id)
+        .order_by("-version")
+        .first()
+    )
+    if current is not None and current.title == title and current.body == body:
+        raise RuleError("The text is unchanged, so no new version was published.")
+    version = ConsentForm(
+        practice_id=actor.practice_id,
+        version=(current.version if current else 0) + 1,
+        title=title,
+        body=body,
+        created_by=actor.user,
+    )
+    version.full_clean()
+    version.save()
+    audit.created(actor, version, ["title", "body", "version"])
+    return version
+
+
+@transaction.atomic
+def sign_consent(
+    actor: Actor, client: Client, *, signed_name: str, research_use: bool
+) -> ConsentRecord:
+    """The client's agreement to the practice's current consent version, signed by typing
+    their name (checked by the form against the record)."""
+    form = ConsentForm.current_for(client.practice_id)
+    if form is None:
+        raise RuleError(CONSENT_MESSAGES[ConsentState.NO_FORM])
+    record = ConsentRecord.objects.create(
+        client=client,
+        form=form,
+        signed_name=signed_name,
+        research_use=research_use,
+        recorded_by=actor.user,
+    )
+    audit.created(actor, record, ["signed_name", "form", "research_use"])
+    return record
+
+
+@transaction.atomic
+def withdraw_consent(actor: Actor, record: ConsentRecord, note: str) -> ConsentRecord:
+    if record.withdrawn_at is not None:
+        raise RuleError("This consent was already withdrawn.")
     record.withdrawn_at = timezone.now()
     record.withdrawal_note = note
     record.save(update_fields=["withdrawn_at", "withdrawal_note"])
+    audit.updated(actor, record, ["withdrawn_at", "withdrawal_note"])
     return record
+
+
+# --- Touch consent ---------------------------------------------------------------------------
+
+
+def current_touch_map(client: Client) -> TouchConsentMap | None:
+    return TouchConsentMap.objects.filter(client=client).order_by("-version").first()
+
+
+def touch_status(client: Client, region: str) -> str:
+    """The client's current touch consent for an atlas region or a coarse group."""
+    touch_map = current_touch_map(client)
+    return touch.status_in_marks(touch_map.regions if touch_map else {}, region)
+
+
+@transaction.atomic
+def save_touch_map(actor: Actor, client: Client, marks: Mapping[str, str]) -> TouchConsentMap:
+    """A new version of the client's touch-consent map (an old one is never edited)."""
+    clean = touch.clean_marks(marks)
+    if not clean:
+        raise RuleError("No regions were marked.")
+    latest = (
+        TouchConsentMap.objects.select_for_update()
+        .filter(client=client)
+        .order_by("-version")
+        .first()
+    )
+    touch_map = TouchConsentMap.objects.create(
+        client=client,
+        version=(latest.version + 1) if latest else 1,
+        regions=clean,
+        created_by=actor.user,
+    )
+    audit.created(actor, touch_map, ["regions"])
+    return touch_map

@@ -1,3 +1,6 @@
+"""Client record pages: list, add, the client page (built with the other apps' panels), edit,
+intake, clearance, consent. Thin: check access, parse the form, call clients.services, render."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -6,40 +9,50 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from somatrace.accounts.access import clinical_required, member_required
-from somatrace.alerts.models import Alert
-from somatrace.audit import log as audit
-from somatrace.charts import ratings_chart, ratings_rows
+from somatrace.audit import services as audit
+from somatrace.clients import services
 from somatrace.clients.forms import (
     ClearanceForm,
     ClientFilterForm,
     ClientForm,
     ConsentSignForm,
+    ConsentVersionForm,
     ConsentWithdrawForm,
     IntakeForm,
 )
-from somatrace.clients.models import Client, ConsentRecord, Intake
-from somatrace.clients.services import (
-    apply_screen,
-    can_start_session,
-    consent_status,
-    record_clearance,
-    withdraw_consent,
+from somatrace.clients.models import Client, ConsentForm, ConsentRecord, Intake
+from somatrace.core.decorators import (
+    PracticeRequest,
+    clinical_required,
+    member_required,
+    owner_required,
 )
-from somatrace.therapy.models import RATING_FIELDS, Session
+from somatrace.core.errors import RuleError
+from somatrace.core.panels import render_panels
 
 PAGE_SIZE = 25
 
 
+def _client_for(request: PracticeRequest, client_id: int, *, clinical: bool = True) -> Client:
+    return get_object_or_404(
+        Client.objects.visible_to(request.actor, clinical=clinical).select_related(
+            "assigned_practitioner", "practice"
+        ),
+        pk=client_id,
+    )
+
+
 @member_required
-def client_list(request: HttpRequest) -> HttpResponse:
-    practice = request.membership.practice  # type: ignore[attr-defined]
-    form = ClientFilterForm(request.POST if request.method == "POST" else None, practice=practice)
-    clients = Client.objects.visible_to(request.user, clinical=False)
+def client_list(request: PracticeRequest) -> HttpResponse:
+    form = ClientFilterForm(
+        request.POST if request.method == "POST" else None,
+        practice_id=request.actor.practice_id,
+    )
+    clients = Client.objects.visible_to(request.actor, clinical=False)
     filters: dict[str, Any] = (
         form.cleaned_data if form.is_bound and form.is_valid() else {"status": "active"}
     )
@@ -56,186 +69,199 @@ def client_list(request: HttpRequest) -> HttpResponse:
         clients = clients.filter(tags__id=filters["tag"])
     clients = clients.select_related("assigned_practitioner").prefetch_related("tags")
     page = Paginator(clients, PAGE_SIZE).get_page(filters.get("page") or 1)
-    audit.listed(request, "clients.client", [c.pk for c in page])
+    audit.listed(request.actor, "clients.client", [c.pk for c in page])
     template = "clients/_results.html" if request.headers.get("HX-Request") else "clients/list.html"
     return render(request, template, {"form": form, "page": page})
 
 
 @member_required
-def client_create(request: HttpRequest) -> HttpResponse:
-    practice = request.membership.practice  # type: ignore[attr-defined]
-    initial = {"assigned_practitioner": request.user.pk}
-    form = ClientForm(
-        request.POST or None,
-        practice=practice,
-        initial=initial,
-        clinical=request.membership.sees_clinical_data,  # type: ignore[attr-defined]
-    )
+def client_create(request: PracticeRequest) -> HttpResponse:
+    form = ClientForm(request.POST or None, actor=request.actor)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            client = form.save()
-            audit.created(request, client, form.changed_data)
-        messages.success(request, "Client added. Next: intake and consent.")
-        return redirect("client_detail", client_id=client.pk)
-    return render(request, "clients/form.html", {"form": form, "creating": True})
-
-
-def _client_for(request: HttpRequest, client_id: int, *, clinical: bool = True) -> Client:
-    return get_object_or_404(
-        Client.objects.visible_to(request.user, clinical=clinical).select_related(
-            "assigned_practitioner", "practice"
-        ),
-        pk=client_id,
-    )
+        try:
+            client = services.create_client(
+                request.actor,
+                form.details(),
+                tag_names=form.cleaned_data["tag_names"],
+                practitioner=form.cleaned_data.get("practitioner"),
+            )
+        except RuleError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, "Client added. Next: intake and consent.")
+            return redirect("client_detail", client_id=client.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "clients/form.html", {"form": form, "creating": True}, status=status)
 
 
 @member_required
-def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def client_detail(request: PracticeRequest, client_id: int) -> HttpResponse:
+    actor = request.actor
     client = _client_for(request, client_id, clinical=False)
-    context: dict[str, object] = {"client": client, "tags": list(client.tags.all())}
-    if membership.sees_clinical_data:
-        sessions = list(
-            Session.objects.filter(client=client)
-            .select_related("practitioner")
-            .prefetch_related("techniques")
-            .order_by("-starts_at")
-        )
+    context: dict[str, Any] = {"client": client, "tags": list(client.tags.all())}
+    if actor.sees_clinical_data:
         intake = Intake.objects.filter(client=client).first()
-        rows = ratings_rows(
-            {"date": s.starts_at.date(), **{f: getattr(s, f) for f in RATING_FIELDS}}
-            for s in sorted(sessions, key=lambda s: s.starts_at)
-        )
-        allowed, reason = can_start_session(client)
+        allowed, reason = services.can_start_session(client)
         context |= {
             "clinical": True,
-            "sessions": sessions,
             "intake": intake,
             "screen": intake.screen_result if intake else None,
-            "consent": consent_status(client),
-            "alerts": list(Alert.objects.filter(client=client).open()),
+            "consent": services.consent_status(client),
             "clearances": list(client.clearances.select_related("cleared_by")),
-            "chart": ratings_chart(rows) if rows else None,
-            "chart_rows": rows,
             "can_start": allowed,
             "cannot_start_reason": reason,
             "clearance_form": ClearanceForm(),
         }
-    else:
-        context["upcoming"] = list(
-            Session.objects.filter(client=client)
-            .select_related("practitioner")
-            .order_by("-starts_at")[:10]
-        )
-    audit.read(request, client)
-    return render(request, "clients/detail.html", context)
+    panels = render_panels(request, "client", client)
+    audit.read(actor, client, shown=panels.shown)
+    return render(request, "clients/detail.html", {**context, "panels": panels})
 
 
 @member_required
-def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_edit(request: PracticeRequest, client_id: int) -> HttpResponse:
+    actor = request.actor
     client = _client_for(request, client_id, clinical=False)
-    form = ClientForm(
-        request.POST or None,
-        instance=client,
-        practice=client.practice,
-        clinical=request.membership.sees_clinical_data,  # type: ignore[attr-defined]
-    )
+    form = ClientForm(request.POST or None, instance=client, actor=actor)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            audit.updated(request, client, form.changed_data)
-        messages.success(request, "Client details saved.")
-        return redirect("client_detail", client_id=client.pk)
-    if request.method == "GET":
-        audit.read(request, client)
-    return render(request, "clients/form.html", {"form": form, "client": client})
+        try:
+            with transaction.atomic():
+                services.update_client(
+                    actor,
+                    client,
+                    form.changed_details(),
+                    tag_names=form.cleaned_data["tag_names"],
+                )
+                holder = form.cleaned_data.get("practitioner")
+                if holder is not None:
+                    services.assign_practitioner(actor, client, holder)
+        except RuleError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, "Client details saved.")
+            return redirect("client_detail", client_id=client.pk)
+    audit.read(actor, client)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "clients/form.html", {"form": form, "client": client}, status=status)
 
 
 @clinical_required
-def intake_edit(request: HttpRequest, client_id: int) -> HttpResponse:
+def intake_edit(request: PracticeRequest, client_id: int) -> HttpResponse:
     client = _client_for(request, client_id)
     intake = Intake.objects.filter(client=client).first() or Intake(client=client)
     form = IntakeForm(request.POST or None, instance=intake)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            creating = intake.pk is None
-            intake = form.save()
-            result, alerts = apply_screen(client, intake)
-            (audit.created if creating else audit.updated)(request, intake, form.changed_data)
-        if result.needs_clearance and client.on_hold:
+        outcome = services.save_intake(request.actor, client, form.answers(), form.screen())
+        if outcome.on_hold:
             messages.warning(
                 request,
                 "Intake saved. The client is on hold until a practitioner records a clearance "
-                "for: " + "; ".join(item.question for item in result.holds) + ".",
+                "for: " + "; ".join(item.question for item in outcome.result.holds) + ".",
             )
         else:
             messages.success(request, "Intake saved.")
-        if alerts:
+        if outcome.alerts:
             messages.error(
                 request,
                 "The safety screen was positive. A safety alert is on the dashboard until "
                 "a practitioner acknowledges it.",
             )
         return redirect("client_detail", client_id=client.pk)
-    if request.method == "GET" and intake.pk:
-        audit.read(request, intake)
-    return render(request, "clients/intake.html", {"form": form, "client": client})
+    audit.read(request.actor, intake if intake.pk else client)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "clients/intake.html", {"form": form, "client": client}, status=status)
 
 
 @clinical_required
 @require_POST
-def clearance_create(request: HttpRequest, client_id: int) -> HttpResponse:
+def clearance_create(request: PracticeRequest, client_id: int) -> HttpResponse:
     client = _client_for(request, client_id)
     form = ClearanceForm(request.POST)
-    if not client.on_hold:
-        messages.info(request, "This client is not on hold.")
-        return redirect("client_detail", client_id=client.pk)
     if not form.is_valid():
         messages.error(request, "A clearance needs a note saying who cleared the client and why.")
         return redirect("client_detail", client_id=client.pk)
-    with transaction.atomic():
-        clearance = record_clearance(client, request.user, form.cleaned_data["note"])
-        audit.created(request, clearance, ["note", "items"])
-    messages.success(request, "Clearance recorded; the hold is lifted.")
+    try:
+        services.record_clearance(request.actor, client, form.cleaned_data["note"])
+    except RuleError as refusal:
+        messages.info(request, str(refusal))
+    else:
+        messages.success(request, "Clearance recorded; the hold is lifted.")
     return redirect("client_detail", client_id=client.pk)
 
 
 @clinical_required
-def consent_sign(request: HttpRequest, client_id: int) -> HttpResponse:
+def consent_sign(request: PracticeRequest, client_id: int) -> HttpResponse:
     client = _client_for(request, client_id)
-    status = consent_status(client)
+    status = services.consent_status(client)
     if status.current_form is None:
         messages.error(request, status.message)
         return redirect("client_detail", client_id=client.pk)
     form = ConsentSignForm(request.POST or None, client=client)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            record = form.save(commit=False)
-            record.client = client
-            record.form = status.current_form
-            record.recorded_by = request.user
-            record.save()
-            audit.created(request, record, ["signed_name", "form"])
-        messages.success(request, f"Consent recorded (version {status.current_form.version}).")
+        record = services.sign_consent(
+            request.actor,
+            client,
+            signed_name=form.cleaned_data["signed_name"],
+            research_use=form.cleaned_data["research_use"],
+        )
+        messages.success(request, f"Consent recorded (version {record.form.version}).")
         return redirect("client_detail", client_id=client.pk)
+    audit.read(request.actor, client, shown={"clients.consentform": [status.current_form.pk]})
     return render(
-        request, "clients/consent.html", {"form": form, "client": client, "status": status}
+        request,
+        "clients/consent.html",
+        {"form": form, "client": client, "status": status},
+        status=400 if request.method == "POST" else 200,
     )
 
 
 @clinical_required
-def consent_withdraw(request: HttpRequest, client_id: int, record_id: int) -> HttpResponse:
+def consent_withdraw(request: PracticeRequest, client_id: int, record_id: int) -> HttpResponse:
     client = _client_for(request, client_id)
     record = get_object_or_404(
         ConsentRecord.objects.filter(client=client, withdrawn_at__isnull=True), pk=record_id
     )
     form = ConsentWithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            withdraw_consent(record, form.cleaned_data["note"])
-            audit.updated(request, record, ["withdrawn_at", "withdrawal_note"])
+        services.withdraw_consent(request.actor, record, form.cleaned_data["note"])
         messages.warning(request, "Consent withdrawn. No new session can be started.")
         return redirect("client_detail", client_id=client.pk)
+    audit.read(request.actor, record)
     return render(
-        request, "clients/consent_withdraw.html", {"form": form, "client": client, "record": record}
+        request,
+        "clients/consent_withdraw.html",
+        {"form": form, "client": client, "record": record},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@owner_required
+def consent_versions(request: PracticeRequest) -> HttpResponse:
+    """The practice's consent text: every published version, and publishing a new one."""
+    versions = list(
+        ConsentForm.objects.filter(practice_id=request.actor.practice_id).select_related(
+            "created_by"
+        )
+    )
+    current = versions[0] if versions else None
+    initial = {"title": current.title, "body": current.body} if current else {}
+    form = ConsentVersionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.publish_consent_version(
+                request.actor, form.cleaned_data["title"], form.cleaned_data["body"]
+            )
+        except RuleError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request,
+                f"Version {version.version} published. Clients who agreed to an earlier "
+                "version must agree again before their next session.",
+            )
+            return redirect("consent_versions")
+    return render(
+        request,
+        "clients/consent_versions.html",
+        {"form": form, "versions": versions},
+        status=400 if request.method == "POST" else 200,
     )

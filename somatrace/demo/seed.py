@@ -21,11 +21,12 @@ from somatrace.accounts.models import Membership, Practice, Role, User
 from somatrace.bodymaps import demo as bodymaps_demo
 from somatrace.clients.models import Client, ConsentForm, ConsentRecord, Intake, Status, Tag
 from somatrace.clients.screening import SCREEN_ITEMS
-from somatrace.clients.services import apply_screen
+from somatrace.clients.services import save_intake
+from somatrace.core.actor import Actor
 from somatrace.measures import demo as measures_demo
 from somatrace.physio import demo as physio_demo
 from somatrace.therapy import demo as therapy_demo
-from somatrace.therapy.models import Session, Technique
+from somatrace.therapy.models import Note, Session, Technique
 
 DEMO_PASSWORD = "somatrace-demo"  # noqa: S105 - documented demo login, demo practice only
 DEMO_SEED = 1729
@@ -249,6 +250,10 @@ def seed_demo(today: date | None = None, log: Callable[[str], None] = print) -> 
         is_demo=True,
     )
     owner, practitioners = _people(practice)
+    actors = {
+        m.user_id: Actor.staff(m)
+        for m in Membership.objects.filter(practice=practice).select_related("user")
+    }
     consent = ConsentForm.objects.create(
         practice=practice,
         version=1,
@@ -273,6 +278,7 @@ def seed_demo(today: date | None = None, log: Callable[[str], None] = print) -> 
 
     sessions: list[Session] = []
     session_techniques: list[list[Technique]] = []
+    session_notes: list[dict[str, str]] = []
     for index, kind in enumerate(kinds):
         first, last = names[index]
         practitioner = practitioners[ASSIGNMENT[index % len(ASSIGNMENT)]]
@@ -302,19 +308,21 @@ def seed_demo(today: date | None = None, log: Callable[[str], None] = print) -> 
             screen["suicidal_thoughts"] = True
         if rng.random() < 0.1:
             screen["acute_infection"] = True
-        intake = Intake.objects.create(
-            client=client,
-            presenting_concerns=rng.choice(CONCERNS),
-            goals=rng.choice(GOALS),
-            health_history="No major illnesses reported."
+        # Entered by the practitioner, through the same service as the intake page: a positive
+        # screen holds the client or raises an alert exactly as it would there.
+        answers = {
+            "presenting_concerns": rng.choice(CONCERNS),
+            "goals": rng.choice(GOALS),
+            "health_history": "No major illnesses reported."
             if rng.random() < 0.6
             else "Migraine; asthma (mild).",
-            medications="None" if rng.random() < 0.6 else "Sertraline 50 mg",
-            previous_therapy=rng.choice(["None", "Massage", "Counselling (2019)", "Physiotherapy"]),
-            screen=screen,
-            completed_at=created,
-        )
-        apply_screen(client, intake)
+            "medications": "None" if rng.random() < 0.6 else "Sertraline 50 mg",
+            "previous_therapy": rng.choice(
+                ["None", "Massage", "Counselling (2019)", "Physiotherapy"]
+            ),
+        }
+        outcome = save_intake(actors[practitioner.pk], client, answers, screen)
+        Intake.objects.filter(pk=outcome.intake.pk).update(completed_at=created)
         if index == no_consent_index:
             without_consent = client
         else:
@@ -352,12 +360,12 @@ def seed_demo(today: date | None = None, log: Callable[[str], None] = print) -> 
                     starts_at=starts_at,
                     duration_minutes=rng.choice([50, 60, 60, 75]),
                     **_ratings(rng, trajectory, progress, start),
-                    **_note(rng),
                     signed_at=starts_at + timedelta(hours=3) if signed else None,
                     signed_by=practitioner if signed else None,
                     created_at=starts_at,
                 )
             )
+            session_notes.append(_note(rng))
             session_techniques.append(rng.sample(techniques, rng.randint(1, 3)))
 
     # Today's schedule for the main practitioner: done this morning, and still to come.
@@ -381,9 +389,17 @@ def seed_demo(today: date | None = None, log: Callable[[str], None] = print) -> 
                 created_at=starts_at - timedelta(days=7),
             )
         )
+        session_notes.append({})
         session_techniques.append([])
 
     created_sessions = Session.objects.bulk_create(sessions, batch_size=500)
+    Note.objects.bulk_create(
+        [
+            Note(session_id=session.pk, **text)
+            for session, text in zip(created_sessions, session_notes, strict=True)
+        ],
+        batch_size=500,
+    )
     Through = Session.techniques.through
     Through.objects.bulk_create(
         [

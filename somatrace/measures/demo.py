@@ -15,6 +15,7 @@ from somatrace.accounts.models import Practice
 from somatrace.alerts.models import Priority
 from somatrace.alerts.services import acknowledge, raise_alert
 from somatrace.clients.models import Client
+from somatrace.core.actor import Actor
 from somatrace.measures import instruments
 from somatrace.measures.change import reliable_change
 from somatrace.measures.models import (
@@ -218,8 +219,10 @@ def seed(practice: Practice, today: date, log: Callable[[str], None]) -> None:
             for a in created[:3]
         ]
     )
+    system = Actor.system(practice.pk, "demo")
     if risk_client is not None:
         raise_alert(
+            system,
             risk_client,
             "phq9.item9",
             instruments.PHQ9.risk_items[0].title,
@@ -229,6 +232,7 @@ def seed(practice: Practice, today: date, log: Callable[[str], None]) -> None:
         defn = instruments.INSTRUMENTS[code]
         if reliable_change(defn, before, after).category == "deteriorated":
             alert = raise_alert(
+                system,
                 client,
                 f"measures.deterioration.{code.lower()}",
                 f"{defn.short_title}: reliable deterioration since the first score "
@@ -237,8 +241,8 @@ def seed(practice: Practice, today: date, log: Callable[[str], None]) -> None:
             )
             if number > 0:  # the first stays open; the others show an acknowledgement
                 acknowledge(
+                    Actor.staff(client.assigned_practitioner.membership),
                     alert,
-                    client.assigned_practitioner,
                     "Discussed at the session; pacing slowed and GP letter agreed.",
                 )
     log(

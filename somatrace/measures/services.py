@@ -1,4 +1,9 @@
-"""What happens when answers come in: score, store, raise alerts. Views call these."""
+"""Every change to a client's questionnaires: schedules, administrations, secure links and
+kiosk hand-overs, answers and their scores, and the alerts answers raise.
+
+Each function takes the Actor who acts (a practitioner, the holder of a secure link or of the
+handed-over tablet, the system when a schedule makes a questionnaire due) and audits.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +13,23 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from somatrace.alerts.models import Priority
 from somatrace.alerts.services import raise_alert
+from somatrace.audit import services as audit
 from somatrace.clients.models import Client
+from somatrace.core.actor import Actor
+from somatrace.core.errors import RuleError
 from somatrace.measures import instruments
 from somatrace.measures.change import Change, reliable_change
 from somatrace.measures.models import (
     AccessLink,
     Administration,
     Assignment,
-    Channel,
+    PracticeMeasures,
     Schedule,
     Status,
     hash_token,
@@ -28,10 +37,16 @@ from somatrace.measures.models import (
 from somatrace.measures.scoring import Score, score
 
 LINK_DAYS = 7  # a secure link expires after a week unless the practitioner chooses otherwise
+SCORE_FIELDS = ["answers", "total", "band", "subscales", "valid", "reason", "status", "channel"]
 
 
-class AlreadyAnswered(Exception):
+class AlreadyAnswered(RuleError):
     """The administration was completed or cancelled meanwhile: the answers are refused."""
+
+
+def _require_clinical(actor: Actor) -> None:
+    if not (actor.is_staff_member and actor.sees_clinical_data):
+        raise PermissionDenied("Questionnaires are given by practitioners and owners.")
 
 
 @dataclass(frozen=True)
@@ -42,37 +57,82 @@ class Outcome:
 
 
 def new_administration(
+    actor: Actor,
     client: Client,
     code: str,
-    user: Any,
     *,
     assignment: Assignment | None = None,
     due: Any = None,
+    assigned_by: Any = None,
 ) -> Administration:
+    """One questionnaire waiting for answers. assigned_by: who asked for it (defaults to the
+    actor; the system passes the practitioner who made the schedule)."""
     defn = instruments.INSTRUMENTS[code]
-    return Administration.objects.create(
+    administration = Administration.objects.create(
         client=client,
         instrument=code,
         version=defn.version,
         assignment=assignment,
-        assigned_by=user,
+        assigned_by=assigned_by or actor.user,
         due=due,
     )
+    audit.created(actor, administration, ["instrument", "due"])
+    return administration
 
 
-def assign(client: Client, code: str, schedule: str, n: int | None, user: Any) -> Assignment:
+@transaction.atomic
+def give(actor: Actor, client: Client, code: str) -> Administration:
+    """A questionnaire to answer now (on paper, by link or on the tablet)."""
+    _require_clinical(actor)
+    if code not in PracticeMeasures.enabled_for(client.practice_id):
+        raise RuleError("The practice does not offer this questionnaire.")
+    return new_administration(actor, client, code, due=timezone.localdate())
+
+
+@transaction.atomic
+def assign(actor: Actor, client: Client, code: str, schedule: str, n: int | None) -> Assignment:
     """Record the schedule; intake and on-demand assignments are due now."""
+    _require_clinical(actor)
+    if code not in PracticeMeasures.enabled_for(client.practice_id):
+        raise RuleError("The practice does not offer this questionnaire.")
     assignment = Assignment.objects.create(
-        client=client, instrument=code, schedule=schedule, n=n, created_by=user
+        client=client, instrument=code, schedule=schedule, n=n, created_by=actor.user
     )
+    audit.created(actor, assignment, ["instrument", "schedule", "n"])
     if schedule != Schedule.DISCHARGE:
         # Intake and on-demand are due now; repeating schedules start with a baseline.
-        new_administration(client, code, user, assignment=assignment, due=timezone.localdate())
+        new_administration(actor, client, code, assignment=assignment, due=timezone.localdate())
     return assignment
 
 
+@transaction.atomic
+def stop_assignment(actor: Actor, assignment: Assignment) -> Assignment:
+    _require_clinical(actor)
+    if assignment.active:
+        assignment.active = False
+        assignment.save(update_fields=["active"])
+        audit.updated(actor, assignment, ["active"])
+    return assignment
+
+
+@transaction.atomic
+def cancel(actor: Actor, administration: Administration) -> Administration:
+    """Cancel a waiting questionnaire; its links stop working."""
+    _require_clinical(actor)
+    if not administration.is_pending:
+        raise RuleError("This questionnaire is no longer waiting for answers.")
+    administration.status = Status.CANCELLED
+    administration.save(update_fields=["status"])
+    AccessLink.objects.filter(
+        administration=administration, used_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    audit.updated(actor, administration, ["status"])
+    return administration
+
+
 def schedule_after_session(client_id: int) -> list[Administration]:
-    """Create the administrations that a new session makes due (every N sessions / weeks)."""
+    """Create the administrations that a new session makes due (every N sessions / weeks).
+    The system does this, for the practitioner who made each schedule."""
     created = []
     assignments = Assignment.objects.filter(
         client_id=client_id,
@@ -98,13 +158,15 @@ def schedule_after_session(client_id: int) -> list[Administration]:
             start = last.created_at if last else assignment.created_at
             due = timezone.now() - start >= timedelta(weeks=n)
         if due:
+            system = Actor.system(assignment.client.practice_id, "measures: schedule")
             created.append(
                 new_administration(
+                    system,
                     assignment.client,
                     assignment.instrument,
-                    assignment.created_by,
                     assignment=assignment,
                     due=timezone.localdate(),
+                    assigned_by=assignment.created_by,
                 )
             )
     return created
@@ -112,35 +174,53 @@ def schedule_after_session(client_id: int) -> list[Administration]:
 
 def schedule_at_discharge(client: Client) -> list[Administration]:
     created = []
+    system = Actor.system(client.practice_id, "measures: discharge")
     for assignment in Assignment.objects.filter(
         client=client, active=True, schedule=Schedule.DISCHARGE
     ):
         if not Administration.objects.filter(assignment=assignment).exists():
             created.append(
                 new_administration(
-                    client, assignment.instrument, assignment.created_by, assignment=assignment
+                    system,
+                    client,
+                    assignment.instrument,
+                    assignment=assignment,
+                    assigned_by=assignment.created_by,
                 )
             )
     return created
 
 
-def create_link(administration: Administration, user: Any, days: int = LINK_DAYS) -> str:
+@transaction.atomic
+def create_link(actor: Actor, administration: Administration, days: int = LINK_DAYS) -> str:
     """A new single-use link for the administration; earlier unused links stop working.
 
-    Returns the token (shown once; only its SHA-256 is stored)."""
+    Returns the token (shown once; only its SHA-256 is stored, and the audit row names the
+    link, never the token)."""
+    _require_clinical(actor)
+    if not administration.is_pending:
+        raise RuleError("This questionnaire is no longer waiting for answers.")
     token = secrets.token_urlsafe(32)
     now = timezone.now()
-    with transaction.atomic():
-        AccessLink.objects.filter(
-            administration=administration, used_at__isnull=True, revoked_at__isnull=True
-        ).update(revoked_at=now)
-        AccessLink.objects.create(
-            administration=administration,
-            token_hash=hash_token(token),
-            created_by=user,
-            expires_at=now + timedelta(days=days),
-        )
+    AccessLink.objects.filter(
+        administration=administration, used_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    AccessLink.objects.create(
+        administration=administration,
+        token_hash=hash_token(token),
+        created_by=actor.user,
+        expires_at=now + timedelta(days=days),
+    )
+    audit.updated(actor, administration, ["access_link"])
     return token
+
+
+def hand_over(actor: Actor, administration: Administration) -> None:
+    """The practitioner hands the tablet to the client for this questionnaire (kiosk)."""
+    _require_clinical(actor)
+    if not administration.is_pending:
+        raise RuleError("This questionnaire is no longer waiting for answers.")
+    audit.updated(actor, administration, ["kiosk_started"])
 
 
 def link_for_token(token: str) -> AccessLink | None:
@@ -167,6 +247,7 @@ def first_valid(client_id: int, code: str, exclude: int | None = None) -> Admini
 
 
 def record_answers(
+    actor: Actor,
     administration: Administration,
     answers: Sequence[int | None],
     channel: str,
@@ -174,9 +255,12 @@ def record_answers(
 ) -> Outcome:
     """Score and store the answers, then raise any alerts. Raises AnswerError for bad answers.
 
+    actor: the practitioner entering paper answers, or the holder of the link or the tablet.
     Risk answers raise an alert even when the questionnaire is incomplete. Reliable
     deterioration against the client's first valid score raises a lower-priority alert.
     """
+    if actor.client_id is not None and actor.client_id != administration.client_id:
+        raise PermissionDenied("This questionnaire belongs to someone else.")
     defn = administration.definition
     result = score(defn, answers)
     now = timezone.now()
@@ -203,9 +287,11 @@ def record_answers(
         AccessLink.objects.filter(administration=administration, used_at__isnull=True).update(
             used_at=now
         )
+        audit.updated(actor, administration, SCORE_FIELDS)
         client = administration.client
         for risk in result.alerts:
             raise_alert(
+                actor,
                 client,
                 risk.kind,
                 risk.title,
@@ -217,6 +303,7 @@ def record_answers(
                 change = reliable_change(defn, baseline.total, result.total)
                 if change.category == "deteriorated":
                     raise_alert(
+                        actor,
                         client,
                         f"measures.deterioration.{defn.code.lower()}",
                         f"{defn.short_title}: reliable deterioration since the first score "
@@ -226,4 +313,32 @@ def record_answers(
     return Outcome(score=result, risk=bool(result.alerts), change=change)
 
 
-__all__ = ["Channel", "Outcome", "assign", "create_link", "link_for_token", "record_answers"]
+@transaction.atomic
+def update_settings(actor: Actor, enabled: Sequence[str]) -> PracticeMeasures:
+    """Which instruments the practice offers."""
+    if not actor.is_owner:
+        raise PermissionDenied("Only the practice owner chooses the questionnaires offered.")
+    unknown = set(enabled) - set(instruments.INSTRUMENTS)
+    if unknown:
+        raise RuleError("Unknown questionnaire: " + ", ".join(sorted(unknown)))
+    row, _ = PracticeMeasures.objects.update_or_create(
+        practice_id=actor.practice_id, defaults={"enabled": sorted(enabled)}
+    )
+    audit.updated(actor, row, ["enabled"])
+    return row
+
+
+# Schedules react to records made elsewhere (connected in MeasuresConfig.ready): a new
+# session may make an every-N-sessions/weeks questionnaire due, a discharge the discharge ones.
+
+
+def on_session_saved(
+    sender: Any, instance: Any, created: bool, raw: bool = False, **_: Any
+) -> None:
+    if created and not raw:
+        schedule_after_session(instance.client_id)
+
+
+def on_client_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **_: Any) -> None:
+    if not created and not raw and instance.status == "discharged":
+        schedule_at_discharge(instance)

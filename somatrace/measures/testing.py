@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from somatrace.core.actor import Actor
 from somatrace.measures import instruments
 from somatrace.measures.models import Administration, Assignment, Schedule, Status
 from somatrace.measures.scoring import score
@@ -45,6 +46,15 @@ def make_administration(
         administration.completed_at = when
     administration.save()
     return administration
+
+
+def link_holder(administration: Administration) -> Actor:
+    """Whoever holds the secure link to this administration (as the link page builds it)."""
+    return Actor.link_holder(
+        practice_id=administration.client.practice_id,
+        client_id=administration.client_id,
+        reference="link: test",
+    )
 
 
 def phq9_answers(total: int, item9: int = 0) -> list[int | None]:

@@ -9,51 +9,42 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from somatrace.accounts.access import clinical_required, owner_required
-from somatrace.audit import log as audit
+from somatrace.accounts.middleware import client_ip
+from somatrace.audit import services as audit
 from somatrace.clients.models import Client
-from somatrace.measures import instruments, summary
+from somatrace.core.actor import Actor, token_reference
+from somatrace.core.decorators import PracticeRequest, clinical_required, owner_required
+from somatrace.core.errors import RuleError
+from somatrace.core.redact import safe_path
+from somatrace.measures import instruments, services, summary
 from somatrace.measures.forms import AnswersForm, AssignForm, GiveForm, SettingsForm
 from somatrace.measures.models import (
-    AccessLink,
     Administration,
     Assignment,
     Channel,
     PracticeMeasures,
     Status,
 )
-from somatrace.measures.services import (
-    LINK_DAYS,
-    AlreadyAnswered,
-    assign,
-    create_link,
-    link_for_token,
-    new_administration,
-    record_answers,
-)
 
 KIOSK_KEY = "measures_kiosk_administration"
-SCORE_FIELDS = ["answers", "total", "band", "subscales", "valid", "reason", "status", "channel"]
 
 
-def _administration(request: HttpRequest, administration_id: int) -> Administration:
+def _administration(request: PracticeRequest, administration_id: int) -> Administration:
     return get_object_or_404(
-        Administration.objects.visible_to(request.user).select_related("client__practice"),
+        Administration.objects.visible_to(request.actor).select_related("client__practice"),
         pk=administration_id,
     )
 
 
-def _client(request: HttpRequest, client_id: int) -> Client:
+def _client(request: PracticeRequest, client_id: int) -> Client:
     return get_object_or_404(
-        Client.objects.visible_to(request.user, clinical=True).select_related("practice"),
+        Client.objects.visible_to(request.actor, clinical=True).select_related("practice"),
         pk=client_id,
     )
 
@@ -67,20 +58,18 @@ def _back_to_client(client_id: int) -> str:
 
 @clinical_required
 @require_POST
-def assign_view(request: HttpRequest, client_id: int) -> HttpResponse:
+def assign_view(request: PracticeRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
     form = AssignForm(request.POST, enabled=PracticeMeasures.enabled_for(client.practice_id))
     if not form.is_valid():
         return render(request, "measures/assign.html", {"form": form, "client": client}, status=400)
-    with transaction.atomic():
-        assignment = assign(
-            client,
-            form.cleaned_data["instrument"],
-            form.cleaned_data["schedule"],
-            form.cleaned_data["n"],
-            request.user,
-        )
-        audit.created(request, assignment, ["instrument", "schedule", "n"])
+    assignment = services.assign(
+        request.actor,
+        client,
+        form.cleaned_data["instrument"],
+        form.cleaned_data["schedule"],
+        form.cleaned_data["n"],
+    )
     messages.success(
         request, f"{assignment.definition.short_title} assigned ({assignment.schedule_text})."
     )
@@ -89,18 +78,14 @@ def assign_view(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @clinical_required
 @require_POST
-def give_view(request: HttpRequest, client_id: int) -> HttpResponse:
+def give_view(request: PracticeRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
     form = GiveForm(request.POST, enabled=PracticeMeasures.enabled_for(client.practice_id))
     if not form.is_valid():
         return render(
             request, "measures/assign.html", {"give_form": form, "client": client}, status=400
         )
-    with transaction.atomic():
-        administration = new_administration(
-            client, form.cleaned_data["instrument"], request.user, due=timezone.localdate()
-        )
-        audit.created(request, administration, ["instrument"])
+    administration = services.give(request.actor, client, form.cleaned_data["instrument"])
     channel = form.cleaned_data["channel"]
     if channel == Channel.PAPER:
         return redirect("measures_paper", administration_id=administration.pk)
@@ -111,9 +96,9 @@ def give_view(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @clinical_required
 @require_GET
-def administration_detail(request: HttpRequest, administration_id: int) -> HttpResponse:
+def administration_detail(request: PracticeRequest, administration_id: int) -> HttpResponse:
     administration = _administration(request, administration_id)
-    audit.read(request, administration)
+    audit.read(request.actor, administration)
     answered = []
     if administration.status == Status.COMPLETED:
         options = {o.value: o.label for o in administration.definition.options}
@@ -153,7 +138,7 @@ def _subscale_rows(administration: Administration) -> list[dict[str, Any]]:
 
 
 @clinical_required
-def paper_view(request: HttpRequest, administration_id: int) -> HttpResponse:
+def paper_view(request: PracticeRequest, administration_id: int) -> HttpResponse:
     administration = _administration(request, administration_id)
     if not administration.is_pending:
         messages.info(request, "This questionnaire is no longer waiting for answers.")
@@ -162,13 +147,12 @@ def paper_view(request: HttpRequest, administration_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                outcome = record_answers(
-                    administration, form.answers(), Channel.PAPER, form.extras()
+                outcome = services.record_answers(
+                    request.actor, administration, form.answers(), Channel.PAPER, form.extras()
                 )
-            except AlreadyAnswered:
+            except services.AlreadyAnswered:
                 messages.info(request, "This questionnaire is no longer waiting for answers.")
                 return redirect("measures_administration", administration_id=administration.pk)
-            audit.updated(request, administration, SCORE_FIELDS)
             if outcome.score.valid:
                 messages.success(request, "Answers saved and scored.")
             else:
@@ -180,8 +164,8 @@ def paper_view(request: HttpRequest, administration_id: int) -> HttpResponse:
             return redirect("measures_administration", administration_id=administration.pk)
         status = 400
     else:
-        audit.read(request, administration)
         status = 200
+    audit.read(request.actor, administration)
     return render(
         request,
         "measures/paper.html",
@@ -195,10 +179,8 @@ def paper_view(request: HttpRequest, administration_id: int) -> HttpResponse:
     )
 
 
-def _show_new_link(request: HttpRequest, administration: Administration) -> HttpResponse:
-    with transaction.atomic():
-        token = create_link(administration, request.user)
-        audit.updated(request, administration, ["access_link"])
+def _show_new_link(request: PracticeRequest, administration: Administration) -> HttpResponse:
+    token = services.create_link(request.actor, administration)
     url = request.build_absolute_uri(reverse("measures_questionnaire", kwargs={"token": token}))
     qr = segno.make(url, error="m").svg_inline(scale=4, dark="#1d2521", light="#ffffff")
     return render(
@@ -210,14 +192,14 @@ def _show_new_link(request: HttpRequest, administration: Administration) -> Http
             "defn": administration.definition,
             "url": url,
             "qr": qr,
-            "days": LINK_DAYS,
+            "days": services.LINK_DAYS,
         },
     )
 
 
 @clinical_required
 @require_POST
-def link_view(request: HttpRequest, administration_id: int) -> HttpResponse:
+def link_view(request: PracticeRequest, administration_id: int) -> HttpResponse:
     administration = _administration(request, administration_id)
     if not administration.is_pending:
         messages.info(request, "This questionnaire is no longer waiting for answers.")
@@ -227,14 +209,15 @@ def link_view(request: HttpRequest, administration_id: int) -> HttpResponse:
 
 @clinical_required
 @require_POST
-def kiosk_start(request: HttpRequest, administration_id: int) -> HttpResponse:
+def kiosk_start(request: PracticeRequest, administration_id: int) -> HttpResponse:
     """Hand the tablet over: log the practitioner out and lock this browser session to one
     questionnaire. Everything else needs the practitioner's login again."""
     administration = _administration(request, administration_id)
-    if not administration.is_pending:
-        messages.info(request, "This questionnaire is no longer waiting for answers.")
+    try:
+        services.hand_over(request.actor, administration)
+    except RuleError as refusal:
+        messages.info(request, str(refusal))
         return redirect("measures_administration", administration_id=administration.pk)
-    audit.updated(request, administration, ["kiosk_started"])
     logout(request)  # flushes the session: nothing of the practitioner's stays in it
     request.session[KIOSK_KEY] = administration.pk
     return redirect("measures_kiosk")
@@ -242,28 +225,20 @@ def kiosk_start(request: HttpRequest, administration_id: int) -> HttpResponse:
 
 @clinical_required
 @require_POST
-def cancel_view(request: HttpRequest, administration_id: int) -> HttpResponse:
+def cancel_view(request: PracticeRequest, administration_id: int) -> HttpResponse:
     administration = _administration(request, administration_id)
     if administration.is_pending:
-        with transaction.atomic():
-            administration.status = Status.CANCELLED
-            administration.save(update_fields=["status"])
-            AccessLink.objects.filter(
-                administration=administration, used_at__isnull=True, revoked_at__isnull=True
-            ).update(revoked_at=timezone.now())
-            audit.updated(request, administration, ["status"])
+        services.cancel(request.actor, administration)
         messages.success(request, "Questionnaire cancelled; its links no longer work.")
     return redirect(_back_to_client(administration.client_id))
 
 
 @clinical_required
 @require_POST
-def assignment_stop(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = get_object_or_404(Assignment.objects.visible_to(request.user), pk=assignment_id)
+def assignment_stop(request: PracticeRequest, assignment_id: int) -> HttpResponse:
+    assignment = get_object_or_404(Assignment.objects.visible_to(request.actor), pk=assignment_id)
     if assignment.active:
-        assignment.active = False
-        assignment.save(update_fields=["active"])
-        audit.updated(request, assignment, ["active"])
+        services.stop_assignment(request.actor, assignment)
         messages.success(request, f"{assignment.definition.short_title} schedule stopped.")
     return redirect(_back_to_client(assignment.client_id))
 
@@ -271,8 +246,19 @@ def assignment_stop(request: HttpRequest, assignment_id: int) -> HttpResponse:
 # --- The client's side: kiosk and secure link ------------------------------------------------
 
 
+def _holder(request: HttpRequest, administration: Administration, reference: str) -> Actor:
+    """Whoever holds the link or the handed-over tablet: they act for this client only."""
+    return Actor.link_holder(
+        practice_id=administration.client.practice_id,
+        client_id=administration.client_id,
+        reference=reference,
+        ip=client_ip(request),
+        path=safe_path(request.path),
+    )
+
+
 def _questionnaire(
-    request: HttpRequest, administration: Administration, channel: str, action: str
+    request: HttpRequest, actor: Actor, administration: Administration, channel: str, action: str
 ) -> HttpResponse:
     """Show the questionnaire or take its answers. Returns the thank-you page when done."""
     form = AnswersForm(request.POST or None, definition=administration.definition)
@@ -280,11 +266,12 @@ def _questionnaire(
     if request.method == "POST":
         if form.is_valid():
             try:
-                outcome = record_answers(administration, form.answers(), channel, form.extras())
-            except AlreadyAnswered:
+                outcome = services.record_answers(
+                    actor, administration, form.answers(), channel, form.extras()
+                )
+            except services.AlreadyAnswered:
                 request.session.pop(KIOSK_KEY, None)
                 return render(request, "measures/link_dead.html", status=404)
-            audit.updated(request, administration, SCORE_FIELDS)
             if channel == Channel.KIOSK:
                 request.session.pop(KIOSK_KEY, None)
             return render(
@@ -298,8 +285,7 @@ def _questionnaire(
                 },
             )
         status = 400
-    else:
-        audit.read(request, administration)
+    audit.read(actor, administration)
     return render(
         request,
         "measures/questionnaire.html",
@@ -329,16 +315,19 @@ def kiosk_view(request: HttpRequest) -> HttpResponse:
     if administration is None:
         request.session.pop(KIOSK_KEY, None)
         return redirect("login")
-    return _questionnaire(request, administration, Channel.KIOSK, reverse("measures_kiosk"))
+    actor = _holder(request, administration, f"kiosk: questionnaire {administration.pk}")
+    return _questionnaire(request, actor, administration, Channel.KIOSK, reverse("measures_kiosk"))
 
 
 @login_not_required
 @never_cache
 def questionnaire_view(request: HttpRequest, token: str) -> HttpResponse:
-    link = link_for_token(token)
+    link = services.link_for_token(token)
     if link is None:
         return render(request, "measures/link_dead.html", status=404)
-    return _questionnaire(request, link.administration, Channel.LINK, request.path)
+    administration = link.administration
+    actor = _holder(request, administration, f"link: ~{token_reference(token)}")
+    return _questionnaire(request, actor, administration, Channel.LINK, request.path)
 
 
 # --- Caseload and settings ------------------------------------------------------------------
@@ -346,9 +335,9 @@ def questionnaire_view(request: HttpRequest, token: str) -> HttpResponse:
 
 @clinical_required
 @require_GET
-def caseload_view(request: HttpRequest) -> HttpResponse:
+def caseload_view(request: PracticeRequest) -> HttpResponse:
     rows = (
-        Administration.objects.visible_to(request.user)
+        Administration.objects.visible_to(request.actor)
         .filter(status=Status.COMPLETED, valid=True, total__isnull=False)
         .order_by("completed_at", "pk")
         .values_list("client_id", "instrument", "completed_at", "total")
@@ -358,28 +347,24 @@ def caseload_view(request: HttpRequest) -> HttpResponse:
         if completed_at is not None:  # always set on a completed administration
             per_client[(client_id, code)].append(summary.Point(completed_at.date(), total))
     table = summary.caseload(per_client)
-    membership = request.membership  # type: ignore[attr-defined]
-    audit.listed(request, "measures.caseload", sorted({c for c, _ in per_client}))
+    audit.listed(request.actor, "measures.caseload", sorted({c for c, _ in per_client}))
     return render(
         request,
         "measures/caseload.html",
         {
             "rows": table,
             "min_group": summary.MIN_GROUP,
-            "whole_practice": membership.sees_whole_practice,
+            "whole_practice": request.actor.sees_whole_practice,
         },
     )
 
 
 @owner_required
-def settings_view(request: HttpRequest) -> HttpResponse:
-    practice = request.membership.practice  # type: ignore[attr-defined]
-    enabled = PracticeMeasures.enabled_for(practice.pk)
+def settings_view(request: PracticeRequest) -> HttpResponse:
+    enabled = PracticeMeasures.enabled_for(request.actor.practice_id)
     form = SettingsForm(request.POST or None, initial={"enabled": sorted(enabled)})
     if request.method == "POST" and form.is_valid():
-        PracticeMeasures.objects.update_or_create(
-            practice=practice, defaults={"enabled": form.cleaned_data["enabled"]}
-        )
+        services.update_settings(request.actor, form.cleaned_data["enabled"])
         messages.success(request, "Instruments updated.")
         return redirect("measures_settings")
     return render(

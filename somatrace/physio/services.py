@@ -1,19 +1,30 @@
-"""Processing recordings and aligning them with the session clock (Django side)."""
+"""Heart recordings: storing uploads and live beats, analysing them, and aligning them with
+the session clock. Every write takes the Actor who acts and is audited."""
 
 from __future__ import annotations
 
+import uuid as uuid_module
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
 
+from somatrace.audit import services as audit
+from somatrace.clients.models import Client
+from somatrace.core.actor import Actor
+from somatrace.core.errors import RuleError
 from somatrace.physio import artifacts, formats, hrv, pipeline, windows
 from somatrace.physio.models import Recording
 from somatrace.therapy.models import Session
+from somatrace.therapy.queries import event_label, vocabulary_for
 
 SYNC_LIMIT_BYTES = 1024 * 1024  # larger uploads are processed in the background
+UPLOAD_FIELDS = ["file", "format", "started_at", "session"]
 Mark = tuple[float, str, str]  # (seconds on the session clock, label, kind)
 
 
@@ -28,8 +39,6 @@ def session_marks(session: Session) -> list[Mark]:
     Cues, techniques, emotions, grounding steps and pacing prompts; SUDS check-ins are
     left out because the HRV charts have their own y axis. Three queries.
     """
-    from somatrace.therapy.console import event_label, vocabulary_for
-
     start = session_clock_start(session)
     labels = vocabulary_for(session.practice_id).labels
     return [
@@ -175,3 +184,161 @@ def live_beats_stored(session: Session) -> int:
         Recording.objects.filter(session=session, kind=Recording.Kind.LIVE).order_by("-pk").first()
     )
     return int(recording.rr_array().size) if recording else 0
+
+
+# --- Writes ------------------------------------------------------------------------------------
+
+
+def _require_clinical(actor: Actor) -> None:
+    if not (actor.is_staff_member and actor.sees_clinical_data):
+        raise PermissionDenied("Heart recordings are added by practitioners and owners.")
+
+
+def save_upload(
+    actor: Actor,
+    client: Client,
+    upload: Any,
+    *,
+    session: Session | None = None,
+    format_name: str | None = None,
+    sampling_rate_hz: float | None = None,
+    started_at: datetime | None = None,
+    enqueue: Callable[[int, str | None, float | None], Any] | None = None,
+) -> Recording:
+    """Store an uploaded recording. A small file is read and analysed now, in one
+    transaction; a large one is kept and analysed by `enqueue(recording id, format, rate)` in
+    the background. A file that cannot be read raises formats.FormatError and nothing is kept.
+
+    upload: a Django UploadedFile (name, size, read(), chunks(), seek()).
+    """
+    _require_clinical(actor)
+    if session is not None and session.client_id != client.pk:
+        raise RuleError("This session belongs to another client.")
+    recording = Recording(
+        client=client,
+        session=session,
+        original_filename=(upload.name or "")[:255],
+        uploaded_by=actor.user,
+        started_at=started_at,
+    )
+    if upload.size <= SYNC_LIMIT_BYTES:
+        data = upload.read()
+        with transaction.atomic():
+            process_bytes(
+                recording, data, format_name=format_name, sampling_rate_hz=sampling_rate_hz
+            )
+            recording.save()
+            audit.created(actor, recording, UPLOAD_FIELDS)
+        return recording
+    if enqueue is None:
+        raise RuleError("This file is too large to analyse while you wait.")
+    # Too large to read now: at least check the format from the first lines, so a file that
+    # is not a recording is refused here rather than failing later in the background.
+    if not format_name:
+        format_name = formats.detect_format(next(upload.chunks(64 * 1024), b""), upload.name)
+        upload.seek(0)
+    folder = settings.DATA_DIR / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid_module.uuid4().hex}.upload"
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    recording.upload_path = str(path)
+    recording.status = Recording.Status.PENDING
+    with transaction.atomic():
+        recording.save()
+        audit.created(actor, recording, UPLOAD_FIELDS)
+        pk = recording.pk
+        transaction.on_commit(lambda: enqueue(pk, format_name, sampling_rate_hz))
+    return recording
+
+
+@transaction.atomic
+def set_offset(actor: Actor, recording: Recording, offset_seconds: float) -> Recording:
+    """Shift the recording on the session clock and recompute its windows."""
+    _require_clinical(actor)
+    if recording.status != Recording.Status.DONE:
+        raise RuleError("Only an analysed recording can be shifted.")
+    recording.offset_seconds = offset_seconds
+    refresh_results(recording)
+    recording.save(update_fields=["offset_seconds", "results"])
+    audit.updated(actor, recording, ["offset_seconds"])
+    return recording
+
+
+@transaction.atomic
+def delete_recording(actor: Actor, recording: Recording) -> None:
+    _require_clinical(actor)
+    audit.deleted(actor, recording)
+    recording.delete()
+
+
+@transaction.atomic
+def append_live(actor: Actor, session: Session, batch: str, rr_ms: list[float]) -> tuple[int, bool]:
+    """Add a batch of live RR intervals (ms) to the session's strap recording, once per
+    batch id (a re-sent batch is not added again). Returns (beats stored, was a duplicate)."""
+    _require_clinical(actor)
+    recording = (
+        Recording.objects.select_for_update()
+        .filter(session=session, kind=Recording.Kind.LIVE)
+        .order_by("-pk")
+        .first()
+    )
+    if recording is None:
+        recording = Recording.objects.create(
+            client_id=session.client_id,
+            session=session,
+            kind=Recording.Kind.LIVE,
+            format="live",
+            uploaded_by=actor.user,
+            status=Recording.Status.DONE,
+            progress=100,
+        )
+        audit.created(actor, recording, ["kind"])
+    if batch in recording.live_batches:
+        return len(recording.flag_array()), True
+    if recording.started_at is None:
+        recording.started_at = timezone.now() - timedelta(seconds=float(np.sum(rr_ms)) / 1000.0)
+    append_live_beats(recording, rr_ms)
+    recording.live_batches = [*recording.live_batches, batch][-5000:]
+    recording.save()
+    audit.updated(actor, recording, ["rr_ms"])
+    return len(recording.flag_array()), False
+
+
+def finish_upload(
+    recording_id: int, data: bytes | None, format_name: str | None, rate: float | None
+) -> Recording:
+    """The background half of save_upload: analyse the kept file (None if it could not be
+    read) and store the result, reporting progress on the way. A file that cannot be read
+    leaves the recording "failed" with the problem, and no data. The system does this for
+    the practice, and it is audited."""
+    recording = Recording.objects.select_related("client__practice", "session").get(pk=recording_id)
+
+    def progress(value: int) -> None:
+        Recording.objects.filter(pk=recording_id).update(
+            progress=value, status=Recording.Status.PROCESSING
+        )
+
+    progress(5)
+    try:
+        if data is None:
+            raise OSError("missing upload")
+        process_bytes(
+            recording, data, format_name=format_name, sampling_rate_hz=rate, progress=progress
+        )
+    except formats.FormatError as error:
+        recording.status = Recording.Status.FAILED
+        recording.error = str(error)[:300]
+        recording.progress = 100
+        recording.set_series([], [])  # type: ignore[arg-type]
+    except OSError:
+        recording.status = Recording.Status.FAILED
+        recording.error = "the uploaded file could not be opened; upload it again"
+        recording.progress = 100
+    recording.upload_path = ""
+    system = Actor.system(recording.client.practice_id, "physio: analyse upload")
+    with transaction.atomic():
+        recording.save()
+        audit.updated(system, recording, ["status", "rr_ms", "results"])
+    return recording

@@ -8,6 +8,10 @@ class TherapyConfig(AppConfig):
     verbose_name = "Sessions"
 
     def ready(self) -> None:
-        from somatrace.therapy.vocabulary import install_builtin_vocabulary
+        from somatrace.core import panels
+        from somatrace.therapy.panels import PANELS
+        from somatrace.therapy.services import install_builtin_vocabulary
 
         post_migrate.connect(install_builtin_vocabulary, sender=self)
+        for panel in PANELS:
+            panels.register(panel)

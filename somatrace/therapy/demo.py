@@ -21,7 +21,7 @@ from django.db.models.functions import RowNumber
 from somatrace.accounts.models import Practice
 from somatrace.bodyregions import COARSE_REGION_LABELS, COARSE_REGIONS
 from somatrace.therapy import guard, notes
-from somatrace.therapy.models import AftercareTemplate, Session, TimelineEvent, Word
+from somatrace.therapy.models import AftercareTemplate, Note, Session, TimelineEvent, Word
 from somatrace.therapy.vocabulary import (
     BUILTIN_CUES,
     BUILTIN_EMOTIONS,
@@ -140,7 +140,7 @@ def seed(practice: Practice, today: date, log: Callable[[str], None]) -> None:
     ranked = (
         Session.objects.filter(practice=practice, starts_at__lt=today_start)
         .annotate(rank=Window(RowNumber(), partition_by="client_id", order_by="-starts_at"))
-        .select_related("client")
+        .select_related("client", "note")
     )
     sessions = [s for s in ranked if s.rank <= SESSIONS_PER_CLIENT]
     sessions.sort(key=lambda s: (s.client_id, s.starts_at))
@@ -207,9 +207,9 @@ def seed(practice: Practice, today: date, log: Callable[[str], None]) -> None:
                 minutes=session.duration_minutes,
             )
         )
-        session.subjective = text["subjective"]
-        session.objective = text["objective"]
-        session.assessment = text["assessment"]
+        session.note.subjective = text["subjective"]
+        session.note.objective = text["objective"]
+        session.note.assessment = text["assessment"]
     TimelineEvent.objects.bulk_create(new_events, batch_size=1000)
     # Link each grounding step to the prompt just before it.
     by_session: dict[int, list[TimelineEvent]] = {}
@@ -234,11 +234,11 @@ def seed(practice: Practice, today: date, log: Callable[[str], None]) -> None:
             "client_words",
             "felt_region",
             "aftercare",
-            "subjective",
-            "objective",
-            "assessment",
         ],
         batch_size=500,
+    )
+    Note.objects.bulk_update(
+        [s.note for s in sessions], ["subjective", "objective", "assessment"], batch_size=500
     )
     prompts = sum(1 for e in new_events if e.kind == "guard")
     log(

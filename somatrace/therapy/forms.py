@@ -9,20 +9,21 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from somatrace.bodyregions import COARSE_REGIONS
-from somatrace.clients.forms import practitioners_of
 from somatrace.clients.models import Client
-from somatrace.therapy.console import POSTED_KINDS
+from somatrace.clients.services import practitioners_of
 from somatrace.therapy.models import (
     NOTE_FIELDS,
     RATING_FIELDS,
     AftercareTemplate,
+    Note,
     NoteAmendment,
     Session,
     Technique,
     TimelineEvent,
-    Word,
     WordKind,
 )
+from somatrace.therapy.queries import Vocabulary
+from somatrace.therapy.services import POSTED_KINDS, WORD_KINDS
 from somatrace.therapy.vocabulary import KINDS, OTHER
 
 RATING_CHOICES = [("", "Not asked")] + [(str(n), str(n)) for n in range(11)]
@@ -35,22 +36,16 @@ class RatingWidget(forms.RadioSelect):
 
 
 class SessionForm(forms.ModelForm):
+    """A session recorded or edited on its page (the note is NoteForm, beside it)."""
+
     class Meta:
         model = Session
-        fields = [
-            "starts_at",
-            "duration_minutes",
-            "practitioner",
-            *RATING_FIELDS,
-            "techniques",
-            *NOTE_FIELDS,
-        ]
+        fields = ["starts_at", "duration_minutes", "practitioner", *RATING_FIELDS, "techniques"]
         widgets = {
             "starts_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
             "techniques": forms.CheckboxSelectMultiple,
-            **{name: forms.Textarea(attrs={"rows": 3}) for name in NOTE_FIELDS},
         }
         help_texts = {
             "starts_at": "In the practice's time zone.",
@@ -63,7 +58,7 @@ class SessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.client = client
         practitioner_field = cast(forms.ModelChoiceField, self.fields["practitioner"])
-        practitioner_field.queryset = practitioners_of(client.practice)
+        practitioner_field.queryset = practitioners_of(client.practice_id)
         techniques = cast(forms.ModelMultipleChoiceField, self.fields["techniques"])
         techniques.queryset = Technique.available_to(client.practice_id)
         for name in RATING_FIELDS:
@@ -83,14 +78,21 @@ class SessionForm(forms.ModelForm):
             raise forms.ValidationError("Please check the date: it is outside the expected range.")
         return starts_at
 
-    def save(self, commit: bool = True) -> Session:
-        session = super().save(commit=False)
-        session.client = self.client
-        session.practice_id = self.client.practice_id
-        if commit:
-            session.save()
-            self.save_m2m()
-        return session
+    def details(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "techniques"}
+
+    def changed_details(self) -> dict[str, Any]:
+        return {n: v for n, v in self.details().items() if n in self.changed_data}
+
+
+class NoteForm(forms.ModelForm):
+    class Meta:
+        model = Note
+        fields = list(NOTE_FIELDS)
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in NOTE_FIELDS}
+
+    def text(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in NOTE_FIELDS}
 
 
 class AmendmentForm(forms.ModelForm):
@@ -164,10 +166,6 @@ class EventForm(forms.Form):
     # Why work went ahead on a region the client marked "not welcome" for touch.
     override_reason = forms.CharField(required=False, max_length=2000, strip=True)
 
-    def __init__(self, *args: Any, known: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.known = known  # callable(kind, code) -> whether the code is in the vocabulary
-
     def clean_at(self) -> Any:
         at = self.cleaned_data["at"]
         raw = parse_datetime(str(self.data.get("at", "")))
@@ -181,15 +179,9 @@ class EventForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        kind, code = data.get("kind"), data.get("code") or ""
+        kind = data.get("kind")
         if kind == "suds" and data.get("suds") is None:
             self.add_error("suds", "A SUDS check-in needs a value from 0 to 10.")
-        if kind in ("cue", "technique", "emotion", "grounding") and self.known is not None:
-            if code == OTHER:
-                if not (data.get("text") or "").strip():
-                    self.add_error("text", "Type the word for 'other'.")
-            elif not self.known(kind, code):
-                self.add_error("code", "This word is not in the practice's vocabulary.")
         if kind == "note" and not (data.get("text") or "").strip():
             self.add_error("text", "A note needs some text.")
         if kind != "emotion":
@@ -199,10 +191,23 @@ class EventForm(forms.Form):
         return data
 
 
-WORD_KINDS = ("cue", "technique", "emotion", "grounding")
+OVERRIDE_HELP = (
+    "Only for a technique on a region the client marked “not welcome” for touch: why the "
+    "work went ahead. It is recorded with the work and in the audit log."
+)
 
 
-def word_choices(vocabulary: Any, kind: str) -> list[tuple[str, Any]]:
+def override_field() -> forms.CharField:
+    return forms.CharField(
+        label="Override reason (touch not welcome)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=OVERRIDE_HELP,
+    )
+
+
+def word_choices(vocabulary: Vocabulary, kind: str) -> list[tuple[str, Any]]:
     """Choices for the word of an event of this kind, from console.vocabulary_for()."""
     if kind == "cue":
         words = [(code, label) for code, label, _, _ in vocabulary.cues]
@@ -234,15 +239,18 @@ class EventEditForm(forms.ModelForm):
     at_time = forms.TimeField(
         label="Time", widget=forms.TimeInput(attrs={"type": "time", "step": 1}, format="%H:%M:%S")
     )
+    override_reason = override_field()
 
-    def __init__(self, *args: Any, vocabulary: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, vocabulary: Vocabulary, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region"] = forms.ChoiceField(
             label="Region", required=False, choices=REGION_CHOICES
         )
         self.initial.setdefault("at_time", timezone.localtime(self.instance.at).time())
         kind = self.instance.kind
-        if kind in WORD_KINDS and vocabulary is not None:
+        if kind != "technique":
+            del self.fields["override_reason"]
+        if kind in WORD_KINDS:
             self.fields["code"] = forms.ChoiceField(
                 label="Word", choices=word_choices(vocabulary, kind)
             )
@@ -261,12 +269,15 @@ class EventEditForm(forms.ModelForm):
             self.add_error("text", "Type the word for 'other'.")
         return data
 
-    def save(self, commit: bool = True) -> TimelineEvent:
-        event = super().save(commit=False)
-        event.at = local_time_on(event.at, self.cleaned_data["at_time"])
-        if commit:
-            event.save()
-        return event
+    def changes(self, original_at: Any) -> dict[str, Any]:
+        """What the practitioner changed, for services.edit_event (the time on the same day)."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+        data = {
+            name: "" if value is None and name in ("code", "text", "region") else value
+            for name, value in data.items()
+        }
+        data["at"] = local_time_on(original_at, self.cleaned_data["at_time"])
+        return data
 
 
 class EventAddForm(forms.Form):
@@ -292,8 +303,9 @@ class EventAddForm(forms.Form):
     at_time = forms.TimeField(
         label="Time", widget=forms.TimeInput(attrs={"type": "time", "step": 1}, format="%H:%M:%S")
     )
+    override_reason = override_field()
 
-    def __init__(self, *args: Any, vocabulary: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, vocabulary: Vocabulary, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         groups: list[tuple[str, Any]] = [("", "None (SUDS or note)")]
         for kind in WORD_KINDS:
@@ -341,41 +353,15 @@ class WordForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, practice_id: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.practice_id = practice_id
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         label = (data.get("label") or "").strip()
         code = slugify(label)[:40]
         if label and not code:
             self.add_error("label", "Use at least one letter or digit.")
-        elif label:
-            kind = data.get("kind")
-            taken = (
-                Technique.available_to(self.practice_id).filter(code=code).exists()
-                if kind == "technique"
-                else Word.available_to(self.practice_id).filter(kind=kind, code=code).exists()
-            )
-            if taken or code == OTHER:
-                self.add_error("label", "This word is already in the vocabulary.")
+        data["label"] = label
         data["code"] = code
         return data
-
-    def save(self) -> Any:
-        data = self.cleaned_data
-        if data["kind"] == "technique":
-            return Technique.objects.create(
-                practice_id=self.practice_id, code=data["code"], label=data["label"].strip()
-            )
-        return Word.objects.create(
-            practice_id=self.practice_id,
-            kind=data["kind"],
-            code=data["code"],
-            label=data["label"].strip(),
-            dissociation=data["kind"] == "cue" and data.get("dissociation", False),
-        )
 
 
 class AftercareTemplateForm(forms.ModelForm):

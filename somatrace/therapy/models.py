@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -11,7 +11,8 @@ from django.db import models
 from django.utils import timezone
 
 from somatrace.accounts.models import Practice
-from somatrace.clients.models import LONG_TEXT, Client
+from somatrace.clients.models import LONG_TEXT, Client, TouchStatus
+from somatrace.core.visibility import ClientRecordQuerySet
 
 
 def rating_field(label: str) -> models.PositiveSmallIntegerField:
@@ -56,13 +57,13 @@ class Technique(models.Model):
         )
 
 
-class SessionQuerySet(models.QuerySet["Session"]):
-    def visible_to(self, user: Any, *, clinical: bool = True) -> SessionQuerySet:
-        """Sessions of the clients the user may see (Client.objects.visible_to decides)."""
-        return self.filter(client__in=Client.objects.visible_to(user, clinical=clinical))
-
-
 class Session(models.Model):
+    """An appointment with a client and, once run in the console, its clock and ratings.
+
+    The clinical note is a separate record (Note) so that a page listing sessions, and the
+    client's portal, never load a note by accident. Signing locks the note and the timeline.
+    """
+
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="sessions")
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="sessions")
     practitioner = models.ForeignKey(
@@ -82,10 +83,8 @@ class Session(models.Model):
 
     techniques = models.ManyToManyField(Technique, blank=True, related_name="sessions")
 
-    subjective = note_field("subjective")
-    objective = note_field("objective")
-    assessment = note_field("assessment")
-    plan = note_field("plan")
+    # When the practitioner signed the note: from then on the note changes only by amendment
+    # and the timeline is locked.
     signed_at = models.DateTimeField(null=True, blank=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -110,7 +109,7 @@ class Session(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = SessionQuerySet.as_manager()
+    objects = ClientRecordQuerySet.as_manager()
 
     if TYPE_CHECKING:
         client_id: int
@@ -126,11 +125,6 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return f"Session {self.pk}"
-
-    @property
-    def note(self) -> dict[str, str]:
-        """The note as written and (once signed) locked; amendments live beside it."""
-        return {name: getattr(self, name) for name in NOTE_FIELDS}
 
     @property
     def is_signed(self) -> bool:
@@ -164,10 +158,49 @@ NOTE_FIELDS = ("subjective", "objective", "assessment", "plan")
 RATING_FIELDS = ("pre_suds", "pre_calm", "pre_tension", "post_suds", "post_calm", "post_tension")
 
 
-class NoteAmendment(models.Model):
-    """A later version of a signed note. The signed original on the session is never changed."""
+class NoteQuerySet(ClientRecordQuerySet["Note"]):
+    client_path = "session__client__"
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="amendments")
+
+class Note(models.Model):
+    """The session's clinical note (SOAP), as drafted, edited and signed. Once the session is
+    signed it never changes: amendments are later versions beside it."""
+
+    session = models.OneToOneField(
+        Session, primary_key=True, on_delete=models.CASCADE, related_name="note"
+    )
+    subjective = note_field("subjective")
+    objective = note_field("objective")
+    assessment = note_field("assessment")
+    plan = note_field("plan")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NoteQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        session_id: int
+
+    def __str__(self) -> str:
+        return f"Note {self.pk}"
+
+    @property
+    def client_id(self) -> int:
+        """So that audit events about a note link to the client."""
+        return self.session.client_id
+
+    @property
+    def practice_id(self) -> int:
+        return self.session.practice_id
+
+    @property
+    def text(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in NOTE_FIELDS}
+
+
+class NoteAmendment(models.Model):
+    """A later version of a signed note. The signed original is never changed."""
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="amendments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     reason = models.CharField(max_length=300)
@@ -177,7 +210,7 @@ class NoteAmendment(models.Model):
     plan = note_field("plan")
 
     if TYPE_CHECKING:
-        session_id: int
+        note_id: int
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -186,7 +219,11 @@ class NoteAmendment(models.Model):
         return f"Amendment {self.pk}"
 
     @property
-    def note(self) -> dict[str, str]:
+    def client_id(self) -> int:
+        return self.note.session.client_id
+
+    @property
+    def text(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in NOTE_FIELDS}
 
 
@@ -241,9 +278,8 @@ class EventKind(models.TextChoices):
     NOTE = "note", "Note"
 
 
-class TimelineEventQuerySet(models.QuerySet["TimelineEvent"]):
-    def visible_to(self, user: Any) -> TimelineEventQuerySet:
-        return self.filter(session__client__in=Client.objects.visible_to(user, clinical=True))
+class TimelineEventQuerySet(ClientRecordQuerySet["TimelineEvent"]):
+    client_path = "session__client__"
 
 
 class TimelineEvent(models.Model):
@@ -295,6 +331,10 @@ class TimelineEvent(models.Model):
         """So that audit events about a timeline event link to the client."""
         return self.session.client_id
 
+    @property
+    def practice_id(self) -> int:
+        return self.session.practice_id
+
 
 class AftercareTemplateQuerySet(models.QuerySet["AftercareTemplate"]):
     def for_practice(self, practice_id: int) -> AftercareTemplateQuerySet:
@@ -317,3 +357,60 @@ class AftercareTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class TouchOverride(models.Model):
+    """Work recorded on a region the client marked "not welcome", with the reason given."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="touch_overrides")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="touch_overrides")
+    region = models.CharField(max_length=40)
+    reason = models.TextField(validators=[MaxLengthValidator(2000)])
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = ClientRecordQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        client_id: int
+        session_id: int
+
+    class Meta:
+        db_table = "bodymaps_touchoverride"  # the name from when it lived in the body maps app
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"Touch override {self.pk}"
+
+
+class RegionWork(models.Model):
+    """A region worked on in a session, with the client's touch consent for it at the time
+    (recorded by services.record_work, from the console, the timeline or the body chart)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="region_work")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="region_work")
+    region = models.CharField(max_length=40)
+    touch_status = models.CharField(max_length=12, choices=TouchStatus.choices)
+    override = models.OneToOneField(
+        TouchOverride, null=True, blank=True, on_delete=models.PROTECT, related_name="work"
+    )
+    # The technique on the timeline this work was logged as, when it came from the timeline.
+    event = models.ForeignKey(
+        TimelineEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="work"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = ClientRecordQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        client_id: int
+        session_id: int
+        event_id: int | None
+
+    class Meta:
+        db_table = "bodymaps_regionwork"  # the name from when it lived in the body maps app
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"Region work {self.pk}"

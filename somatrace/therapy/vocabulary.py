@@ -1,12 +1,10 @@
 """Built-in vocabulary for sessions. Codes never change meaning, so data stay comparable
 across sessions and practices; a practice adds its own words beside these, never instead.
 
-No Django import at module level: the word lists are plain data, usable from a notebook.
+No Django import: the word lists are plain data, usable from a notebook.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 # The techniques taught in the Upledger Institute's SomatoEmotional Release courses, and
 # positional release as used in craniosacral work.
@@ -95,25 +93,6 @@ def builtin_labels() -> dict[tuple[str, str], str]:
 
 
 BUILTIN_LABELS = builtin_labels()
-
-
-def install_builtin_vocabulary(**kwargs: Any) -> None:
-    """post_migrate: make sure every built-in word exists (also after a test flush)."""
-    from somatrace.therapy.models import Technique, Word
-
-    for code, label in BUILTIN_TECHNIQUES:
-        Technique.objects.get_or_create(practice=None, code=code, defaults={"label": label})
-    existing = set(Word.objects.filter(practice=None).values_list("kind", "code"))
-    new = [
-        Word(practice=None, kind="cue", code=code, label=label, dissociation=dissociation)
-        for code, label, _, dissociation in BUILTIN_CUES
-        if ("cue", code) not in existing
-    ] + [
-        Word(practice=None, kind="emotion", code=code, label=label, family=family)
-        for code, label, family in BUILTIN_EMOTIONS
-        if ("emotion", code) not in existing
-    ]
-    Word.objects.bulk_create(new)
 
 
 # Offered after a session when the practice has no aftercare templates of its own.

@@ -10,10 +10,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from somatrace.audit.models import AuditEvent
-from somatrace.bodymaps.models import Painting, RegionWork, TouchOverride
+from somatrace.bodymaps.models import Painting, RegionFinding
 from somatrace.bodymaps.raster import rasterise, region_mask
 from somatrace.bodymaps.services import painting_raster
-from somatrace.testing import make_session
+from somatrace.bodymaps.testing import make_painting, stroke
+from somatrace.clients.models import ConsentRecord, TouchConsentMap
+from somatrace.testing import make_client, make_session
+from somatrace.therapy.models import RegionWork, TouchOverride
 
 from .axe import serious_violations
 
@@ -206,7 +209,7 @@ def test_not_welcome_region_needs_an_override_that_is_audited(
     page.locator('.bm-pick polygon.bm-region[data-region="f_groin_l"]').click()
     expect(page.locator("#id_work_region")).to_have_value("f_groin_l")
     page.get_by_role("button", name="Record work").click()
-    expect(page.locator("#bm-work-form")).to_contain_text("only be recorded with an override")
+    expect(page.locator("#bm-work-form")).to_contain_text("marked this region “not welcome”")
     assert not RegionWork.objects.exists()
 
     page.get_by_label("Region worked on").select_option("f_groin_l")
@@ -221,7 +224,7 @@ def test_not_welcome_region_needs_an_override_that_is_audited(
     assert AuditEvent.objects.filter(
         actor=practitioner,
         action="create",
-        object_type="bodymaps.touchoverride",
+        object_type="therapy.touchoverride",
         object_id=override.pk,
     ).exists()
 
@@ -230,11 +233,6 @@ def test_not_welcome_region_needs_an_override_that_is_audited(
 def test_body_map_pages_pass_axe_and_fit_the_screen(
     signed_in_page, practitioner, owner, practice, client_record, live_server, page, width
 ) -> None:
-    from somatrace.bodymaps.models import RegionFinding, TouchConsentMap
-    from somatrace.bodymaps.testing import make_painting, stroke
-    from somatrace.clients.models import ConsentRecord
-    from somatrace.testing import make_client
-
     session = make_session(client_record)
     pre = make_painting(client_record, session=session, moment="pre",
                         strokes=[stroke([(95, 125), (105, 130)])])  # fmt: skip

@@ -8,8 +8,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from somatrace.therapy.models import Session, TimelineEvent
-from somatrace.therapy.testing import started_session
+from somatrace.audit.models import AuditEvent
+from somatrace.clients.models import TouchConsentMap
+from somatrace.therapy.models import RegionWork, Session, TimelineEvent, TouchOverride
+from somatrace.therapy.testing import make_event, started_session
 
 from .axe import serious_violations
 
@@ -150,7 +152,7 @@ def test_a_whole_session_on_a_tablet(signed_in_page, practitioner, client_record
         0
     )
     session.refresh_from_db()
-    assert session.is_signed and "Trembling / shaking — Left leg" in session.objective
+    assert session.is_signed and "Trembling / shaking — Left leg" in session.note.objective
     assert problems == []
 
 
@@ -268,8 +270,6 @@ def test_keyboard_shortcuts_pause_and_the_dark_mode(
 def test_the_console_pages_pass_axe_and_fit_the_screen(
     signed_in_page, practitioner, client_record, live_server, width
 ):
-    from somatrace.therapy.testing import make_event
-
     session = started_session(client_record)
     make_event(session, "suds", seconds=0, suds=4)
     make_event(session, "cue", seconds=60, code="trembling", region="leg_left")
@@ -339,9 +339,6 @@ def test_ending_above_the_window_asks_for_a_closing_check(
 def test_work_where_touch_is_not_welcome_needs_an_override_with_a_reason(
     signed_in_page, practitioner, client_record, live_server
 ):
-    from somatrace.audit.models import AuditEvent
-    from somatrace.bodymaps.models import RegionWork, TouchConsentMap, TouchOverride
-
     TouchConsentMap.objects.create(
         client=client_record,
         version=1,
@@ -372,7 +369,7 @@ def test_work_where_touch_is_not_welcome_needs_an_override_with_a_reason(
     override = TouchOverride.objects.get()
     assert override.reason == "Client asked for it after checking in"
     assert RegionWork.objects.get().override == override
-    assert AuditEvent.objects.filter(object_type="bodymaps.touchoverride").exists()
+    assert AuditEvent.objects.filter(object_type="therapy.touchoverride").exists()
 
     # The same technique elsewhere goes straight through.
     region.select_option("upper_back")

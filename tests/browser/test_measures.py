@@ -14,6 +14,7 @@ from somatrace.alerts.models import Alert
 from somatrace.measures.models import AccessLink, Administration
 from somatrace.measures.services import create_link
 from somatrace.measures.testing import make_administration, phq9_answers
+from somatrace.testing import staff_actor
 
 from .axe import serious_violations
 
@@ -131,7 +132,7 @@ def test_phq9_through_a_secure_link_on_a_phone(
 def test_an_expired_link_shows_the_dead_page(
     page, practitioner, client_record, live_server
 ) -> None:
-    token = create_link(make_administration(client_record, "GAD7"), practitioner)
+    token = create_link(staff_actor(practitioner), make_administration(client_record, "GAD7"))
     AccessLink.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/q/{token}/")

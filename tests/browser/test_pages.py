@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from somatrace.alerts.services import raise_alert
-from somatrace.testing import make_client, make_session
+from somatrace.testing import PASSWORD, make_alert, make_client, make_session
 
 from .axe import serious_violations
 
@@ -24,7 +23,7 @@ def populated(practice, practitioner, client_record):
             subjective="Notes",
         )
     make_client(practice, practitioner, name="Sasha Second")
-    raise_alert(client_record, "intake.psychosis", "Intake safety screen: psychosis")
+    make_alert(client_record, "intake.psychosis", "Intake safety screen: psychosis")
     return client_record
 
 
@@ -79,8 +78,6 @@ def test_client_search_updates_as_you_type(
 
 
 def test_the_login_form_works_from_the_keyboard(page, live_server, practitioner) -> None:
-    from somatrace.testing import PASSWORD
-
     page.goto(f"{live_server.url}/login/")
     page.keyboard.type(practitioner.email)  # the email field has focus on arrival
     page.keyboard.press("Tab")

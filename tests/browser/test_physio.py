@@ -10,9 +10,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from somatrace.physio.models import Recording
-from somatrace.physio.testing import rr_file, settling_rr
+from somatrace.physio.testing import make_recording, rr_file, settling_rr
 from somatrace.testing import make_session
-from somatrace.therapy.testing import make_event
+from somatrace.therapy.testing import make_event, started_session
 
 from .axe import serious_violations
 
@@ -132,8 +132,6 @@ def test_a_simulated_strap_shows_live_values_and_saves_the_beats(
 def test_the_session_console_records_from_the_strap_beside_the_timeline(
     signed_in_page, practitioner, client_record, live_server
 ) -> None:
-    from somatrace.therapy.testing import started_session
-
     session = started_session(client_record)
     page = signed_in_page(practitioner)
     page.add_init_script(FAKE_STRAP)
@@ -149,8 +147,6 @@ def test_the_session_console_records_from_the_strap_beside_the_timeline(
 def test_recording_page_and_client_panel_pass_axe(
     signed_in_page, practitioner, client_record, live_server
 ) -> None:
-    from somatrace.physio.testing import make_recording
-
     for days in (9, 2):
         make_recording(
             client_record, make_session(client_record, days_ago=days, duration_minutes=20)

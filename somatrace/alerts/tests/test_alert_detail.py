@@ -1,8 +1,8 @@
 import pytest
 
 from somatrace.alerts.models import Alert
-from somatrace.alerts.services import raise_alert
 from somatrace.audit.models import AuditEvent
+from somatrace.testing import make_alert
 
 
 @pytest.fixture
@@ -11,7 +11,7 @@ def alert(client_record):
     practice.crisis_resources = "Call 999. Samaritans 116 123."
     practice.safety_protocol = "Phone the client today."
     practice.save()
-    return raise_alert(
+    return make_alert(
         client_record, "intake.suicidal_thoughts", "Intake safety screen: thoughts of suicide"
     )
 
@@ -39,7 +39,7 @@ def test_acknowledging_needs_a_note_and_records_who_and_when(login, practitioner
 
 @pytest.mark.django_db
 def test_an_alert_stays_until_acknowledged(client_record, alert) -> None:
-    again = raise_alert(client_record, "intake.suicidal_thoughts", "again")
+    again = make_alert(client_record, "intake.suicidal_thoughts", "again")
     assert again.pk == alert.pk and Alert.objects.count() == 1
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from somatrace.audit.models import AuditEvent
-from somatrace.bodymaps.models import RegionFinding, RegionWork, TouchConsentMap, TouchOverride
-from somatrace.bodymaps.services import touch_status
+from somatrace.bodymaps.models import RegionFinding
+from somatrace.clients.models import TouchConsentMap
+from somatrace.clients.services import touch_status
 from somatrace.testing import make_session
+from somatrace.therapy.models import RegionWork, TouchOverride
 from somatrace.therapy.testing import make_event
 
 
@@ -98,7 +100,7 @@ def test_work_on_a_not_welcome_region_needs_an_override(
     assert RegionWork.objects.get().override == override
     assert AuditEvent.objects.filter(
         action="create",
-        object_type="bodymaps.touchoverride",
+        object_type="therapy.touchoverride",
         object_id=override.pk,
         client_id=session.client_id,
     ).exists()

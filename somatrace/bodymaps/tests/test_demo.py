@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from somatrace.bodymaps.demo import RELEASE_CUES
-from somatrace.bodymaps.models import RegionFinding, RegionWork, TouchOverride
+from somatrace.bodymaps.models import RegionFinding
 from somatrace.demo.seed import seed_demo
-from somatrace.therapy.models import TimelineEvent
+from somatrace.therapy.models import RegionWork, TimelineEvent, TouchOverride
 
 
 @pytest.mark.django_db

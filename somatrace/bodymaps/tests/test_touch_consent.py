@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from somatrace.audit.models import AuditEvent
-from somatrace.bodymaps.models import TouchConsentMap
+from somatrace.clients.models import TouchConsentMap
 
 
 def test_saving_creates_a_new_version_each_time(login, practitioner, client_record) -> None:
@@ -24,7 +24,7 @@ def test_saving_creates_a_new_version_each_time(login, practitioner, client_reco
     response = browser.get(url)
     assert "Version 2" in response.content.decode()
     assert (
-        AuditEvent.objects.filter(action="create", object_type="bodymaps.touchconsentmap").count()
+        AuditEvent.objects.filter(action="create", object_type="clients.touchconsentmap").count()
         == 2
     )
 
@@ -46,21 +46,3 @@ def test_it_validates_ownership(request, login, client_record, who) -> None:
     assert browser.post(url, {"touch_f_foot_l": "welcome"}).status_code in (403, 404)
     assert not TouchConsentMap.objects.exists()
     assert not AuditEvent.objects.filter(actor=user, client_id=client_record.pk).exists()
-
-
-def test_groups_carry_only_the_marks_the_client_made() -> None:
-    from somatrace.bodymaps.models import TouchConsentMap
-    from somatrace.bodymaps.services import marked_touch_by_group
-
-    touch_map = TouchConsentMap(
-        regions={
-            "f_groin_l": "not_welcome",  # pelvis and hips
-            "b_upper_back_l": "check_in",  # upper back
-            "z_jaw": "welcome",  # face and jaw: welcome is not listed
-        }
-    )
-    assert marked_touch_by_group(touch_map) == {
-        "pelvis_hips": "not_welcome",
-        "upper_back": "check_in",
-    }
-    assert marked_touch_by_group(None) == {}

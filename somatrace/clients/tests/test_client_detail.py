@@ -5,8 +5,9 @@ from django.utils import timezone
 
 from somatrace.audit.models import AuditEvent
 from somatrace.clients.models import Client, Intake
-from somatrace.clients.services import apply_screen
-from somatrace.testing import make_session
+from somatrace.clients.screening import SCREEN_ITEMS
+from somatrace.clients.services import save_intake
+from somatrace.testing import make_session, staff_actor
 
 
 @pytest.mark.django_db
@@ -90,8 +91,8 @@ def test_it_runs_a_bounded_number_of_queries(login, practitioner, client_record,
 
 @pytest.mark.django_db
 def test_a_hold_is_explained_once_by_its_own_card(login, practitioner, client_record) -> None:
-    intake = Intake.objects.create(client=client_record, screen={"stroke_6_months": True})
-    apply_screen(client_record, intake)
+    screen = {item.code: item.code == "stroke_6_months" for item in SCREEN_ITEMS}
+    save_intake(staff_actor(practitioner), client_record, {}, screen)
     page = login(practitioner).get(f"/clients/{client_record.pk}/").content.decode()
     assert "On hold for a contraindication" in page
     assert 'id="cannot-start"' not in page

@@ -9,7 +9,7 @@ def test_it_saves_changes_and_audits_which_fields(login, practitioner, client_re
         "name": "Quinn Example",
         "preferred_name": "Q",
         "status": "paused",
-        "assigned_practitioner": practitioner.pk,
+        "practitioner": practitioner.pk,
         "tag_names": "",
         "suds_window_low": 3,
         "suds_window_high": 7,
@@ -31,7 +31,7 @@ def test_it_lets_an_assistant_update_contact_details(
         "name": "Quinn Example",
         "phone": "01632 960001",
         "status": "active",
-        "assigned_practitioner": practitioner.pk,
+        "practitioner": practitioner.pk,
     }
     assert login(assistant).post(f"/clients/{client_record.pk}/edit/", data).status_code == 302
     client_record.refresh_from_db()
@@ -44,10 +44,11 @@ def test_it_shows_errors_and_keeps_input(login, practitioner, client_record) -> 
         "name": "",
         "phone": "01632 960001",
         "status": "bogus",
-        "assigned_practitioner": practitioner.pk,
+        "practitioner": practitioner.pk,
     }
     response = login(practitioner).post(f"/clients/{client_record.pk}/edit/", data)
     page = response.content.decode()
+    assert response.status_code == 400
     assert "This field is required" in page and "Select a valid choice" in page
     assert 'value="01632 960001"' in page
     client_record.refresh_from_db()
@@ -56,7 +57,7 @@ def test_it_shows_errors_and_keeps_input(login, practitioner, client_record) -> 
 
 @pytest.mark.django_db
 def test_it_validates_ownership(login, outsider, colleague, practitioner, client_record) -> None:
-    data = {"name": "Hacked", "status": "active", "assigned_practitioner": practitioner.pk}
+    data = {"name": "Hacked", "status": "active", "practitioner": practitioner.pk}
     for user in (outsider, colleague):
         assert login(user).post(f"/clients/{client_record.pk}/edit/", data).status_code == 404
     client_record.refresh_from_db()
@@ -68,7 +69,7 @@ def test_it_sets_the_window_of_tolerance(login, practitioner, client_record) -> 
     data = {
         "name": "Quinn Example",
         "status": "active",
-        "assigned_practitioner": practitioner.pk,
+        "practitioner": practitioner.pk,
         "suds_window_low": 2,
         "suds_window_high": 6,
     }
@@ -88,11 +89,36 @@ def test_it_refuses_an_impossible_window(
     data = {
         "name": "Quinn Example",
         "status": "active",
-        "assigned_practitioner": practitioner.pk,
+        "practitioner": practitioner.pk,
         "suds_window_low": low,
         "suds_window_high": high,
     }
     response = login(practitioner).post(f"/clients/{client_record.pk}/edit/", data)
-    assert response.status_code == 200 and message in response.content.decode()
+    assert response.status_code == 400 and message in response.content.decode()
     client_record.refresh_from_db()
     assert (client_record.suds_window_low, client_record.suds_window_high) == (3, 7)
+
+
+@pytest.mark.django_db
+def test_only_the_owner_reassigns_a_client_and_it_is_audited_as_access(
+    login, owner, practitioner, colleague, assistant, client_record
+) -> None:
+    data = {
+        "name": "Quinn Example",
+        "status": "active",
+        "practitioner": colleague.pk,
+        "suds_window_low": 3,
+        "suds_window_high": 7,
+    }
+    for user in (practitioner, assistant):  # the field is not theirs: it is ignored
+        assert login(user).post(f"/clients/{client_record.pk}/edit/", data).status_code == 302
+        client_record.refresh_from_db()
+        assert client_record.assigned_practitioner == practitioner
+    assert not AuditEvent.objects.filter(action="access").exists()
+    assert login(owner).post(f"/clients/{client_record.pk}/edit/", data).status_code == 302
+    client_record.refresh_from_db()
+    assert client_record.assigned_practitioner == colleague
+    event = AuditEvent.objects.get(action="access", client_id=client_record.pk)
+    assert event.actor == owner and event.fields == ["assigned_practitioner"]
+    # The practitioner who held the client no longer sees the record.
+    assert login(practitioner).get(f"/clients/{client_record.pk}/").status_code == 404

@@ -62,7 +62,7 @@ def test_every_screen_item_must_be_answered(login, practitioner, client_record) 
     del data["screen_psychosis"]
     response = login(practitioner).post(f"/clients/{client_record.pk}/intake/", data)
     page = response.content.decode()
-    assert response.status_code == 200 and "Please answer yes or no." in page
+    assert response.status_code == 400 and "Please answer yes or no." in page
     assert "Neck tension" in page  # what was typed is still there
     assert not Intake.objects.exists()
 

@@ -4,10 +4,9 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from somatrace.alerts.services import raise_alert
 from somatrace.audit.models import AuditEvent
 from somatrace.clients.models import Client
-from somatrace.testing import make_client, make_session
+from somatrace.testing import make_alert, make_client, make_session
 from somatrace.therapy.models import Session
 
 
@@ -19,7 +18,7 @@ def local_today_at(hour: int) -> datetime:
 @pytest.mark.django_db
 def test_it_shows_todays_sessions_alerts_and_holds(login, practitioner, client_record) -> None:
     make_session(client_record, starts_at=local_today_at(9))
-    raise_alert(
+    make_alert(
         client_record, "intake.suicidal_thoughts", "Intake safety screen: thoughts of suicide"
     )
     on_hold = make_client(
@@ -56,7 +55,7 @@ def test_it_shows_times_in_the_practice_time_zone(login, practitioner, client_re
 @pytest.mark.django_db
 def test_it_hides_what_another_practitioner_holds(login, colleague, client_record) -> None:
     make_session(client_record, starts_at=local_today_at(10))
-    raise_alert(client_record, "intake.psychosis", "Intake safety screen: psychosis")
+    make_alert(client_record, "intake.psychosis", "Intake safety screen: psychosis")
     page = login(colleague).get("/").content.decode()
     assert client_record.name not in page
     assert "psychosis" not in page
@@ -65,7 +64,7 @@ def test_it_hides_what_another_practitioner_holds(login, colleague, client_recor
 @pytest.mark.django_db
 def test_it_shows_nothing_of_another_practice(login, outsider, client_record) -> None:
     make_session(client_record, starts_at=local_today_at(11))
-    raise_alert(client_record, "intake.psychosis", "Intake safety screen: psychosis")
+    make_alert(client_record, "intake.psychosis", "Intake safety screen: psychosis")
     page = login(outsider).get("/").content.decode()
     assert client_record.name not in page
     assert "psychosis" not in page
@@ -76,7 +75,7 @@ def test_it_gives_assistants_the_schedule_without_clinical_data(
     login, assistant, client_record
 ) -> None:
     make_session(client_record, starts_at=local_today_at(9), pre_suds=7, post_suds=2)
-    raise_alert(client_record, "intake.psychosis", "Intake safety screen: psychosis")
+    make_alert(client_record, "intake.psychosis", "Intake safety screen: psychosis")
     page = login(assistant).get("/").content.decode()
     assert client_record.name in page
     assert "psychosis" not in page
@@ -116,7 +115,7 @@ def bulk_clients(practice, practitioner, count: int) -> None:
         ]
     )
     for c in clients[:: max(1, count // 5)]:
-        raise_alert(c, "intake.psychosis", "Alert")
+        make_alert(c, "intake.psychosis", "Alert")
 
 
 @pytest.mark.django_db

@@ -12,12 +12,11 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from somatrace.alerts.services import raise_alert
 from somatrace.audit.models import AuditEvent
 from somatrace.bodymaps import testing as bodymaps_testing
 from somatrace.measures import testing as measures_testing
 from somatrace.physio import testing as physio_testing
-from somatrace.testing import make_session
+from somatrace.testing import make_alert, make_session
 from somatrace.therapy import testing as therapy_testing
 
 APP_TESTING = [therapy_testing, measures_testing, bodymaps_testing, physio_testing]
@@ -52,7 +51,7 @@ def all_patterns() -> list[tuple[str, URLPattern]]:
 def victim(client_record: Any, practitioner: Any) -> dict[str, int]:
     """Ids of one of everything that belongs to `client_record`."""
     session = make_session(client_record, subjective=SECRET_NOTE)
-    alert = raise_alert(client_record, "test.alert", "Test alert")
+    alert = make_alert(client_record, "test.alert", "Test alert")
     ids = {
         "client_id": client_record.pk,
         "session_id": session.pk,

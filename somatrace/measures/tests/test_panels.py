@@ -8,7 +8,7 @@ import re
 import pytest
 
 from somatrace.measures.testing import make_administration, make_assignment, phq9_answers
-from somatrace.testing import make_client
+from somatrace.testing import make_client, staff_actor
 
 
 def _specs(html: str) -> list[dict]:
@@ -151,9 +151,9 @@ def test_pending_shows_the_state_of_its_link(login, practitioner, client_record)
     from somatrace.measures.services import create_link
 
     sent = make_administration(client_record, "PHQ9")
-    create_link(sent, practitioner)
+    create_link(staff_actor(practitioner), sent)
     lapsed = make_administration(client_record, "GAD7")
-    create_link(lapsed, practitioner)
+    create_link(staff_actor(practitioner), lapsed)
     AccessLink.objects.filter(administration=lapsed).update(
         expires_at=timezone.now() - timedelta(hours=1)
     )

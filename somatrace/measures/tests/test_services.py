@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from somatrace.alerts.models import Alert
 from somatrace.measures.models import Administration, Schedule, Status
-from somatrace.measures.services import assign, record_answers
-from somatrace.measures.testing import make_administration, phq9_answers
-from somatrace.testing import make_session
+from somatrace.measures.services import AlreadyAnswered, assign, record_answers
+from somatrace.measures.testing import link_holder, make_administration, phq9_answers
+from somatrace.testing import make_session, staff_actor
 
 
 def test_every_n_sessions_makes_the_next_one_due(client_record, practitioner) -> None:
-    assignment = assign(client_record, "PHQ9", Schedule.EVERY_N_SESSIONS, 2, practitioner)
+    assignment = assign(
+        staff_actor(practitioner), client_record, "PHQ9", Schedule.EVERY_N_SESSIONS, 2
+    )
     baseline = Administration.objects.get(assignment=assignment)
-    record_answers(baseline, phq9_answers(10), "paper")
+    record_answers(link_holder(baseline), baseline, phq9_answers(10), "paper")
     make_session(client_record, days_ago=0)
     assert Administration.objects.filter(status=Status.PENDING).count() == 0  # 1 of 2 sessions
     make_session(client_record, days_ago=0)
@@ -28,9 +31,9 @@ def test_every_n_sessions_makes_the_next_one_due(client_record, practitioner) ->
 
 
 def test_every_n_weeks(client_record, practitioner) -> None:
-    assignment = assign(client_record, "GAD7", Schedule.EVERY_N_WEEKS, 2, practitioner)
+    assignment = assign(staff_actor(practitioner), client_record, "GAD7", Schedule.EVERY_N_WEEKS, 2)
     baseline = Administration.objects.get(assignment=assignment)
-    record_answers(baseline, [1] * 7, "paper")
+    record_answers(link_holder(baseline), baseline, [1] * 7, "paper")
     make_session(client_record, days_ago=0)
     assert not Administration.objects.filter(status=Status.PENDING).exists()
     Administration.objects.filter(pk=baseline.pk).update(
@@ -43,7 +46,7 @@ def test_every_n_weeks(client_record, practitioner) -> None:
 def test_reliable_deterioration_raises_a_lower_priority_alert(client_record) -> None:
     make_administration(client_record, "GAD7", answers=[1] * 7, days_ago=30)  # 7
     later = make_administration(client_record, "GAD7")
-    outcome = record_answers(later, [2] * 7, "link")  # 14: +7 >= 5.59
+    outcome = record_answers(link_holder(later), later, [2] * 7, "link")  # 14: +7 >= 5.59
     assert outcome.change is not None and outcome.change.category == "deteriorated"
     alert = Alert.objects.get(client=client_record)
     assert alert.kind == "measures.deterioration.gad7" and alert.priority == "lower"
@@ -52,32 +55,29 @@ def test_reliable_deterioration_raises_a_lower_priority_alert(client_record) -> 
 def test_change_within_error_raises_nothing(client_record) -> None:
     make_administration(client_record, "GAD7", answers=[1] * 7, days_ago=30)  # 7
     later = make_administration(client_record, "GAD7")
-    record_answers(later, [1, 1, 2, 2, 2, 2, 2], "link")  # 12: +5 < 5.59
+    record_answers(link_holder(later), later, [1, 1, 2, 2, 2, 2, 2], "link")  # 12: +5 < 5.59
     assert not Alert.objects.exists()
 
 
 def test_incomplete_answers_still_raise_the_risk_alert(client_record) -> None:
     pending = make_administration(client_record, "PHQ9")
-    outcome = record_answers(pending, [None] * 8 + [3], "paper")
+    outcome = record_answers(link_holder(pending), pending, [None] * 8 + [3], "paper")
     assert outcome.risk and not outcome.score.valid
     assert Alert.objects.get(client=client_record).kind == "phq9.item9"
 
 
 def test_a_second_risk_answer_keeps_the_one_open_alert(client_record) -> None:
     for _ in range(2):
-        record_answers(make_administration(client_record, "PHQ9"), phq9_answers(5, item9=1), "link")
+        pending = make_administration(client_record, "PHQ9")
+        record_answers(link_holder(pending), pending, phq9_answers(5, item9=1), "link")
     assert Alert.objects.filter(client=client_record, kind="phq9.item9").count() == 1
 
 
 def test_answers_for_an_administration_no_longer_pending_are_refused(client_record) -> None:
-    import pytest
-
-    from somatrace.measures.services import AlreadyAnswered
-
     pending = make_administration(client_record, "PHQ9")
     stale = Administration.objects.get(pk=pending.pk)  # e.g. a second tab
-    record_answers(pending, phq9_answers(4), "link")
+    record_answers(link_holder(pending), pending, phq9_answers(4), "link")
     with pytest.raises(AlreadyAnswered):
-        record_answers(stale, phq9_answers(20, item9=3), "link")
+        record_answers(link_holder(stale), stale, phq9_answers(20, item9=3), "link")
     pending.refresh_from_db()
     assert pending.total == 4 and not Alert.objects.exists()

@@ -7,11 +7,12 @@ import pytest
 from somatrace.measures.models import Status
 from somatrace.measures.services import create_link
 from somatrace.measures.testing import make_administration, make_assignment
+from somatrace.testing import staff_actor
 
 
 def test_cancel_kills_its_links(client, login, practitioner, client_record) -> None:
     pending = make_administration(client_record)
-    token = create_link(pending, practitioner)
+    token = create_link(staff_actor(practitioner), pending)
     response = login(practitioner).post(f"/measures/administrations/{pending.pk}/cancel/")
     assert response.status_code == 302
     pending.refresh_from_db()

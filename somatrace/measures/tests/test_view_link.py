@@ -14,6 +14,7 @@ from somatrace.audit.models import AuditEvent
 from somatrace.measures.models import AccessLink, Administration, Status, hash_token
 from somatrace.measures.services import create_link
 from somatrace.measures.testing import make_administration
+from somatrace.testing import staff_actor
 
 PHQ9_WITH_ITEM9 = {f"item_{n}": "1" for n in range(1, 10)}  # total 9, item 9 = 1
 
@@ -42,8 +43,8 @@ def test_practitioner_makes_a_link_shown_once_with_a_qr_code(login, practitioner
 
 
 def test_a_new_link_revokes_the_previous_one(client, practitioner, pending) -> None:
-    first = create_link(pending, practitioner)
-    second = create_link(pending, practitioner)
+    first = create_link(staff_actor(practitioner), pending)
+    second = create_link(staff_actor(practitioner), pending)
     assert client.get(f"/q/{first}/").status_code == 404
     assert client.get(f"/q/{second}/").status_code == 200
 
@@ -62,7 +63,7 @@ def test_client_completes_phq9_through_the_link_once(
 ) -> None:
     practice.crisis_resources = "Call 999 or Samaritans 116 123"
     practice.save()
-    token = create_link(pending, practitioner)
+    token = create_link(staff_actor(practitioner), pending)
     page = client.get(f"/q/{token}/")
     assert page.status_code == 200
     assert b"Little interest or pleasure in doing things" in page.content
@@ -92,7 +93,7 @@ def test_client_completes_phq9_through_the_link_once(
 def test_no_risk_answer_shows_no_crisis_block(client, practitioner, practice, pending) -> None:
     practice.crisis_resources = "Call 999"
     practice.save()
-    token = create_link(pending, practitioner)
+    token = create_link(staff_actor(practitioner), pending)
     answers = {f"item_{n}": "0" for n in range(1, 10)}
     response = client.post(f"/q/{token}/", answers)
     assert response.status_code == 200 and b"Call 999" not in response.content
@@ -100,7 +101,7 @@ def test_no_risk_answer_shows_no_crisis_block(client, practitioner, practice, pe
 
 
 def test_expired_link_does_not_work(client, practitioner, pending) -> None:
-    token = create_link(pending, practitioner)
+    token = create_link(staff_actor(practitioner), pending)
     AccessLink.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     response = client.get(f"/q/{token}/")
     assert response.status_code == 404
@@ -108,7 +109,7 @@ def test_expired_link_does_not_work(client, practitioner, pending) -> None:
 
 
 def test_link_to_a_cancelled_questionnaire_does_not_work(client, practitioner, pending) -> None:
-    token = create_link(pending, practitioner)
+    token = create_link(staff_actor(practitioner), pending)
     Administration.objects.filter(pk=pending.pk).update(status=Status.CANCELLED)
     assert client.get(f"/q/{token}/").status_code == 404
 
@@ -120,7 +121,7 @@ def test_wrong_tokens_get_the_same_dead_page(db, client, token) -> None:
 
 
 def test_the_link_reaches_nothing_else(client, practitioner, pending, client_record) -> None:
-    token = create_link(pending, practitioner)
+    token = create_link(staff_actor(practitioner), pending)
     assert client.get(f"/q/{token}/").status_code == 200
     for url in (
         "/",
@@ -134,7 +135,7 @@ def test_the_link_reaches_nothing_else(client, practitioner, pending, client_rec
 
 
 def test_malformed_answers_get_a_400_with_a_clear_message(client, practitioner, pending) -> None:
-    token = create_link(pending, practitioner)
+    token = create_link(staff_actor(practitioner), pending)
     answers = dict(PHQ9_WITH_ITEM9, item_4="7")
     del answers["item_2"]
     response = client.post(f"/q/{token}/", answers)
@@ -147,7 +148,7 @@ def test_malformed_answers_get_a_400_with_a_clear_message(client, practitioner, 
 
 
 def test_phq9_difficulty_question_is_stored_but_not_scored(client, practitioner, pending) -> None:
-    token = create_link(pending, practitioner)
+    token = create_link(staff_actor(practitioner), pending)
     answers = {f"item_{n}": "0" for n in range(1, 10)} | {"extra_difficulty": "2"}
     assert client.post(f"/q/{token}/", answers).status_code == 200
     pending.refresh_from_db()
@@ -157,7 +158,7 @@ def test_phq9_difficulty_question_is_stored_but_not_scored(client, practitioner,
 def test_the_alert_reaches_the_practitioner_and_owner_dashboards_not_a_colleague(
     client, login, practitioner, owner, colleague, pending
 ) -> None:
-    token = create_link(pending, practitioner)
+    token = create_link(staff_actor(practitioner), pending)
     client.post(f"/q/{token}/", PHQ9_WITH_ITEM9)
     for user, sees in ((practitioner, True), (owner, True), (colleague, False)):
         html = login(user).get("/").content.decode()

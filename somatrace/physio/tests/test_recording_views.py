@@ -172,7 +172,9 @@ def test_client_panel_shows_the_shift_across_sessions_in_bounded_queries(
         page = browser.get(f"/clients/{client_record.pk}/").content.decode()
     assert "Heart rate variability across sessions" in page
     assert page.count("RMSSD (ms)") >= 4  # one table row per session in the data table
-    assert AuditEvent.objects.filter(object_type="physio.recording", action="read").exists()
+    # The page's one audit row names the recordings its panel showed.
+    read = AuditEvent.objects.filter(object_type="clients.client", action="read").first()
+    assert len(read.shown["physio.recording"]) == 4
 
 
 @pytest.mark.django_db

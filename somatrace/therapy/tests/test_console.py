@@ -144,9 +144,11 @@ def test_ending_drafts_the_note_and_keeps_the_ratings(login, practitioner, clien
     session.refresh_from_db()
     assert session.state == "ended" and session.post_suds == 3
     assert session.duration_minutes == 10
-    assert "Heavy chest" in session.subjective and "SUDS 6 → 3 (-3)." in session.subjective
-    assert "2 min: Trembling / shaking — Left leg." in session.objective
-    assert "Grief (intensity 4/5)" in session.subjective
+    assert (
+        "Heavy chest" in session.note.subjective and "SUDS 6 → 3 (-3)." in session.note.subjective
+    )
+    assert "2 min: Trembling / shaking — Left leg." in session.note.objective
+    assert "Grief (intensity 4/5)" in session.note.subjective
     assert [t.code for t in session.techniques.all()] == ["unwinding"]
     closing = TimelineEvent.objects.get(code="post")
     assert closing.suds == 3
@@ -158,8 +160,8 @@ def test_ending_keeps_what_the_practitioner_already_wrote(
     session = started_session(client_record, subjective="My own words")
     login(practitioner).post(f"/sessions/{session.pk}/console/end/", {"post_suds": 2})
     session.refresh_from_db()
-    assert session.subjective == "My own words"
-    assert "SUDS check-in 2." in session.objective
+    assert session.note.subjective == "My own words"
+    assert "SUDS check-in 2." in session.note.objective
 
 
 def test_ending_above_the_window_needs_a_closing_check_or_a_reason(
@@ -192,7 +194,7 @@ def test_a_documented_reason_lets_the_session_end_above_the_window(
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.end_reason.startswith("Client chose to stop")
-    assert "Ended above the window: Client chose to stop" in session.assessment
+    assert "Ended above the window: Client chose to stop" in session.note.assessment
 
 
 def test_a_signed_session_cannot_be_restarted_or_ended(login, practitioner, client_record) -> None:

@@ -30,7 +30,7 @@ def test_the_demo_sessions_have_timelines_prompts_and_drafted_notes() -> None:
     session = with_timeline.exclude(pre_suds=None).first()
     assert session.events.get(code="pre").suds == session.pre_suds
     assert session.events.get(code="post").suds == session.post_suds
-    assert "SUDS check-in" in session.objective and session.aftercare
+    assert "SUDS check-in" in session.note.objective and session.aftercare
     assert not Session.objects.filter(
         practice=practice, started_at__isnull=False, starts_at__date=date(2026, 11, 25)
     ).exists()

@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from somatrace.audit.models import AuditEvent
-from somatrace.bodymaps.models import RegionWork, TouchConsentMap, TouchOverride
-from somatrace.therapy.models import TimelineEvent
+from somatrace.clients.models import TouchConsentMap
+from somatrace.therapy.models import RegionWork, TimelineEvent, TouchOverride
 from somatrace.therapy.testing import started_session
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +70,7 @@ def test_an_override_with_a_reason_records_the_work_and_audits_the_override(
     assert override.reason == "Client asked for hip work today after checking in"
     assert override.user == practitioner and event.region == "pelvis_hips"
     audited = set(AuditEvent.objects.values_list("object_type", flat=True))
-    assert {"therapy.timelineevent", "bodymaps.touchoverride", "bodymaps.regionwork"} <= audited
+    assert {"therapy.timelineevent", "therapy.touchoverride", "therapy.regionwork"} <= audited
 
 
 def test_work_on_a_welcome_region_is_recorded_without_an_override(

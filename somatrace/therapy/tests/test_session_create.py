@@ -86,7 +86,7 @@ def test_it_rejects_bad_input_and_keeps_the_rest(
         f"/clients/{client_record.pk}/sessions/new/", form_data(practitioner, **{field: value})
     )
     page = response.content.decode().replace(",", "")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in page
     assert "Trembling in legs and a long exhale" in page
     assert not Session.objects.exists()

@@ -6,15 +6,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.http import HttpRequest
 
 from somatrace.bodymaps.embody import EmbodyError, read_strokes
 from somatrace.bodymaps.models import Moment
 from somatrace.bodymaps.payload import PayloadError, validate
 from somatrace.bodymaps.services import save_painting
 from somatrace.clients.models import Client
+from somatrace.core.actor import Actor
 
 
 def _number(path: Path) -> tuple[int, str]:
@@ -39,9 +38,8 @@ class Command(BaseCommand):
         client = Client.objects.filter(pk=options["client_id"]).first()
         if client is None:
             raise CommandError(f"no client with id {options['client_id']}")
-        request = HttpRequest()
-        request.path = "/cli/bodymaps/import-embody"
-        request.user = AnonymousUser()
+        # Whoever runs the command, named by their login, acts for the client's practice.
+        actor = Actor.command_line(client.practice_id, "bodymaps import-embody")
         imported = skipped = 0
         for path in sorted(directory.glob("*.csv"), key=_number):
             try:
@@ -58,6 +56,6 @@ class Command(BaseCommand):
                 self.stderr.write(f"{path.name}: skipped ({error})")
                 skipped += 1
                 continue
-            save_painting(request, client, clean, moment=Moment.CHECKIN)
+            save_painting(actor, client, clean, moment=Moment.CHECKIN)
             imported += 1
         self.stdout.write(f"Imported {imported} painting(s), skipped {skipped}.")

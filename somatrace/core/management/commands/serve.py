@@ -29,7 +29,9 @@ class Command(BaseCommand):
             f"--threads={threads}",
             "--worker-class=gthread",
             "--access-logfile=-",
-            # Path only: query strings never reach the log.
+            # Path only, with secret link tokens replaced by a reference (core/redact.py):
+            # query strings and tokens never reach the log.
+            "--logger-class=somatrace.core.access_log.AccessLogger",
             '--access-logformat=%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
             "--forwarded-allow-ips=" + os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]

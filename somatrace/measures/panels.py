@@ -1,4 +1,4 @@
-"""Panels the outcome measures app adds to the client, session and dashboard pages."""
+"""Panels the outcome measures app adds to the client page and the dashboard."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
-from django import template
 from django.utils import timezone
 
-from somatrace.accounts.access import membership_of
+from somatrace.core.actor import Actor
+from somatrace.core.panels import Panel, PanelData
 from somatrace.measures import charts, instruments, summary
 from somatrace.measures.forms import AssignForm, GiveForm
 from somatrace.measures.models import (
@@ -20,8 +20,6 @@ from somatrace.measures.models import (
     Status,
 )
 
-register = template.Library()
-
 STATUS_BADGE = {
     "recovered": "badge-ok",
     "improved": "badge-ok",
@@ -30,15 +28,6 @@ STATUS_BADGE = {
     "trend": "",
     "baseline": "",
 }
-
-
-def _clinical_user(context: dict[str, Any]) -> Any:
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    membership = membership_of(user)
-    if membership is None or not membership.sees_clinical_data:
-        return None
-    return user
 
 
 def _series_blocks(administrations: list[Administration]) -> list[dict[str, Any]]:
@@ -94,19 +83,19 @@ def _series_blocks(administrations: list[Administration]) -> list[dict[str, Any]
     return blocks
 
 
-@register.inclusion_tag("measures/panels/client.html", takes_context=True)
-def measures_client_panel(context: dict[str, Any], client: Any) -> dict[str, Any]:
-    """The client panel; queries only what the user may see, a bounded number of times."""
-    user = _clinical_user(context)
-    if user is None:
-        return {"show": False}
+def client_panel(actor: Actor, client: Any) -> PanelData | None:
+    """Scores over time with the honest reading of change, what is waiting, the schedules."""
+    if not actor.sees_clinical_data:
+        return None
     administrations = list(
-        Administration.objects.visible_to(user)
+        Administration.objects.visible_to(actor)
         .filter(client_id=client.pk)
         .exclude(status=Status.CANCELLED)
         .order_by("created_at", "pk")
     )
-    assignments = list(Assignment.objects.visible_to(user).filter(client_id=client.pk, active=True))
+    assignments = list(
+        Assignment.objects.visible_to(actor).filter(client_id=client.pk, active=True)
+    )
     enabled = PracticeMeasures.enabled_for(client.practice_id)
     pending = [a for a in reversed(administrations) if a.status == Status.PENDING]
     # Latest link of each pending questionnaire, in one query.
@@ -128,33 +117,43 @@ def measures_client_panel(context: dict[str, Any], client: Any) -> dict[str, Any
             else f"link sent, expires {timezone.localtime(link.expires_at):%-d %b}"
         )
     completed = [a for a in reversed(administrations) if a.status == Status.COMPLETED][:10]
-    return {
-        "show": True,
-        "client": client,
-        "blocks": _series_blocks(administrations),
-        "pending": pending,
-        "completed": completed,
-        "assignments": assignments,
-        "assign_form": AssignForm(enabled=enabled, auto_id="assign_%s"),
-        "give_form": GiveForm(enabled=enabled, auto_id="give_%s"),
-        "csrf_token": context.get("csrf_token"),
-    }
+    return PanelData(
+        {
+            "show": True,
+            "client": client,
+            "blocks": _series_blocks(administrations),
+            "pending": pending,
+            "completed": completed,
+            "assignments": assignments,
+            "assign_form": AssignForm(enabled=enabled, auto_id="assign_%s"),
+            "give_form": GiveForm(enabled=enabled, auto_id="give_%s"),
+        },
+        {
+            "measures.administration": [a.pk for a in administrations],
+            "measures.assignment": [a.pk for a in assignments],
+        },
+    )
 
 
-@register.inclusion_tag("measures/panels/dashboard.html", takes_context=True)
-def measures_dashboard_panel(context: dict[str, Any]) -> dict[str, Any]:
-    """The dashboard panel; queries only what the user may see, a bounded number of times."""
-    user = _clinical_user(context)
-    if user is None:
-        return {"show": False}
-    membership = membership_of(user)
-    visible = Administration.objects.visible_to(user)
+def dashboard_panel(actor: Actor, _: Any) -> PanelData | None:
+    """How many questionnaires wait and how many came back this week (two counts)."""
+    if not actor.sees_clinical_data:
+        return None
+    visible = Administration.objects.visible_to(actor)
     week_ago = timezone.now() - timedelta(days=7)
-    return {
-        "show": True,
-        "is_owner": bool(membership and membership.is_owner),
-        "pending": visible.filter(status=Status.PENDING).count(),
-        "completed_week": visible.filter(
-            status=Status.COMPLETED, completed_at__gte=week_ago
-        ).count(),
-    }
+    return PanelData(
+        {
+            "show": True,
+            "is_owner": actor.is_owner,
+            "pending": visible.filter(status=Status.PENDING).count(),
+            "completed_week": visible.filter(
+                status=Status.COMPLETED, completed_at__gte=week_ago
+            ).count(),
+        }
+    )
+
+
+PANELS = [
+    Panel("client", "main", 20, "measures/panels/client.html", client_panel),
+    Panel("dashboard", "summary", 10, "measures/panels/dashboard.html", dashboard_panel),
+]

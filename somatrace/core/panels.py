@@ -1,0 +1,89 @@
+"""Pages that gather several apps are built from panels the apps register.
+
+The client page, the session page, the console and the dashboard ask this registry for their
+panels, so the app that owns a page imports none of its neighbours, and a new app adds a panel
+without touching them. Each app registers its panels in its AppConfig.ready():
+
+    panels.register(Panel("client", "main", 20, "measures/panels/client.html", client_panel))
+
+A panel's `build(actor, obj)` decides visibility (None: nothing to show this actor), queries
+what it needs through `visible_to(actor)` (a bounded number of queries), and says which
+records it shows. The page writes one audit row naming all of them:
+
+    panels = render_panels(request, "client", client)
+    audit.read(request.actor, client, shown=panels.shown)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from somatrace.core.actor import Actor
+
+PAGES = ("client", "session", "console", "dashboard")
+
+
+@dataclass
+class PanelData:
+    """What a panel shows: its template context and the records in it, by type."""
+
+    context: dict[str, Any]
+    shown: Mapping[str, Iterable[int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Panel:
+    page: str  # one of PAGES
+    slot: str  # where on the page: the page's template names its slots
+    order: int  # lower first within a slot
+    template: str
+    build: Callable[[Actor, Any], PanelData | None]
+
+
+_registry: dict[str, list[Panel]] = defaultdict(list)
+
+
+def register(panel: Panel) -> None:
+    if panel.page not in PAGES:
+        raise ValueError(f"Unknown page {panel.page!r}; pages are {PAGES}.")
+    if any(p.template == panel.template and p.slot == panel.slot for p in _registry[panel.page]):
+        return  # registered already (ready() can run more than once in tests)
+    _registry[panel.page].append(panel)
+    _registry[panel.page].sort(key=lambda p: (p.slot, p.order))
+
+
+def registered(page: str) -> list[Panel]:
+    return list(_registry[page])
+
+
+@dataclass
+class RenderedPanels:
+    slots: dict[str, list[SafeString]]
+    shown: dict[str, list[int]]
+
+    def __getitem__(self, slot: str) -> list[SafeString]:
+        return self.slots.get(slot, [])
+
+
+def render_panels(request: HttpRequest, page: str, obj: Any) -> RenderedPanels:
+    """Build and render every panel of `page` about `obj` (None for the dashboard)."""
+    actor: Actor | None = getattr(request, "actor", None)
+    slots: dict[str, list[SafeString]] = defaultdict(list)
+    shown: dict[str, set[int]] = defaultdict(set)
+    if actor is None:
+        return RenderedPanels({}, {})
+    for panel in _registry[page]:
+        data = panel.build(actor, obj)
+        if data is None:
+            continue
+        for kind, ids in data.shown.items():
+            shown[kind].update(ids)
+        slots[panel.slot].append(render_to_string(panel.template, data.context, request=request))
+    return RenderedPanels(dict(slots), {kind: sorted(ids) for kind, ids in shown.items() if ids})

@@ -1,0 +1,141 @@
+"""Panels the therapy app adds to the client page and the dashboard."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from somatrace.charts import ratings_chart, ratings_rows
+from somatrace.clients.services import can_start_session
+from somatrace.core.actor import Actor
+from somatrace.core.panels import Panel, PanelData
+from somatrace.therapy.models import RATING_FIELDS, Session
+
+RECENT_DAYS = 14
+MAX_RECENT = 12
+MAX_UNSIGNED = 10
+MAX_SCHEDULE = 10
+
+
+def client_actions(actor: Actor, client: Any) -> PanelData | None:
+    """Record a session / start a live one, when the client may have one."""
+    if not actor.sees_clinical_data:
+        return None
+    allowed, _ = can_start_session(client)
+    return PanelData({"client": client}) if allowed else None
+
+
+def _client_sessions(actor: Actor, client: Any) -> list[Session]:
+    return list(
+        Session.objects.visible_to(actor)
+        .filter(client_id=client.pk)
+        .select_related("practitioner")
+        .prefetch_related("techniques")
+        .order_by("-starts_at")
+    )
+
+
+def client_ratings(actor: Actor, client: Any) -> PanelData | None:
+    """How sessions changed self-ratings: the chart of before/after pairs (one query)."""
+    if not actor.sees_clinical_data:
+        return None
+    sessions = (
+        Session.objects.visible_to(actor)
+        .filter(client_id=client.pk)
+        .order_by("starts_at")
+        .values("pk", "starts_at", *RATING_FIELDS)
+    )
+    rows = ratings_rows(
+        {"date": timezone.localtime(s["starts_at"]).date(), **{f: s[f] for f in RATING_FIELDS}}
+        for s in sessions
+    )
+    return PanelData({"chart": ratings_chart(rows) if rows else None, "chart_rows": rows})
+
+
+def client_sessions(actor: Actor, client: Any) -> PanelData | None:
+    """Every session with its ratings change and whether its note is signed (two queries)."""
+    if not actor.sees_clinical_data:
+        return None
+    sessions = _client_sessions(actor, client)
+    return PanelData({"sessions": sessions}, {"therapy.session": [s.pk for s in sessions]})
+
+
+def client_schedule(actor: Actor, client: Any) -> PanelData | None:
+    """For assistants: when the client's sessions are, with whom; nothing clinical."""
+    if actor.sees_clinical_data:
+        return None
+    sessions = list(
+        Session.objects.visible_to(actor, clinical=False)
+        .filter(client_id=client.pk)
+        .select_related("practitioner")
+        .only("pk", "starts_at", "duration_minutes", "practitioner__full_name", "client_id")
+        .order_by("-starts_at")[:MAX_SCHEDULE]
+    )
+    return PanelData({"upcoming": sessions}, {"therapy.session": [s.pk for s in sessions]})
+
+
+def _day_start(day_offset: int = 0) -> datetime:
+    """The start of a day in the practice's time zone (active for this request)."""
+    today = timezone.localdate() + timedelta(days=day_offset)
+    return timezone.make_aware(datetime.combine(today, time.min))
+
+
+def _schedule(actor: Actor) -> Any:
+    return Session.objects.visible_to(actor, clinical=actor.sees_clinical_data).select_related(
+        "client", "practitioner"
+    )
+
+
+def _shown(sessions: list[Session]) -> dict[str, list[int]]:
+    return {
+        "therapy.session": [s.pk for s in sessions],
+        "clients.client": [s.client_id for s in sessions],
+    }
+
+
+def dashboard_today(actor: Actor, _: Any) -> PanelData:
+    start = _day_start()
+    todays = list(
+        _schedule(actor)
+        .filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
+        .order_by("starts_at")
+    )
+    return PanelData(
+        {"todays": todays, "clinical": actor.sees_clinical_data, "user_id": actor.user_id},
+        _shown(todays),
+    )
+
+
+def dashboard_unsigned(actor: Actor, _: Any) -> PanelData | None:
+    """The actor's own notes still to sign."""
+    if not actor.sees_clinical_data:
+        return None
+    unsigned = list(
+        _schedule(actor)
+        .filter(signed_at__isnull=True, starts_at__lt=timezone.now(), practitioner_id=actor.user_id)
+        .order_by("-starts_at")[:MAX_UNSIGNED]
+    )
+    return PanelData({"unsigned": unsigned, "limit": MAX_UNSIGNED}, _shown(unsigned))
+
+
+def dashboard_recent(actor: Actor, _: Any) -> PanelData:
+    start = _day_start()
+    recent = list(
+        _schedule(actor)
+        .filter(starts_at__lt=start, starts_at__gte=start - timedelta(days=RECENT_DAYS))
+        .order_by("-starts_at")[:MAX_RECENT]
+    )
+    return PanelData({"recent": recent, "clinical": actor.sees_clinical_data}, _shown(recent))
+
+
+PANELS = [
+    Panel("client", "actions", 10, "therapy/panels/client_actions.html", client_actions),
+    Panel("client", "main", 10, "therapy/panels/client_ratings.html", client_ratings),
+    Panel("client", "main", 90, "therapy/panels/client_sessions.html", client_sessions),
+    Panel("client", "main", 91, "therapy/panels/client_schedule.html", client_schedule),
+    Panel("dashboard", "left", 10, "therapy/panels/dashboard_today.html", dashboard_today),
+    Panel("dashboard", "left", 20, "therapy/panels/dashboard_unsigned.html", dashboard_unsigned),
+    Panel("dashboard", "right", 20, "therapy/panels/dashboard_recent.html", dashboard_recent),
+]
