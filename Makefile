@@ -28,7 +28,7 @@ demo: $(VENV)/.runtime
 test: $(VENV)/.dev
 	scripts/install-system-packages
 	$(MAKE) --no-print-directory lint typecheck
-	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from somatrace import views as pages
 from somatrace.accounts import views as accounts
 from somatrace.accounts.forms import EmailAuthenticationForm
 from somatrace.alerts import views as alerts
@@ -42,7 +43,7 @@ auth_patterns = [
 ]
 
 urlpatterns = [
-    path("", core.dashboard, name="dashboard"),
+    path("", pages.dashboard, name="dashboard"),
     path("healthz", core.healthz, name="healthz"),
     path("", include(auth_patterns)),
     path("clients/", clients.client_list, name="client_list"),

@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
@@ -23,6 +24,23 @@ PRACTICE_FIELDS = ("name", "time_zone", "crisis_resources", "safety_protocol")
 def _require_owner(actor: Actor) -> None:
     if not actor.is_owner:
         raise PermissionDenied("Only the practice owner can do this.")
+
+
+@transaction.atomic
+def create_practice(
+    *, name: str, time_zone: str, owner_email: str, owner_name: str, password: str, command: str
+) -> Membership:
+    """A new practice and its owner, from the server's command line (there is no one in
+    the practice yet to act: the actor is whoever runs `command`). Audited."""
+    practice = Practice(name=name, time_zone=time_zone)
+    practice.full_clean()
+    practice.save()
+    owner = User.objects.create_user(owner_email, password, full_name=owner_name)
+    membership = Membership.objects.create(user=owner, practice=practice, role=Role.OWNER)
+    actor = Actor.command_line(practice.pk, command)
+    audit.created(actor, practice, ["name", "time_zone"])
+    audit.access_changed(actor, membership, ["user", "role"])
+    return membership
 
 
 @transaction.atomic
@@ -127,3 +145,18 @@ def reactivate_member(actor: Actor, membership: Membership) -> Membership:
         user.save(update_fields=["is_active"])
         audit.access_changed(actor, membership, ["is_active"])
     return membership
+
+
+def send_password_link(membership: Membership, *, domain: str, use_https: bool) -> None:
+    """Email the member a link to choose a password: Django's password-reset email, worded
+    as an invitation to the practice."""
+    invite = PasswordResetForm({"email": membership.user.email})
+    if invite.is_valid():
+        invite.save(
+            domain_override=domain,
+            use_https=use_https,
+            subject_template_name="registration/invite_subject.txt",
+            email_template_name="registration/invite_email.txt",
+            # The stubs say str values; Django passes any object to the template.
+            extra_email_context={"practice": membership.practice},  # type: ignore[dict-item]
+        )

@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from somatrace.accounts import services
 from somatrace.accounts.forms import MemberCreateForm, MembershipForm, PracticeForm
-from somatrace.accounts.models import Membership, Practice, User
+from somatrace.accounts.models import Membership, Practice
 from somatrace.core.decorators import PracticeRequest, owner_required
 from somatrace.core.errors import RuleError
 
 
-def _send_password_link(request: PracticeRequest, user: User) -> None:
-    """The invitation: Django's password-reset email, worded as a welcome."""
-    invite = PasswordResetForm({"email": user.email})
-    invite.is_valid()
-    invite.save(
-        request=request,
-        use_https=request.is_secure(),
-        subject_template_name="registration/invite_subject.txt",
-        email_template_name="registration/invite_email.txt",
-        extra_email_context={"practice": request.membership.practice},
+def _send_password_link(request: PracticeRequest, membership: Membership) -> None:
+    services.send_password_link(
+        membership, domain=request.get_host(), use_https=request.is_secure()
     )
 
 
@@ -59,7 +51,7 @@ def team(request: PracticeRequest) -> HttpResponse:
         except RuleError as refusal:
             form.add_error("email", str(refusal))
         else:
-            _send_password_link(request, membership.user)
+            _send_password_link(request, membership)
             messages.success(
                 request,
                 f"{membership.user.full_name} was added and emailed a link to set a password.",
@@ -130,7 +122,7 @@ def member_deactivate(request: PracticeRequest, membership_id: int) -> HttpRespo
 def member_reactivate(request: PracticeRequest, membership_id: int) -> HttpResponse:
     membership = _member(request, membership_id)
     services.reactivate_member(request.actor, membership)
-    _send_password_link(request, membership.user)
+    _send_password_link(request, membership)
     messages.success(
         request, f"{membership.user.full_name} was emailed a link to choose a new password."
     )

@@ -38,6 +38,14 @@ class Action(models.TextChoices):
     ACCESS = "access", "Access changed"
 
 
+WHO_WITHOUT_A_USER: dict[str, str] = {
+    ActorKind.LINK: "Secure link or kiosk",
+    ActorKind.SYSTEM: "Somatrace itself",
+    ActorKind.CLI: "Command line",
+    ActorKind.CLIENT: "The client",
+}
+
+
 class AuditEvent(models.Model):
     # Plain ids, not foreign keys: the trail must outlive the records it describes
     # (a client deleted on request keeps the history of who saw them).
@@ -87,3 +95,15 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The audit log is append-only.")
+
+    @property
+    def who(self) -> str:
+        """Who acted, in words: the person, or what kind of actor and its reference."""
+        if self.actor is not None:
+            return self.actor.get_full_name() or str(self.actor)
+        kind = WHO_WITHOUT_A_USER.get(self.actor_kind, self.actor_kind)
+        return f"{kind} ({self.actor_ref})" if self.actor_ref else kind
+
+    @property
+    def shown_count(self) -> int:
+        return len(self.object_ids) + sum(len(ids) for ids in (self.shown or {}).values())

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from somatrace.bodymaps.payload import validate
+from somatrace.bodymaps.services import build_painting
+
 # URL names of this app that are reachable without logging in, on purpose.
 PUBLIC_URL_NAMES: set[str] = set()
 
@@ -45,9 +48,6 @@ def make_painting(
     client: Any, *, session: Any = None, moment: str = "checkin", **fields: Any
 ) -> Any:
     """A stored painting (rasterised and summarised like a real one)."""
-    from somatrace.bodymaps.payload import validate
-    from somatrace.bodymaps.services import build_painting
-
     painting = build_painting(
         client,
         validate(payload(**fields)),

@@ -1,4 +1,4 @@
-"""The dashboard (built from the apps' panels), liveness, and the CSRF failure page."""
+"""Liveness and the CSRF failure page."""
 
 from __future__ import annotations
 
@@ -8,10 +8,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from somatrace.audit import services as audit
-from somatrace.core.decorators import PracticeRequest, member_required
-from somatrace.core.panels import render_panels
 
 
 @login_not_required
@@ -27,11 +23,3 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)
-
-
-@member_required
-def dashboard(request: PracticeRequest) -> HttpResponse:
-    """The day at a glance. Every part is a panel an app registers (core/panels.py)."""
-    panels = render_panels(request, "dashboard", None)
-    audit.listed(request.actor, "dashboard", panels.shown.get("clients.client", []))
-    return render(request, "core/dashboard.html", {"panels": panels})

@@ -12,7 +12,8 @@ from django.db import models
 from django.utils import timezone
 
 from somatrace.accounts.models import Practice
-from somatrace.clients.models import Client, ClientRecordQuerySet
+from somatrace.clients.models import Client
+from somatrace.core.visibility import ClientRecordQuerySet
 from somatrace.measures import instruments
 from somatrace.therapy.models import Session
 

@@ -6,7 +6,9 @@ import numpy as np
 from django.conf import settings
 from django.db import models
 
-from somatrace.clients.models import Client, ClientRecordQuerySet
+from somatrace.clients.models import Client
+from somatrace.core.visibility import ClientRecordQuerySet
+from somatrace.physio.formats import FORMAT_LABELS
 
 
 class Recording(models.Model):
@@ -64,8 +66,6 @@ class Recording(models.Model):
 
     @property
     def format_label(self) -> str:
-        from somatrace.physio.formats import FORMAT_LABELS
-
         return FORMAT_LABELS.get(self.format, self.format or "—")
 
     def rr_array(self) -> np.ndarray:

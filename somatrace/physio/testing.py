@@ -7,6 +7,9 @@ from typing import Any
 
 import numpy as np
 
+from somatrace.physio import services
+from somatrace.physio.models import Recording
+
 # URL names of this app that are reachable without logging in, on purpose.
 PUBLIC_URL_NAMES: set[str] = set()
 
@@ -53,9 +56,6 @@ def rr_file(rr: np.ndarray) -> bytes:
 
 def make_recording(client: Any, session: Any = None, *, before_s: float = 300.0) -> Any:
     """A processed recording that starts `before_s` before the session's clock."""
-    from somatrace.physio import services
-    from somatrace.physio.models import Recording
-
     recording = Recording(client=client, session=session, original_filename="rr.txt")
     if session is not None:
         recording.started_at = services.session_clock_start(session) - timedelta(seconds=before_s)

@@ -85,6 +85,7 @@ def upload_for_session(request: PracticeRequest, session_id: int) -> HttpRespons
                     request, f"Recording read as {recording.format_label} and analysed."
                 )
             return _after_upload(recording)
+    audit.read(request.actor, session)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -111,6 +112,7 @@ def upload_for_client(request: PracticeRequest, client_id: int) -> HttpResponse:
                     request, f"Recording read as {recording.format_label} and analysed."
                 )
             return _after_upload(recording)
+    audit.read(request.actor, client)
     status = 400 if request.method == "POST" else 200
     return render(request, "physio/upload.html", {"form": form, "client": client}, status=status)
 

@@ -8,14 +8,15 @@ from typing import Any
 
 from django.utils import timezone
 
+from somatrace.testing import make_session
+from somatrace.therapy.models import TimelineEvent
+
 # URL names of this app that are reachable without logging in, on purpose.
 PUBLIC_URL_NAMES: set[str] = set()
 
 
 def make_event(session: Any, kind: str = "cue", *, seconds: int = 60, **fields: Any) -> Any:
     """A timeline event `seconds` after the session's start (started now if it was not)."""
-    from somatrace.therapy.models import TimelineEvent
-
     if session.started_at is None:
         session.started_at = timezone.now().replace(microsecond=0) - timedelta(hours=1)
         session.save(update_fields=["started_at"])
@@ -32,8 +33,6 @@ def make_event(session: Any, kind: str = "cue", *, seconds: int = 60, **fields: 
 
 def started_session(client: Any, **fields: Any) -> Any:
     """A session in progress, started ten minutes ago."""
-    from somatrace.testing import make_session
-
     fields.setdefault("started_at", timezone.now().replace(microsecond=0) - timedelta(minutes=10))
     fields.setdefault("days_ago", 0)
     return make_session(client, **fields)

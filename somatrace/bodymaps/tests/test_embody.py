@@ -66,7 +66,13 @@ def test_the_command_imports_a_directory_and_skips_the_broken_file(client_record
     assert "Imported 13 painting(s), skipped 1." in out.getvalue()
     assert "10.csv: skipped" in err.getvalue()
     assert Painting.objects.filter(client=client_record).count() == 13
-    assert AuditEvent.objects.filter(client_id=client_record.pk, action="create").count() == 13
+    created = AuditEvent.objects.filter(client_id=client_record.pk, action="create")
+    assert created.count() == 13
+    # Each row names who ran the command and the client's practice, never "nobody".
+    for event in created:
+        assert (event.actor_kind, event.channel) == ("cli", "cli")
+        assert event.practice_id == client_record.practice_id
+        assert event.actor_ref.endswith(": bodymaps import-embody") and event.actor is None
 
 
 def test_the_command_needs_a_real_client(db) -> None:

@@ -14,10 +14,12 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from somatrace.audit.models import AuditEvent
 from somatrace.bodymaps import testing as bodymaps_testing
+from somatrace.bodymaps.testing import make_painting
 from somatrace.measures import testing as measures_testing
 from somatrace.physio import testing as physio_testing
 from somatrace.testing import make_alert, make_session
 from somatrace.therapy import testing as therapy_testing
+from somatrace.therapy.models import Session
 
 APP_TESTING = [therapy_testing, measures_testing, bodymaps_testing, physio_testing]
 
@@ -171,3 +173,40 @@ def test_practice_pages_are_for_owners_only(login, practitioner, assistant, vict
         for route, _ in owner_pages:
             for method in (browser.get, browser.post):
                 assert method(url_for(route, victim)).status_code == 403, (route, user)
+
+
+# Pages about people and settings, not a client's record (their own tests cover their audit).
+NOT_CLIENT_DATA = {"member_edit", "member_deactivate", "member_reactivate"}
+
+
+@pytest.mark.django_db
+def test_every_client_page_leaves_one_audit_row_naming_the_actor_and_practice(
+    login, practitioner, practice, victim, client_record
+) -> None:
+    """Opening any page of a client's record, as the practitioner who holds the client,
+    writes exactly one audit row: that practitioner, the practice, the web, this client."""
+    session = Session.objects.get(pk=victim["session_id"])
+    make_painting(client_record, session=session, moment="post")  # for the difference map
+    browser = login(practitioner)
+    opened, problems = [], []
+    for route, pattern in parametrised():
+        if pattern.name in NOT_CLIENT_DATA:
+            continue
+        url = url_for(route, victim)
+        last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        response = browser.get(url)
+        if response.status_code != 200:  # POST-only actions (405) and redirects
+            assert response.status_code in (302, 405), (url, response.status_code)
+            continue
+        rows = list(AuditEvent.objects.filter(id__gt=last))
+        described = [
+            (r.action, r.object_type, r.actor_id, r.practice_id, r.client_id, r.channel, r.path)
+            for r in rows
+        ]
+        expected = ("read", practitioner.pk, practice.pk, client_record.pk, "web", url)
+        if len(rows) != 1 or (described[0][:1] + described[0][2:]) != expected:
+            problems.append((url, described))
+        opened.append(pattern.name)
+    assert problems == [], "\n".join(map(str, problems))
+    # Every page a practitioner opens about one client: keep this list honest as pages come.
+    assert len(opened) >= 25, sorted(opened)

@@ -113,3 +113,19 @@ def test_kiosk_start_needs_post(login, practitioner, pending) -> None:
     assert (
         login(practitioner).get(f"/measures/administrations/{pending.pk}/kiosk/").status_code == 405
     )
+
+
+def test_the_answers_given_on_the_handed_over_tablet_are_in_the_owners_log(
+    login, owner, practitioner, practice, pending
+) -> None:
+    browser = login(practitioner)
+    browser.post(f"/measures/administrations/{pending.pk}/kiosk/")
+    browser.post("/measures/kiosk/", GAD7_ANSWERS)
+    [update] = [e for e in AuditEvent.objects.filter(action="update") if "answers" in e.fields]
+    assert update.actor_kind == "link"
+    assert (update.practice_id, update.client_id) == (practice.pk, pending.client_id)
+    assert update.actor_ref == f"kiosk: questionnaire {pending.pk}"
+    [handed] = [e for e in AuditEvent.objects.all() if "kiosk_started" in e.fields]
+    assert handed.actor == practitioner and handed.practice_id == practice.pk
+    page = login(owner).get(f"/practice/audit/?client={pending.client_id}").content.decode()
+    assert f"kiosk: questionnaire {pending.pk}" in page

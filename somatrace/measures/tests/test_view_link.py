@@ -163,3 +163,26 @@ def test_the_alert_reaches_the_practitioner_and_owner_dashboards_not_a_colleague
     for user, sees in ((practitioner, True), (owner, True), (colleague, False)):
         html = login(user).get("/").content.decode()
         assert ("PHQ-9 item 9" in html) is sees, user
+
+
+def test_the_link_holders_answers_are_in_the_owners_audit_log_without_the_token(
+    client, login, owner, practitioner, practice, pending
+) -> None:
+    token = create_link(staff_actor(practitioner), pending)
+    client.get(f"/q/{token}/")
+    client.post(f"/q/{token}/", PHQ9_WITH_ITEM9)
+    by_holder = AuditEvent.objects.filter(actor_kind="link")
+    assert {(e.action, e.object_type) for e in by_holder} >= {
+        ("read", "measures.administration"),
+        ("update", "measures.administration"),
+        ("create", "alerts.alert"),  # the risk answer raised an alert
+    }
+    for event in by_holder:
+        assert event.practice_id == practice.pk and event.client_id == pending.client_id
+        assert event.actor is None and event.actor_ref.startswith("link: ~")
+    # The owner's log lists them, as left by "a secure link".
+    page = login(owner).get("/practice/audit/?action=update").content.decode()
+    assert "Secure link" in page
+    # The token is nowhere in the audit table, whatever the column.
+    for row in AuditEvent.objects.values():
+        assert token not in repr(row)

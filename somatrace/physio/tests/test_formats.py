@@ -2,7 +2,6 @@
 
 import contextlib
 import io
-import time
 from datetime import date, datetime
 
 import numpy as np
@@ -229,10 +228,10 @@ FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 
 
 def _only_format_errors(data, **kw):
-    start = time.perf_counter()
+    """Nonsense is refused with a FormatError (anything else fails the test). How long it
+    takes is measured by bench/hrv.py, not asserted here."""
     with contextlib.suppress(FormatError):
         read_recording(data, "fuzz.txt", **kw)
-    assert time.perf_counter() - start < 2.0
 
 
 @FUZZ

@@ -101,3 +101,79 @@ def test_a_malformed_override_reason_is_refused_and_nothing_is_stored(
     assert response.status_code == 400
     assert "override_reason" in response.json()["fields"]
     assert not TimelineEvent.objects.exists() and not TouchOverride.objects.exists()
+
+
+# --- The same rule for an event added afterwards or corrected on the session page -----------
+
+
+def add_afterwards(browser, session, **fields):
+    at = timezone.localtime(session.started_at + timedelta(minutes=3)).strftime("%H:%M:%S")
+    data = {"kind": "technique", "code": "technique:unwinding", "at_time": at, **fields}
+    return browser.post(f"/sessions/{session.pk}/events/new/", data)
+
+
+def test_a_technique_added_afterwards_on_a_not_welcome_region_needs_an_override(
+    login, practitioner, session
+) -> None:
+    browser = login(practitioner)
+    refused = add_afterwards(browser, session, region="pelvis_hips")
+    assert refused.status_code == 400
+    assert "not welcome" in refused.content.decode()
+    assert 'value="pelvis_hips" selected' in refused.content.decode()  # the choice is kept
+    assert not TimelineEvent.objects.exists() and not RegionWork.objects.exists()
+    allowed = add_afterwards(
+        browser, session, region="pelvis_hips", override_reason="Agreed at check-in"
+    )
+    assert allowed.status_code == 302
+    event = TimelineEvent.objects.get()
+    work = RegionWork.objects.get()
+    assert (work.event, work.region, work.override.reason) == (
+        event,
+        "pelvis_hips",
+        "Agreed at check-in",
+    )
+
+
+def test_moving_a_technique_onto_a_not_welcome_region_by_editing_needs_an_override(
+    login, practitioner, session
+) -> None:
+    browser = login(practitioner)
+    assert post(browser, session, region="upper_back").status_code == 201
+    event = TimelineEvent.objects.get()
+    first_work = RegionWork.objects.get()
+    url = f"/sessions/{session.pk}/events/{event.pk}/"
+    at = timezone.localtime(event.at).strftime("%H:%M:%S")
+    edit = {"code": "unwinding", "text": "", "region": "pelvis_hips", "at_time": at}
+    refused = browser.post(url, edit)
+    assert refused.status_code == 400 and "not welcome" in refused.content.decode()
+    event.refresh_from_db()
+    assert event.region == "upper_back" and RegionWork.objects.get() == first_work
+    assert browser.post(url, {**edit, "override_reason": "Client asked"}).status_code == 302
+    event.refresh_from_db()
+    work = RegionWork.objects.get()  # the old region's work is replaced, not kept beside it
+    assert event.region == "pelvis_hips" and work.region == "pelvis_hips"
+    assert work.event == event and work.override.reason == "Client asked"
+    deleted = AuditEvent.objects.get(action="delete", object_type="therapy.regionwork")
+    assert deleted.object_id == first_work.pk
+
+
+def test_editing_the_text_of_overridden_work_needs_no_new_override(
+    login, practitioner, session
+) -> None:
+    browser = login(practitioner)
+    post(browser, session, region="pelvis_hips", override_reason="Agreed")
+    event = TimelineEvent.objects.get()
+    at = timezone.localtime(event.at).strftime("%H:%M:%S")
+    edit = {"code": "unwinding", "text": "gentle", "region": "pelvis_hips", "at_time": at}
+    assert browser.post(f"/sessions/{session.pk}/events/{event.pk}/", edit).status_code == 302
+    assert TouchOverride.objects.count() == 1 and RegionWork.objects.count() == 1
+
+
+def test_deleting_the_event_removes_its_work_and_keeps_the_override_on_record(
+    login, practitioner, session
+) -> None:
+    browser = login(practitioner)
+    post(browser, session, region="pelvis_hips", override_reason="Agreed")
+    event = TimelineEvent.objects.get()
+    assert browser.post(f"/sessions/{session.pk}/events/{event.pk}/delete/").status_code == 302
+    assert not RegionWork.objects.exists() and TouchOverride.objects.count() == 1

@@ -8,9 +8,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_email
-from django.db import transaction
 
-from somatrace.accounts.models import Membership, Practice, Role, User, validate_time_zone
+from somatrace.accounts.models import User, validate_time_zone
+from somatrace.accounts.services import create_practice
 
 
 class Command(BaseCommand):
@@ -69,9 +69,15 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
 
-        with transaction.atomic():
-            practice = Practice.objects.create(name=name, time_zone=time_zone)
-            owner = User.objects.create_user(email, password, full_name=full_name)
-            Membership.objects.create(user=owner, practice=practice, role=Role.OWNER)
-        self.stdout.write(self.style.SUCCESS(f"Created {practice.name} with owner {owner.email}."))
+        membership = create_practice(
+            name=name,
+            time_zone=time_zone,
+            owner_email=email,
+            owner_name=full_name,
+            password=password,
+            command="createpractice",
+        )
+        self.stdout.write(
+            self.style.SUCCESS(f"Created {membership.practice.name} with owner {email}.")
+        )
         self.stdout.write("Log in, then add your consent text under Practice → Consent text.")
