@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+
 from somatrace.bodymaps.models import RegionFinding
 from somatrace.bodymaps.testing import make_painting
 from somatrace.clients.models import TouchConsentMap
 from somatrace.testing import make_session, render_app_panels, staff_actor
-
 
 
 def render(page, user, obj):
