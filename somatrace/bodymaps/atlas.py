@@ -41,6 +41,7 @@ ATLAS_VERSIONS = (ATLAS_VERSION,)
 WIDTH = 290  # atlas units = raster pixels (raster.SCALE is 1)
 HEIGHT = 580
 VIEWS = ("front", "back")
+VIEW_LABELS = {"front": "Front", "back": "Back"}
 BODY_SHAPES = ("female", "male")
 DATA_DIR = Path(__file__).parent / "data"
 

@@ -7,16 +7,14 @@ from typing import cast
 
 from django import forms
 
-from somatrace.bodymaps.atlas import VIEWS, regions_in
+from somatrace.bodymaps.atlas import VIEW_LABELS, VIEWS, regions_in
 from somatrace.bodymaps.models import Finding
-
-_VIEW_LABELS = {"front": "Front", "back": "Back"}
 
 
 def region_field(label: str = "Region") -> forms.ChoiceField:
     choices: list[tuple[str, object]] = [("", "Choose a region…")]
     for view in VIEWS:
-        choices.append((_VIEW_LABELS[view], [(r.code, r.name) for r in regions_in(view)]))
+        choices.append((VIEW_LABELS[view], [(r.code, r.name) for r in regions_in(view)]))
     return forms.ChoiceField(label=label, choices=choices)
 
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from somatrace.bodymaps.atlas import ATLAS_VERSION, region_label
+from somatrace.bodymaps.summaries import layer_coverage
 from somatrace.clients.models import LONG_TEXT, Client
 from somatrace.core.visibility import ClientRecordQuerySet
 from somatrace.therapy.models import Session
@@ -73,10 +74,7 @@ class Painting(models.Model):
 
     def coverage(self, layer: str) -> float:
         """Share of both views' body pixels painted on `layer` (mean of the two views)."""
-        views = self.stats.get("views", {})
-        if not views:
-            return 0.0
-        return sum(v[layer]["coverage"] for v in views.values()) / len(views)
+        return layer_coverage(self.stats, layer)
 
 
 class Finding(models.TextChoices):

@@ -40,6 +40,7 @@ RASTER_VERSION = "r1"
 SCALE = 1  # raster pixels per atlas unit
 GRID = (HEIGHT * SCALE, WIDTH * SCALE)  # rows, columns per view
 LAYERS = ("stronger", "weaker")
+LAYER_LABELS = {"stronger": "Stronger / more active", "weaker": "Weaker / less"}
 MODES = ("paint", "erase")
 MIN_RADIUS = 2.0  # atlas units
 MAX_RADIUS = 40.0

@@ -1,0 +1,62 @@
+"""What the body-map screens share: fetching a client, session or painting the actor may see
+(404 otherwise), the body outline to draw, and the image and JSON-error responses."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+
+from somatrace.bodymaps.atlas import BODY_SHAPES
+from somatrace.bodymaps.models import BodyShape, Painting
+from somatrace.clients.models import Client
+from somatrace.core.decorators import PracticeRequest
+from somatrace.therapy.models import Session
+
+
+def visible_client(request: PracticeRequest, client_id: int) -> Client:
+    """A client whose clinical records the actor may see, with the practice."""
+    return get_object_or_404(
+        Client.objects.visible_to(request.actor, clinical=True).select_related("practice"),
+        pk=client_id,
+    )
+
+
+def visible_session(request: PracticeRequest, session_id: int) -> Session:
+    """A session the actor may see, with its client and the client's practice."""
+    return get_object_or_404(
+        Session.objects.visible_to(request.actor).select_related("client", "client__practice"),
+        pk=session_id,
+    )
+
+
+def visible_painting(request: PracticeRequest, painting_id: int) -> Painting:
+    """A painting the actor may see, with its client and session."""
+    return get_object_or_404(
+        Painting.objects.visible_to(request.actor).select_related("client", "session"),
+        pk=painting_id,
+    )
+
+
+def client_shape(request: PracticeRequest, client: Client) -> str:
+    """?shape= if given, else the outline of the client's latest painting, else outline A."""
+    if request.GET.get("shape") in BODY_SHAPES:
+        return str(request.GET["shape"])
+    latest = (
+        Painting.objects.visible_to(request.actor)
+        .filter(client=client)
+        .order_by("-created_at")
+        .values_list("body_shape", flat=True)
+        .first()
+    )
+    return latest or BodyShape.FEMALE
+
+
+def image_response(body: bytes, content_type: str) -> HttpResponse:
+    """An image of client data: never kept by a shared cache."""
+    response = HttpResponse(body, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def json_error(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)

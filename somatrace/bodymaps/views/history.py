@@ -1,0 +1,72 @@
+"""A client's body maps over time: where sensation recurs (the frequency image), the regions
+painted most often as a series, and where the practitioner found held tension."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from somatrace.audit import services as audit
+from somatrace.bodymaps import charts, figures, summaries
+from somatrace.bodymaps import render as draw
+from somatrace.bodymaps.models import BodyShape, Finding, Painting, RegionFinding
+from somatrace.bodymaps.services import painting_raster
+from somatrace.bodymaps.views.common import image_response, visible_client
+from somatrace.clients.models import Client
+from somatrace.core.decorators import PracticeRequest, clinical_required
+
+HISTORY_LIMIT = 60  # paintings in the frequency map and the series; findings summarised
+HELD = (Finding.HELD_TENSION, Finding.RESTRICTION)  # shaded on the body summary
+
+
+def _history(request: PracticeRequest, client: Client) -> list[Painting]:
+    return list(
+        Painting.objects.visible_to(request.actor)
+        .filter(client=client)
+        .select_related("session")
+        .order_by("-created_at", "-id")[:HISTORY_LIMIT]
+    )
+
+
+@clinical_required
+def history(request: PracticeRequest, client_id: int) -> HttpResponse:
+    client = visible_client(request, client_id)
+    paintings = _history(request, client)
+    audit.listed(request.actor, "bodymaps.painting", [p.pk for p in paintings], client_id=client.pk)
+    findings = list(
+        RegionFinding.objects.visible_to(request.actor)
+        .filter(client=client)
+        .order_by("-created_at")[:HISTORY_LIMIT]
+    )
+    rows = summaries.region_series([(p.created_at.date(), p.stats) for p in paintings])
+    held = summaries.region_counts([(f.region, f.finding) for f in findings], HELD)
+    shape = paintings[0].body_shape if paintings else BodyShape.FEMALE
+    audit.listed(
+        request.actor, "bodymaps.regionfinding", [f.pk for f in findings], client_id=client.pk
+    )
+    return render(
+        request,
+        "bodymaps/history.html",
+        {
+            "client": client,
+            "paintings": paintings,
+            "spec": charts.region_series_chart(rows),
+            "rows": rows,
+            "findings": summaries.finding_counts(
+                [(f.region, f.get_finding_display()) for f in findings]
+            ),
+            "held_views": figures.count_views(shape, held) if held else [],
+            "held_total": sum(held.values()),
+        },
+    )
+
+
+@clinical_required
+def frequency_png(request: PracticeRequest, client_id: int) -> HttpResponse:
+    client = visible_client(request, client_id)
+    paintings = [p for p in _history(request, client) if not p.nothing_felt]
+    audit.listed(request.actor, "bodymaps.painting", [p.pk for p in paintings], client_id=client.pk)
+    shape = paintings[0].body_shape if paintings else BodyShape.FEMALE
+    overlays = figures.frequency_overlays([painting_raster(p) for p in paintings])
+    legend = f"Share of {len(paintings)} maps painted. Orange-red = stronger, blue = weaker."
+    return image_response(draw.png(shape, overlays, legend=legend), "image/png")
