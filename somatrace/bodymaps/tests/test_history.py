@@ -43,10 +43,10 @@ def test_it_lists_maps_and_charts_recurring_regions(
         or "Held tension" in response.content.decode()
     )
     assert 'fill-opacity="1.0"><title>Jaw: 1</title>' in response.content.decode()
-    event = AuditEvent.objects.get(
-        actor=practitioner, client_id=client_record.pk, object_type="bodymaps.painting"
-    )
-    assert sorted(event.object_ids) == sorted(p.pk for p in paintings)
+    # One row for the page, naming every map it showed.
+    event = AuditEvent.objects.get(actor=practitioner, client_id=client_record.pk)
+    assert event.object_type == "clients.client" and event.action == "read"
+    assert event.shown["bodymaps.painting"] == sorted(p.pk for p in paintings)
 
 
 def test_frequency_map_is_most_opaque_where_painted_every_time(

@@ -32,7 +32,6 @@ def _history(request: PracticeRequest, client: Client) -> list[Painting]:
 def history(request: PracticeRequest, client_id: int) -> HttpResponse:
     client = visible_client(request, client_id)
     paintings = _history(request, client)
-    audit.listed(request.actor, "bodymaps.painting", [p.pk for p in paintings], client_id=client.pk)
     findings = list(
         RegionFinding.objects.visible_to(request.actor)
         .filter(client=client)
@@ -41,8 +40,13 @@ def history(request: PracticeRequest, client_id: int) -> HttpResponse:
     rows = summaries.region_series([(p.created_at.date(), p.stats) for p in paintings])
     held = summaries.region_counts([(f.region, f.finding) for f in findings], HELD)
     shape = paintings[0].body_shape if paintings else BodyShape.FEMALE
-    audit.listed(
-        request.actor, "bodymaps.regionfinding", [f.pk for f in findings], client_id=client.pk
+    audit.read(
+        request.actor,
+        client,
+        shown={
+            "bodymaps.painting": [p.pk for p in paintings],
+            "bodymaps.regionfinding": [f.pk for f in findings],
+        },
     )
     return render(
         request,
