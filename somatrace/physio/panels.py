@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from somatrace.core.actor import Actor
 from somatrace.core.panels import Panel, PanelData
-from somatrace.physio import charts, services
+from somatrace.physio import charts, formats, services
 from somatrace.physio.forms import OffsetForm, UploadForm
 from somatrace.physio.models import Recording
 
@@ -135,11 +135,28 @@ def session_panel(actor: Actor, session: Any) -> PanelData | None:
     )
 
 
+def live_config(session: Any) -> dict[str, Any]:
+    """What the live recorder's script (static/js/physio/live.js) needs from the server, given
+    to it as JSON (json_script "physio-live-config"), so that no limit is copied into it."""
+    return {
+        "sessionId": session.pk,
+        "postUrl": reverse("physio_live", args=[session.pk]),
+        "maxBatch": services.MAX_LIVE_BATCH,
+        "maxRrMs": formats.MAX_RR_MS,
+    }
+
+
 def console_strap(actor: Actor, session: Any) -> PanelData | None:
     """The live chest-strap recorder, for the session console (one query)."""
     if not actor.sees_clinical_data:
         return None
-    return PanelData({"session": session, "stored": services.live_beats_stored(session)})
+    return PanelData(
+        {
+            "session": session,
+            "stored": services.live_beats_stored(session),
+            "live_config": live_config(session),
+        }
+    )
 
 
 PANELS = [

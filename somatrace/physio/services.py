@@ -25,6 +25,9 @@ from somatrace.therapy.queries import event_label, vocabulary_for
 
 SYNC_LIMIT_BYTES = 1024 * 1024  # larger uploads are processed in the background
 UPLOAD_FIELDS = ["file", "format", "started_at", "session"]
+# Beats in one live batch (a few seconds is about 5-20; a backlog after a lost connection is
+# sent in batches of at most this many). The live recorder's script is given it by the page.
+MAX_LIVE_BATCH = 500
 Mark = tuple[float, str, str]  # (seconds on the session clock, label, kind)
 
 

@@ -18,11 +18,9 @@ from somatrace.core.errors import RuleError
 from somatrace.physio import formats, services
 from somatrace.physio.forms import OffsetForm, UploadForm
 from somatrace.physio.models import Recording
-from somatrace.physio.panels import recording_context
+from somatrace.physio.panels import live_config, recording_context
 from somatrace.physio.tasks import process_upload
 from somatrace.therapy.models import Session
-
-MAX_LIVE_BATCH = 500  # beats per live batch (a few seconds is about 5-20)
 
 
 def _session_for(request: PracticeRequest, session_id: int) -> Session:
@@ -188,12 +186,12 @@ def _live_payload(request: PracticeRequest) -> tuple[str, list[float]] | str:
     except ValueError:
         return "'batch' must be a UUID"
     values = payload.get("rr_ms")
-    if not isinstance(values, list) or not 0 < len(values) <= MAX_LIVE_BATCH:
-        return f"'rr_ms' must be a list of 1 to {MAX_LIVE_BATCH} numbers"
+    if not isinstance(values, list) or not 0 < len(values) <= services.MAX_LIVE_BATCH:
+        return f"'rr_ms' must be a list of 1 to {services.MAX_LIVE_BATCH} numbers"
     if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
         return "'rr_ms' must hold numbers only"
     if not all(0 < v <= formats.MAX_RR_MS for v in values):
-        return "RR intervals must be above 0 and at most 20000 ms"
+        return f"RR intervals must be above 0 and at most {formats.MAX_RR_MS:g} ms"
     return batch, [float(v) for v in values]
 
 
@@ -207,7 +205,12 @@ def live(request: PracticeRequest, session_id: int) -> HttpResponse:
         return render(
             request,
             "physio/live.html",
-            {"session": session, "client": session.client, "stored": stored},
+            {
+                "session": session,
+                "client": session.client,
+                "stored": stored,
+                "live_config": live_config(session),
+            },
         )
     parsed = _live_payload(request)
     if isinstance(parsed, str):

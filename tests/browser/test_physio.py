@@ -3,12 +3,18 @@ marked; connect a simulated Bluetooth strap and see live values saved."""
 
 from __future__ import annotations
 
+import json
+import math
+import re
+import uuid
 from datetime import timedelta
 
+import numpy as np
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect
+from playwright.sync_api import Page, Route, expect
 
+from somatrace.physio import services
 from somatrace.physio.models import Recording
 from somatrace.physio.testing import make_recording, rr_file, settling_rr
 from somatrace.testing import make_session
@@ -161,3 +167,177 @@ def test_recording_page_and_client_panel_pass_axe(
     expect(panel.locator(".vega-chart[data-rendered='true']")).to_have_count(1)
     expect(panel.get_by_text("Heart rate (bpm)").first).to_be_visible()
     assert serious_violations(page) == []
+
+
+# --- The live recorder keeps every beat until the server has it ------------------------------
+#
+# The strap is simulated as above (navigator.bluetooth, Heart Rate Measurement packets built
+# byte by byte). The network is cut with page.route, on POSTs to the live URL only (its GET
+# is the page itself); our own HTTP code is not replaced.
+
+LIVE_BEATS = [820.3, 799.8, 839.8, 830.1, 849.6]  # FAKE_STRAP's five RR values, worked out above
+
+
+def live_url(live_server, session) -> str:
+    return f"{live_server.url}/physio/sessions/{session.pk}/live/"
+
+
+def live_posts(session) -> re.Pattern[str]:
+    return re.compile(rf".*/physio/sessions/{session.pk}/live/$")
+
+
+def watch_page_errors(page: Page) -> list[str]:
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    return problems
+
+
+def stored_on_device(page: Page) -> list[str]:
+    return page.evaluate(
+        "() => Object.keys(localStorage).filter((k) => k.startsWith('somatrace.physio.live.'))"
+    )
+
+
+def test_unsent_beats_survive_a_reload_and_are_sent_once_the_server_is_back(
+    signed_in_page, practitioner, session, live_server
+) -> None:
+    page = signed_in_page(practitioner)
+    problems = watch_page_errors(page)
+    page.add_init_script(FAKE_STRAP)
+    attempts: list[dict] = []
+
+    def unreachable(route: Route) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        attempts.append(json.loads(route.request.post_data or "{}"))
+        route.abort("internetdisconnected")
+
+    page.route(live_posts(session), unreachable)
+    page.goto(live_url(live_server, session))
+    page.get_by_role("button", name="Connect a strap").click()
+    expect(page.locator("#live-hr")).to_have_text("73")
+    sync = page.locator("#live-sync")
+    expect(sync).to_contain_text("5 beats waiting to be sent — no connection", timeout=10_000)
+    assert attempts and attempts[0]["rr_ms"] == LIVE_BEATS
+    assert not Recording.objects.exists()
+
+    # Reload with the server still out of reach: the beats are still on the device, and the
+    # page says so without a strap.
+    page.reload()
+    expect(page.locator("#live-state")).to_have_text("Not connected.")
+    expect(sync).to_contain_text("5 beats waiting to be sent")
+    expect(sync).not_to_contain_text("saved")
+    assert not Recording.objects.exists()
+
+    # The connection is back: the page sends them by itself, once.
+    page.unroute(live_posts(session))
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    expect(sync).to_have_text("All beats sent: 5 beats saved with the session.", timeout=15_000)
+    expect(page.locator("#live-stored")).to_have_text("5")
+    recording = Recording.objects.get(session=session, kind="live")
+    assert [round(v, 1) for v in recording.rr_array()] == LIVE_BEATS
+    assert recording.live_batches == [attempts[0]["batch"]]  # the same batch, stored once
+    assert stored_on_device(page) == []
+    assert problems == []
+
+
+def many_beats_strap(units: list[int]) -> str:
+    """A simulated strap that sends `units` (RR in 1/1024 s) ten to a packet, 5 ms apart."""
+    return (
+        FAKE_STRAP.replace(
+            "const packets = [",
+            f"const units = {json.dumps(units)};\n  const packets = [];\n  const unused = [",
+        ).replace(
+            "  function u16(v)",
+            "  for (let i = 0; i < units.length; i += 10) {\n"
+            "    packets.push([0x10, 60, ...units.slice(i, i + 10).flatMap(u16)]);\n"
+            "  }\n"
+            "  function u16(v)",
+        )
+    ).replace("100 * (i + 1)", "5 * (i + 1)")
+
+
+def test_a_backlog_goes_in_batches_the_server_takes_each_stored_once(
+    signed_in_page, practitioner, session, live_server
+) -> None:
+    # 1100 beats while the server cannot be reached: more than one batch may hold.
+    units = [900 + round(40 * math.sin(i / 15)) for i in range(1100)]
+    expected = [math.floor(u * 1000 / 1024 * 10 + 0.5) / 10 for u in units]
+    page = signed_in_page(practitioner)
+    problems = watch_page_errors(page)
+    page.add_init_script(many_beats_strap(units))
+    sent: list[dict] = []
+    network = {"up": False, "lost": 0}
+
+    def flaky(route: Route) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        sent.append(json.loads(route.request.post_data or "{}"))
+        if network["up"]:
+            route.continue_()
+        elif network["lost"] == 0:
+            # The first batch reaches the server, but its answer is lost on the way back.
+            network["lost"] += 1
+            route.fetch()
+            route.abort("connectionreset")
+        else:
+            route.abort("internetdisconnected")
+
+    page.route(live_posts(session), flaky)
+    page.goto(live_url(live_server, session))
+    page.get_by_role("button", name="Connect a strap").click()
+    sync = page.locator("#live-sync")
+    expect(sync).to_contain_text("1100 beats waiting to be sent", timeout=10_000)
+    page.get_by_role("button", name="Stop").click()
+    expect(sync).to_contain_text("1100 beats waiting to be sent")
+    assert Recording.objects.get(session=session).live_batches == [sent[0]["batch"]]
+
+    network["up"] = True
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    expect(sync).to_have_text("All beats sent: 1100 beats saved with the session.", timeout=15_000)
+    assert all(0 < len(body["rr_ms"]) <= services.MAX_LIVE_BATCH for body in sent)
+    batches = list(dict.fromkeys(body["batch"] for body in sent))
+    assert len(batches) == 3  # 500 + 500 + 100
+    recording = Recording.objects.get(session=session, kind="live")
+    assert recording.live_batches == batches
+    raw = np.frombuffer(bytes(recording.raw_rr_ms), dtype="<f4")
+    assert raw.size == 1100  # the first batch, sent twice, is there once
+    assert raw.tolist() == pytest.approx(expected, abs=0.01)  # and in order
+    assert stored_on_device(page) == []
+    assert problems == []
+
+
+def test_a_batch_the_server_refuses_is_shown_and_not_called_saved(
+    signed_in_page, practitioner, session, live_server
+) -> None:
+    page = signed_in_page(practitioner)
+    problems = watch_page_errors(page)
+    page.goto(live_url(live_server, session))
+    # Two batches left on this device by an earlier visit (the queue is plain localStorage):
+    # one holds an interval of 0 ms, which the server refuses; the other is good.
+    post_url = f"/physio/sessions/{session.pk}/live/"
+    items = [
+        {"id": str(b), "url": post_url, "body": {"batch": str(b), "rr_ms": rr}}
+        for b, rr in ((uuid.uuid4(), [810.0, 0]), (uuid.uuid4(), [800.0, 805.5]))
+    ]
+    page.evaluate(
+        "([key, items]) => localStorage.setItem(key, JSON.stringify(items))",
+        [f"somatrace.physio.live.{session.pk}", items],
+    )
+    page.reload()
+    refused = page.get_by_role("alert")
+    expect(refused).to_have_text(
+        "The server refused 2 beats: RR intervals must be above 0 and at most 20000 ms. "
+        "They were not saved."
+    )
+    sync = page.locator("#live-sync")
+    expect(sync).to_have_text(
+        "2 beats saved with the session; 2 beats refused and not saved.", timeout=10_000
+    )
+    expect(page.locator("#live-stored")).to_have_text("2")
+    assert Recording.objects.get(session=session).rr_array().tolist() == [800.0, 805.5]
+    assert stored_on_device(page) == []  # refused: set aside, never retried
+    assert serious_violations(page) == []
+    assert problems == []

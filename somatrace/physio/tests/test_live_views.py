@@ -1,11 +1,13 @@
 """Live strap endpoint: batches of RR appended idempotently, validated, audited."""
 
 import json
+import re
 import uuid
 
 import pytest
 
 from somatrace.audit.models import AuditEvent
+from somatrace.physio import formats, services
 from somatrace.physio.models import Recording
 from somatrace.testing import make_session
 
@@ -84,3 +86,31 @@ def test_it_validates_ownership(request, login, session, who):
     assert response.status_code in (403, 404)
     assert not Recording.objects.exists()
     assert not AuditEvent.objects.filter(object_type="physio.recording").exists()
+
+
+@pytest.mark.django_db
+def test_the_recorder_is_given_the_servers_limits_as_json(login, practitioner, session):
+    page = login(practitioner).get(f"/physio/sessions/{session.pk}/live/").content.decode()
+    match = re.search(
+        r'<script id="physio-live-config" type="application/json">(.*?)</script>', page, re.S
+    )
+    assert match, "the live recorder's config is missing"
+    assert json.loads(match.group(1)) == {
+        "sessionId": session.pk,
+        "postUrl": f"/physio/sessions/{session.pk}/live/",
+        "maxBatch": services.MAX_LIVE_BATCH,
+        "maxRrMs": formats.MAX_RR_MS,
+    }
+    assert "data-csrf" not in page
+
+
+@pytest.mark.django_db
+def test_a_batch_of_exactly_the_limit_is_taken_and_one_more_is_refused(
+    login, practitioner, session
+):
+    browser = login(practitioner)
+    limit = services.MAX_LIVE_BATCH
+    full = _post(browser, session, {"batch": str(uuid.uuid4()), "rr_ms": [800] * limit})
+    assert full.status_code == 200 and full.json()["stored"] == limit
+    over = _post(browser, session, {"batch": str(uuid.uuid4()), "rr_ms": [800] * (limit + 1)})
+    assert over.status_code == 400 and str(limit) in over.json()["error"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,6 +14,7 @@ from somatrace.clients.models import ConsentRecord
 from somatrace.testing import make_client, make_session
 from somatrace.therapy.models import Session, TimelineEvent
 from somatrace.therapy.testing import make_event, started_session
+from somatrace.therapy.views.console import RECENT_SHOWN, STATE_LABELS
 
 pytestmark = pytest.mark.django_db
 
@@ -246,3 +249,15 @@ def test_the_console_of_a_signed_session_says_it_is_locked(
     response = login(practitioner).post(f"/sessions/{session.pk}/console/start/", {})
     session.refresh_from_db()
     assert response.status_code == 302 and session.started_at is None
+
+
+def test_the_console_script_is_given_the_state_labels_and_the_recent_count(
+    login, practitioner, client_record
+) -> None:
+    session = started_session(client_record)
+    page = login(practitioner).get(f"/sessions/{session.pk}/console/").content.decode()
+    match = re.search(r'<script id="console-config" type="application/json">(.*?)</script>', page)
+    assert match
+    config = json.loads(match.group(1))
+    assert config["stateLabels"] == STATE_LABELS and config["recentShown"] == RECENT_SHOWN
+    assert '<span class="badge" id="console-state">Running</span>' in page

@@ -26,6 +26,14 @@ from somatrace.therapy.models import Session, TimelineEvent
 from somatrace.therapy.queries import event_label, guard_title, vocabulary_for
 from somatrace.therapy.views.common import session_for, wants_json
 
+RECENT_SHOWN = 12  # events in the console's "recent" list (read here, shown by console.js)
+STATE_LABELS = {
+    "scheduled": "Not started",
+    "running": "Running",
+    "paused": "Paused",
+    "ended": "Ended",
+}
+
 
 def event_json(event: TimelineEvent, labels: dict[str, str], start: datetime | None) -> dict:
     return {
@@ -57,11 +65,13 @@ def _console_context(request: PracticeRequest, session: Session, **extra: Any) -
     vocabulary = vocabulary_for(session.practice_id)
     touch_map = current_touch_map(session.client)
     marked = touch.marked_by_group(touch_map.regions if touch_map else {})
-    events = list(session.events.order_by("-at", "-id")[:12])
+    events = list(session.events.order_by("-at", "-id")[:RECENT_SHOWN])
     start = session.started_at
     config = {
         "sessionId": session.pk,
         "state": session.state,
+        "stateLabels": STATE_LABELS,
+        "recentShown": RECENT_SHOWN,
         "elapsed": session.elapsed_seconds(),
         "eventsUrl": reverse("event_create", args=[session.pk]),
         "pauseUrl": reverse("console_pause", args=[session.pk]),
@@ -85,6 +95,7 @@ def _console_context(request: PracticeRequest, session: Session, **extra: Any) -
     return {
         "clock": f"{hours}:{clock}" if hours else clock,
         "session": session,
+        "state_label": STATE_LABELS[session.state],
         "client": session.client,
         "vocabulary": vocabulary,
         "regions": [(code, label, marked.get(code, "")) for code, label in vocabulary.regions],

@@ -1,6 +1,7 @@
 // Body-map painting: Pointer Events on a <canvas> under the atlas outline (inline SVG).
 // The canonical record is the strokes (points normalised 0-1 to the view, pressure, time);
 // the server rasterises them (bodymaps/raster.py). Colours match bodymaps/render.py.
+import { postJSON } from "../net.js";
 
 const COLOURS = { stronger: "#D55E00", weaker: "#0072B2" };
 const BODY_FILL = "#eeeeea";
@@ -17,7 +18,6 @@ function init(root) {
   const radiusInput = root.querySelector("#bm-radius");
   const eraser = root.querySelector("#bm-eraser");
   const nothing = root.querySelector("#bm-nothing");
-  const token = root.querySelector("input[name=csrfmiddlewaretoken]").value;
   const W = 290;
   const H = 580;
   const SCALE = 2; // canvas pixels per atlas unit
@@ -280,22 +280,15 @@ function init(root) {
     const save = root.querySelector("#bm-save");
     save.disabled = true;
     say("Saving…");
-    try {
-      const response = await fetch(root.dataset.saveUrl, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": token },
-        body: JSON.stringify(payload),
-        credentials: "same-origin",
-      });
-      const body = await response.json().catch(() => ({}));
-      if (response.ok && body.url) {
-        window.location.assign(body.url);
-        return;
-      }
-      say(body.error || "The body map could not be saved. Nothing was lost: try again.");
-    } catch {
-      say("The server could not be reached. Nothing was lost: try again.");
+    const answer = await postJSON(root.dataset.saveUrl, payload);
+    if (answer.ok && answer.body.url) {
+      window.location.assign(answer.body.url);
+      return;
     }
+    if (answer.offline) say("The server could not be reached. Nothing was lost: try again.");
+    else if (answer.auth) {
+      say("Your login has run out: sign in again in another tab, then save here. Nothing was lost.");
+    } else say(answer.body.error || "The body map could not be saved. Nothing was lost: try again.");
     save.disabled = false;
   });
 

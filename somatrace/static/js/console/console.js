@@ -1,10 +1,10 @@
 // The live session console: one-tap events, a running clock, the pacing-guard banner,
-// keyboard shortcuts and a low-glare theme. Events go through RequestQueue (queue.js), so
-// nothing is lost when the connection drops.
-import { RequestQueue, uuid4 } from "./queue.js";
+// keyboard shortcuts and a low-glare theme. Events go through RequestQueue (../net.js), so
+// nothing is lost when the connection drops. Everything the server owns (URLs, the SUDS
+// window, labels, how many recent events to show) comes in the "console-config" JSON.
+import { RequestQueue, postJSON, uuid4 } from "../net.js";
 
 const THEME_KEY = "somatrace.console.theme";
-const RECENT_SHOWN = 12;
 
 const config = JSON.parse(document.getElementById("console-config").textContent);
 const $ = (id) => document.getElementById(id);
@@ -69,13 +69,11 @@ setInterval(tick, 1000);
 
 // --- Pause / resume ------------------------------------------------------------------------
 
-const STATE_LABELS = { scheduled: "Not started", running: "Running", paused: "Paused", ended: "Ended" };
-
 function setState(next, elapsed) {
   state = next;
   elapsedBase = elapsed;
   elapsedSince = performance.now();
-  $("console-state").textContent = STATE_LABELS[next] || next;
+  $("console-state").textContent = config.stateLabels[next] || next;
   const button = $("console-pause");
   if (button) {
     button.textContent = next === "paused" ? "Resume" : "Pause";
@@ -88,27 +86,16 @@ function setState(next, elapsed) {
 async function togglePause() {
   if (state !== "running" && state !== "paused") return;
   const url = state === "running" ? config.pauseUrl : config.resumeUrl;
-  try {
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { Accept: "application/json", "X-CSRFToken": csrf() },
-      credentials: "same-origin",
-    });
-    const body = await response.json();
-    if (response.ok) setState(body.state, body.elapsed);
-    else showProblem(body.error || "The session could not be paused.");
-  } catch {
+  const answer = await postJSON(url, {});
+  if (answer.ok) setState(answer.body.state, answer.body.elapsed);
+  else if (answer.offline) {
     showProblem("No connection: pausing needs the server. Events you log are still kept.");
-  }
+  } else if (answer.auth) {
+    showProblem("Your login has run out: sign in again in a new tab, keep this one open.");
+  } else showProblem(answer.body.error || "The session could not be paused.");
 }
 $("console-pause")?.addEventListener("click", togglePause);
 document.body.classList.toggle("console-paused", state === "paused");
-
-function csrf() {
-  const input = document.querySelector("input[name=csrfmiddlewaretoken]");
-  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-  return match ? decodeURIComponent(match[1]) : input ? input.value : "";
-}
 
 // --- Recent events and the queue -----------------------------------------------------------
 
@@ -215,7 +202,7 @@ function renderRecent() {
   closingHint();
   if (!list) return;
   list.replaceChildren(
-    ...recent.filter((e) => e.status !== "undone").slice(0, RECENT_SHOWN).map((entry) => {
+    ...recent.filter((e) => e.status !== "undone").slice(0, config.recentShown).map((entry) => {
       const li = document.createElement("li");
       li.className = `recent kind-${entry.kind} status-${entry.status}`;
       li.dataset.uuid = entry.uuid;
