@@ -24,6 +24,7 @@ WEAKER_RGB = (0x00, 0x72, 0xB2)  # Okabe-Ito blue
 STRONGER_HEX = "#D55E00"
 WEAKER_HEX = "#0072B2"
 BODY_RGB = (0xEE, 0xEE, 0xEA)
+BODY_HEX = "#eeeeea"
 OUTLINE_RGB = (0x6B, 0x72, 0x6E)
 LEGEND = "Orange-red = stronger / more active. Blue = weaker / less."
 HEADER = 22  # px above each view for its label
@@ -122,7 +123,7 @@ def svg(
         for code in CHOIR_CODES[view]:
             points = svg_points(polygons(body_shape, view)[code])
             parts.append(
-                f'<polygon data-region="{code}" points="{points}" fill="#eeeeea" '
+                f'<polygon data-region="{code}" points="{points}" fill="{BODY_HEX}" '
                 'stroke="#6b726e" stroke-width="0.6"/>'
             )
         parts.append(

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
 from somatrace.audit.models import AuditEvent
+from somatrace.bodymaps import payload as limits
+from somatrace.bodymaps import raster
 from somatrace.bodymaps.models import Painting
 from somatrace.bodymaps.testing import payload, stroke
 from somatrace.testing import make_session
@@ -183,3 +187,15 @@ def test_it_validates_ownership(request, login, client_record, session, who) -> 
         assert post(browser, url, payload()).status_code in (403, 404)
     assert not Painting.objects.exists()
     assert not AuditEvent.objects.filter(actor=user, client_id=client_record.pk).exists()
+
+
+def test_the_painter_takes_its_limits_from_the_server_not_a_copy(
+    login, practitioner, client_record
+) -> None:
+    page = login(practitioner).get(f"/bodymaps/clients/{client_record.pk}/paint/").content.decode()
+    config = json.loads(re.search(r'id="bm-config"[^>]*>(.*?)</script>', page).group(1))
+    assert config["maxPoints"] == limits.MAX_POINTS == 20_000
+    assert config["pressureFloor"] == raster.PRESSURE_FLOOR
+    assert (config["width"], config["height"]) == (290, 580)
+    script = (Path(raster.__file__).parent.parent / "static/js/bodymaps/paint.js").read_text()
+    assert "20000" not in script and "290" not in script and "#D55E00" not in script

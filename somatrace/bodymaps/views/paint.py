@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from somatrace.audit import services as audit
-from somatrace.bodymaps import figures, raster
-from somatrace.bodymaps.atlas import ATLAS_VERSION
+from somatrace.bodymaps import figures, payload, raster
+from somatrace.bodymaps import render as draw
+from somatrace.bodymaps.atlas import ATLAS_VERSION, HEIGHT, WIDTH
 from somatrace.bodymaps.models import BodyShape, Moment
 from somatrace.bodymaps.payload import MAX_BODY_BYTES, PayloadError, validate
 from somatrace.bodymaps.services import save_painting
@@ -71,8 +72,21 @@ def _paint(
             "region_groups": figures.region_choices(),
             "emotions": EMOTIONS,
             "radius": {"min": raster.MIN_RADIUS, "max": raster.MAX_RADIUS, "value": 10},
+            "paint_config": PAINT_CONFIG,
         },
     )
+
+
+# What the painter in the browser must agree on with the server (passed by json_script).
+PAINT_CONFIG = {
+    "width": WIDTH,
+    "height": HEIGHT,
+    "pressureFloor": raster.PRESSURE_FLOOR,
+    "maxPoints": payload.MAX_POINTS,
+    "maxTimeMs": payload.MAX_TIME_MS,
+    "colours": {"stronger": draw.STRONGER_HEX, "weaker": draw.WEAKER_HEX},
+    "bodyFill": draw.BODY_HEX,
+}
 
 
 @clinical_required

@@ -3,13 +3,14 @@
 // the server rasterises them (bodymaps/raster.py). Colours match bodymaps/render.py.
 import { postJSON } from "../net.js";
 
-const COLOURS = { stronger: "#D55E00", weaker: "#0072B2" };
-const BODY_FILL = "#eeeeea";
-const PRESSURE_FLOOR = 0.3; // as raster.PRESSURE_FLOOR
-const MAX_POINTS = 20000; // as payload.MAX_POINTS
-const MAX_TIME_MS = 6 * 3600 * 1000;
-
 function init(root) {
+  // What the server owns (raster, payload and render limits and colours), from Python.
+  const config = JSON.parse(document.getElementById("bm-config").textContent);
+  const COLOURS = config.colours;
+  const BODY_FILL = config.bodyFill;
+  const PRESSURE_FLOOR = config.pressureFloor;
+  const MAX_POINTS = config.maxPoints;
+  const MAX_TIME_MS = config.maxTimeMs;
   const canvas = root.querySelector("#bm-canvas");
   const ctx = canvas.getContext("2d");
   const status = root.querySelector("#bm-status");
@@ -18,8 +19,8 @@ function init(root) {
   const radiusInput = root.querySelector("#bm-radius");
   const eraser = root.querySelector("#bm-eraser");
   const nothing = root.querySelector("#bm-nothing");
-  const W = 290;
-  const H = 580;
+  const W = config.width;
+  const H = config.height;
   const SCALE = 2; // canvas pixels per atlas unit
   canvas.width = W * SCALE;
   canvas.height = H * SCALE;
