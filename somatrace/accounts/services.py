@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.forms import PasswordResetForm
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from somatrace.accounts.models import Membership, Practice, Role, User
@@ -19,11 +18,6 @@ from somatrace.core.actor import Actor
 from somatrace.core.errors import RuleError
 
 PRACTICE_FIELDS = ("name", "time_zone", "crisis_resources", "safety_protocol")
-
-
-def _require_owner(actor: Actor) -> None:
-    if not actor.is_owner:
-        raise PermissionDenied("Only the practice owner can do this.")
 
 
 @transaction.atomic
@@ -45,7 +39,7 @@ def create_practice(
 
 @transaction.atomic
 def update_practice(actor: Actor, changes: Mapping[str, Any]) -> Practice:
-    _require_owner(actor)
+    actor.require_owner()
     unknown = set(changes) - set(PRACTICE_FIELDS)
     if unknown:
         raise RuleError("These settings cannot be changed here: " + ", ".join(sorted(unknown)))
@@ -65,7 +59,7 @@ def add_member(
 ) -> Membership:
     """A new person in the practice. They get a random password they never learn: the
     invitation link lets them choose their own."""
-    _require_owner(actor)
+    actor.require_owner()
     email = email.lower()
     if User.objects.filter(email=email).exists():
         raise RuleError("Someone with this email already has an account.")
@@ -89,7 +83,7 @@ def change_access(
     actor: Actor, membership: Membership, *, role: str, sees_all_clients: bool
 ) -> Membership:
     """Promote, demote, or grant or take back "sees every client" (practitioners only)."""
-    _require_owner(actor)
+    actor.require_owner()
     if role not in Role.values:
         raise RuleError("Choose owner, practitioner or assistant.")
     sees_all_clients = sees_all_clients and role == Role.PRACTITIONER
@@ -118,7 +112,7 @@ def deactivate_member(actor: Actor, membership: Membership) -> Membership:
     request, and their password is replaced by a random one nobody knows, which also ends
     every signed-in session for good (Django ties a session to the password). Reactivating
     sends a link to choose a new password. Their records and their authorship stay."""
-    _require_owner(actor)
+    actor.require_owner()
     if membership.user_id == actor.user_id:
         raise RuleError("You cannot deactivate yourself; another owner can.")
     if (
@@ -138,7 +132,7 @@ def deactivate_member(actor: Actor, membership: Membership) -> Membership:
 @transaction.atomic
 def reactivate_member(actor: Actor, membership: Membership) -> Membership:
     """Give access back; the person then chooses a new password from the link they are sent."""
-    _require_owner(actor)
+    actor.require_owner()
     user = membership.user
     if not user.is_active:
         user.is_active = True

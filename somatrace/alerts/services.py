@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -47,8 +46,7 @@ def raise_alert(
 @transaction.atomic
 def acknowledge(actor: Actor, alert: Alert, note: str) -> Alert:
     """A practitioner's acknowledgement: who, when, and what was done."""
-    if not (actor.is_staff_member and actor.sees_clinical_data):
-        raise PermissionDenied("Only a practitioner or owner acknowledges a safety alert.")
+    actor.require_clinical_staff("Only a practitioner or owner acknowledges a safety alert.")
     if not alert.is_open:
         raise RuleError("This alert was already acknowledged.")
     if not note.strip():

@@ -101,8 +101,7 @@ def add_finding(
 ) -> RegionFinding:
     """A practitioner's finding on one atlas region in a session, optionally tied to the
     timeline moment it belongs to. Refused once the session's note is signed."""
-    if not (actor.is_staff_member and actor.sees_clinical_data):
-        raise PermissionDenied("Findings are recorded by practitioners and owners.")
+    actor.require_clinical_staff("Findings are recorded by practitioners and owners.")
     if session.is_signed:
         raise RuleError("This session's note is signed, so its body chart is locked.")
     if region not in REGION_BY_CODE:

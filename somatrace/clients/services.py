@@ -149,8 +149,7 @@ def update_client(
 def assign_practitioner(actor: Actor, client: Client, practitioner: User) -> Client:
     """Give the client to another practitioner: this decides who sees their clinical record,
     so only an owner may do it; audited as a change of access."""
-    if not actor.is_owner:
-        raise PermissionDenied("Only the practice owner assigns a client to a practitioner.")
+    actor.require_owner("Only the practice owner assigns a client to a practitioner.")
     if not practitioners_of(actor.practice_id).filter(pk=practitioner.pk).exists():
         raise RuleError("Choose an active owner or practitioner of this practice.")
     if client.assigned_practitioner_id != practitioner.pk:
@@ -226,8 +225,7 @@ def _cleared(client: Client, result: ScreenResult) -> bool:
 @transaction.atomic
 def record_clearance(actor: Actor, client: Client, note: str) -> Clearance:
     """A practitioner's record that a client on hold may be worked with, and why."""
-    if not (actor.is_staff_member and actor.sees_clinical_data):
-        raise PermissionDenied("Only a practitioner or owner can clear a client.")
+    actor.require_clinical_staff("Only a practitioner or owner can clear a client.")
     if not client.on_hold:
         raise RuleError("This client is not on hold.")
     if not note.strip():
@@ -316,8 +314,7 @@ def can_start_session(client: Client) -> tuple[bool, str]:
 def publish_consent_version(actor: Actor, title: str, body: str) -> ConsentForm:
     """A new version of the practice's consent text (versions are never edited). Clients who
     agreed to an earlier version must agree again before their next session."""
-    if not actor.is_owner:
-        raise PermissionDenied("Only the practice owner publishes the consent text.")
+    actor.require_owner("Only the practice owner publishes the consent text.")
     current = (
         ConsentForm.objects.select_for_update()
         .filter(practice_id=actor.practice_id)

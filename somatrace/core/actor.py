@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 
@@ -163,6 +164,17 @@ class Actor:
         if self.kind is ActorKind.STAFF:
             return self.role in (Role.OWNER, Role.ASSISTANT) or self.sees_all_clients
         return self.kind in (ActorKind.SYSTEM, ActorKind.CLI)
+
+    def require_clinical_staff(
+        self, refusal: str = "Clinical records are written by practitioners and owners."
+    ) -> None:
+        """Services call this first when only an owner or a practitioner may act."""
+        if not (self.is_staff_member and self.sees_clinical_data):
+            raise PermissionDenied(refusal)
+
+    def require_owner(self, refusal: str = "Only the practice owner can do this.") -> None:
+        if not self.is_owner:
+            raise PermissionDenied(refusal)
 
     def client_scope(self, prefix: str = "", *, clinical: bool = True) -> Q | None:
         """The one rule of which clients' records this actor may see, as a filter.

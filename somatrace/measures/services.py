@@ -37,16 +37,12 @@ from somatrace.measures.models import (
 from somatrace.measures.scoring import Score, score
 
 LINK_DAYS = 7  # a secure link expires after a week unless the practitioner chooses otherwise
+REFUSAL = "Questionnaires are given by practitioners and owners."
 SCORE_FIELDS = ["answers", "total", "band", "subscales", "valid", "reason", "status", "channel"]
 
 
 class AlreadyAnswered(RuleError):
     """The administration was completed or cancelled meanwhile: the answers are refused."""
-
-
-def _require_clinical(actor: Actor) -> None:
-    if not (actor.is_staff_member and actor.sees_clinical_data):
-        raise PermissionDenied("Questionnaires are given by practitioners and owners.")
 
 
 @dataclass(frozen=True)
@@ -83,7 +79,7 @@ def new_administration(
 @transaction.atomic
 def give(actor: Actor, client: Client, code: str) -> Administration:
     """A questionnaire to answer now (on paper, by link or on the tablet)."""
-    _require_clinical(actor)
+    actor.require_clinical_staff(REFUSAL)
     if code not in PracticeMeasures.enabled_for(client.practice_id):
         raise RuleError("The practice does not offer this questionnaire.")
     return new_administration(actor, client, code, due=timezone.localdate())
@@ -92,7 +88,7 @@ def give(actor: Actor, client: Client, code: str) -> Administration:
 @transaction.atomic
 def assign(actor: Actor, client: Client, code: str, schedule: str, n: int | None) -> Assignment:
     """Record the schedule; intake and on-demand assignments are due now."""
-    _require_clinical(actor)
+    actor.require_clinical_staff(REFUSAL)
     if code not in PracticeMeasures.enabled_for(client.practice_id):
         raise RuleError("The practice does not offer this questionnaire.")
     assignment = Assignment.objects.create(
@@ -107,7 +103,7 @@ def assign(actor: Actor, client: Client, code: str, schedule: str, n: int | None
 
 @transaction.atomic
 def stop_assignment(actor: Actor, assignment: Assignment) -> Assignment:
-    _require_clinical(actor)
+    actor.require_clinical_staff(REFUSAL)
     if assignment.active:
         assignment.active = False
         assignment.save(update_fields=["active"])
@@ -118,7 +114,7 @@ def stop_assignment(actor: Actor, assignment: Assignment) -> Assignment:
 @transaction.atomic
 def cancel(actor: Actor, administration: Administration) -> Administration:
     """Cancel a waiting questionnaire; its links stop working."""
-    _require_clinical(actor)
+    actor.require_clinical_staff(REFUSAL)
     if not administration.is_pending:
         raise RuleError("This questionnaire is no longer waiting for answers.")
     administration.status = Status.CANCELLED
@@ -197,7 +193,7 @@ def create_link(actor: Actor, administration: Administration, days: int = LINK_D
 
     Returns the token (shown once; only its SHA-256 is stored, and the audit row names the
     link, never the token)."""
-    _require_clinical(actor)
+    actor.require_clinical_staff(REFUSAL)
     if not administration.is_pending:
         raise RuleError("This questionnaire is no longer waiting for answers.")
     token = secrets.token_urlsafe(32)
@@ -217,7 +213,7 @@ def create_link(actor: Actor, administration: Administration, days: int = LINK_D
 
 def hand_over(actor: Actor, administration: Administration) -> None:
     """The practitioner hands the tablet to the client for this questionnaire (kiosk)."""
-    _require_clinical(actor)
+    actor.require_clinical_staff(REFUSAL)
     if not administration.is_pending:
         raise RuleError("This questionnaire is no longer waiting for answers.")
     audit.updated(actor, administration, ["kiosk_started"])
@@ -316,8 +312,7 @@ def record_answers(
 @transaction.atomic
 def update_settings(actor: Actor, enabled: Sequence[str]) -> PracticeMeasures:
     """Which instruments the practice offers."""
-    if not actor.is_owner:
-        raise PermissionDenied("Only the practice owner chooses the questionnaires offered.")
+    actor.require_owner("Only the practice owner chooses the questionnaires offered.")
     unknown = set(enabled) - set(instruments.INSTRUMENTS)
     if unknown:
         raise RuleError("Unknown questionnaire: " + ", ".join(sorted(unknown)))

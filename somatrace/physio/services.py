@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -192,9 +191,7 @@ def live_beats_stored(session: Session) -> int:
 # --- Writes ------------------------------------------------------------------------------------
 
 
-def _require_clinical(actor: Actor) -> None:
-    if not (actor.is_staff_member and actor.sees_clinical_data):
-        raise PermissionDenied("Heart recordings are added by practitioners and owners.")
+REFUSAL = "Heart recordings are added by practitioners and owners."
 
 
 def save_upload(
@@ -214,7 +211,7 @@ def save_upload(
 
     upload: a Django UploadedFile (name, size, read(), chunks(), seek()).
     """
-    _require_clinical(actor)
+    actor.require_clinical_staff(REFUSAL)
     if session is not None and session.client_id != client.pk:
         raise RuleError("This session belongs to another client.")
     recording = Recording(
@@ -259,7 +256,7 @@ def save_upload(
 @transaction.atomic
 def set_offset(actor: Actor, recording: Recording, offset_seconds: float) -> Recording:
     """Shift the recording on the session clock and recompute its windows."""
-    _require_clinical(actor)
+    actor.require_clinical_staff(REFUSAL)
     if recording.status != Recording.Status.DONE:
         raise RuleError("Only an analysed recording can be shifted.")
     recording.offset_seconds = offset_seconds
@@ -271,7 +268,7 @@ def set_offset(actor: Actor, recording: Recording, offset_seconds: float) -> Rec
 
 @transaction.atomic
 def delete_recording(actor: Actor, recording: Recording) -> None:
-    _require_clinical(actor)
+    actor.require_clinical_staff(REFUSAL)
     audit.deleted(actor, recording)
     recording.delete()
 
@@ -280,7 +277,7 @@ def delete_recording(actor: Actor, recording: Recording) -> None:
 def append_live(actor: Actor, session: Session, batch: str, rr_ms: list[float]) -> tuple[int, bool]:
     """Add a batch of live RR intervals (ms) to the session's strap recording, once per
     batch id (a re-sent batch is not added again). Returns (beats stored, was a duplicate)."""
-    _require_clinical(actor)
+    actor.require_clinical_staff(REFUSAL)
     recording = (
         Recording.objects.select_for_update()
         .filter(session=session, kind=Recording.Kind.LIVE)

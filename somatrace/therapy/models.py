@@ -158,11 +158,26 @@ NOTE_FIELDS = ("subjective", "objective", "assessment", "plan")
 RATING_FIELDS = ("pre_suds", "pre_calm", "pre_tension", "post_suds", "post_calm", "post_tension")
 
 
+class OfASession:
+    """A record reached through its session: it belongs to the session's client and practice
+    (what the audit log and visibility checks read)."""
+
+    session: Session
+
+    @property
+    def client_id(self) -> int:
+        return self.session.client_id
+
+    @property
+    def practice_id(self) -> int:
+        return self.session.practice_id
+
+
 class NoteQuerySet(ClientRecordQuerySet["Note"]):
     client_path = "session__client__"
 
 
-class Note(models.Model):
+class Note(OfASession, models.Model):
     """The session's clinical note (SOAP), as drafted, edited and signed. Once the session is
     signed it never changes: amendments are later versions beside it."""
 
@@ -182,15 +197,6 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"Note {self.pk}"
-
-    @property
-    def client_id(self) -> int:
-        """So that audit events about a note link to the client."""
-        return self.session.client_id
-
-    @property
-    def practice_id(self) -> int:
-        return self.session.practice_id
 
     @property
     def text(self) -> dict[str, str]:
@@ -282,7 +288,7 @@ class TimelineEventQuerySet(ClientRecordQuerySet["TimelineEvent"]):
     client_path = "session__client__"
 
 
-class TimelineEvent(models.Model):
+class TimelineEvent(OfASession, models.Model):
     """One thing that happened in a session, timestamped to the second by the tablet."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="events")
@@ -326,14 +332,6 @@ class TimelineEvent(models.Model):
     def __str__(self) -> str:
         return f"Event {self.pk}"
 
-    @property
-    def client_id(self) -> int:
-        """So that audit events about a timeline event link to the client."""
-        return self.session.client_id
-
-    @property
-    def practice_id(self) -> int:
-        return self.session.practice_id
 
 
 class AftercareTemplateQuerySet(models.QuerySet["AftercareTemplate"]):

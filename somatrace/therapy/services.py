@@ -88,11 +88,6 @@ TOUCH_REFUSAL = (
 )
 
 
-def _require_clinical(actor: Actor) -> None:
-    if not actor.sees_clinical_data or not actor.is_staff_member:
-        raise PermissionDenied("Clinical records are written by practitioners and owners.")
-
-
 def _unlocked(session: Session) -> None:
     if session.is_signed:
         raise RuleError("This session's note is signed, so its timeline is locked.")
@@ -125,7 +120,7 @@ def record_session(
     note: Mapping[str, str] | None = None,
 ) -> Session:
     """A session recorded afterwards (not run in the console). details: SESSION_FIELDS."""
-    _require_clinical(actor)
+    actor.require_clinical_staff()
     _require_startable(client)
     session = Session(practice_id=client.practice_id, client=client)
     for name, value in details.items():
@@ -144,7 +139,7 @@ def record_session(
 @transaction.atomic
 def open_live_session(actor: Actor, client: Client) -> Session:
     """A session for now, by the actor, to be run in the console."""
-    _require_clinical(actor)
+    actor.require_clinical_staff()
     _require_startable(client)
     session = Session.objects.create(
         practice_id=client.practice_id,
@@ -167,7 +162,7 @@ def update_session(
     note: Mapping[str, str] | None = None,
 ) -> Session:
     """Change an unsigned session's details, techniques and note (only what is given)."""
-    _require_clinical(actor)
+    actor.require_clinical_staff()
     if session.is_signed:
         raise RuleError("This note is signed and locked. Changes are made as amendments.")
     unknown = set(changes) - set(SESSION_FIELDS)
@@ -210,7 +205,7 @@ def _write_note(actor: Actor, session: Session, text: Mapping[str, str]) -> Note
 @transaction.atomic
 def sign_note(actor: Actor, session: Session) -> Session:
     """Sign and lock the note (and with it the timeline): only its own practitioner can."""
-    _require_clinical(actor)
+    actor.require_clinical_staff()
     if session.practitioner_id != actor.user_id:
         raise PermissionDenied("Only the session's practitioner can sign its note.")
     locked = Session.objects.select_for_update().get(pk=session.pk)
@@ -228,7 +223,7 @@ def amend_note(
     actor: Actor, session: Session, *, reason: str, text: Mapping[str, str]
 ) -> NoteAmendment:
     """A later version of a signed note; the signed original is kept as it was."""
-    _require_clinical(actor)
+    actor.require_clinical_staff()
     if not session.is_signed:
         raise RuleError("Only a signed note is amended; an unsigned note is edited.")
     if not reason.strip():
@@ -252,7 +247,7 @@ def current_note(note: Note, amendments: list[NoteAmendment]) -> dict[str, str]:
 
 @transaction.atomic
 def save_aftercare(actor: Actor, session: Session, text: str) -> Session:
-    _require_clinical(actor)
+    actor.require_clinical_staff()
     if session.aftercare != text:
         session.aftercare = text
         session.full_clean()
@@ -270,7 +265,7 @@ def start(actor: Actor, session: Session, precheck: Mapping[str, Any]) -> list[T
 
     precheck: pre_suds, pre_calm, pre_tension (0-10 or None), client_words, felt_region.
     """
-    _require_clinical(actor)
+    actor.require_clinical_staff()
     _unlocked(session)
     _require_startable(session.client)
     if session.started_at is not None:
@@ -306,7 +301,7 @@ def start(actor: Actor, session: Session, precheck: Mapping[str, Any]) -> list[T
 
 @transaction.atomic
 def pause(actor: Actor, session: Session) -> None:
-    _require_clinical(actor)
+    actor.require_clinical_staff()
     _unlocked(session)
     if session.state != "running":
         raise RuleError("Only a running session can be paused.")
@@ -317,7 +312,7 @@ def pause(actor: Actor, session: Session) -> None:
 
 @transaction.atomic
 def resume(actor: Actor, session: Session) -> None:
-    _require_clinical(actor)
+    actor.require_clinical_staff()
     _unlocked(session)
     if session.state != "paused" or session.paused_at is None:
         raise RuleError("Only a paused session can be resumed.")
@@ -346,7 +341,7 @@ def end(actor: Actor, session: Session, closing: Mapping[str, Any]) -> list[str]
     Refused (RuleError) when the last SUDS is above the client's window and there is neither
     a closing check back inside the window nor a documented reason.
     """
-    _require_clinical(actor)
+    actor.require_clinical_staff()
     _unlocked(session)
     if session.state in ("scheduled", "ended"):
         raise RuleError("Only a session in progress can be ended.")
@@ -510,7 +505,7 @@ def add_event(actor: Actor, session: Session, new: NewEvent) -> Posted:
     come before the write transaction, which holds SQLite's single write lock: it only
     inserts the event, its work, any new prompts and their audit rows.
     """
-    _require_clinical(actor)
+    actor.require_clinical_staff()
     if session.state == "scheduled":
         raise RuleError("Start the session before logging events.")
     _unlocked(session)
@@ -577,7 +572,7 @@ def edit_event(
     to a region marked "not welcome" (its work is recorded again, with the override), and
     the guard re-run on the corrected timeline.
     """
-    _require_clinical(actor)
+    actor.require_clinical_staff()
     # Read afresh and lock: a form may have changed the instance the caller holds.
     event = (
         TimelineEvent.objects.select_for_update().select_related("session__client").get(pk=event.pk)
@@ -620,7 +615,7 @@ def edit_event(
 @transaction.atomic
 def delete_event(actor: Actor, event: TimelineEvent) -> None:
     """Remove a mis-tapped event; the audit log keeps a record that it existed."""
-    _require_clinical(actor)
+    actor.require_clinical_staff()
     _unlocked(event.session)
     for work in RegionWork.objects.filter(event=event):
         audit.deleted(actor, work)
@@ -725,7 +720,7 @@ def record_work(
     """Record that `region` (an atlas region or a coarse group) was worked on in `session`,
     with the client's touch consent for it now. A region marked "not welcome" is refused
     (TouchRefused) unless an override reason is given; then the override is recorded too."""
-    _require_clinical(actor)
+    actor.require_clinical_staff()
     _unlocked(session)
     if not touch.is_region(region):
         raise RuleError("Choose a region from the list.")
@@ -762,7 +757,7 @@ def record_work(
 @transaction.atomic
 def add_word(actor: Actor, *, kind: str, code: str, label: str, dissociation: bool) -> Any:
     """A practice's own cue, emotion or technique beside the built-ins (which never change)."""
-    _require_clinical(actor)
+    actor.require_clinical_staff()
     taken = (
         Technique.available_to(actor.practice_id).filter(code=code).exists()
         if kind == "technique"
@@ -785,7 +780,7 @@ def add_word(actor: Actor, *, kind: str, code: str, label: str, dissociation: bo
 
 @transaction.atomic
 def add_aftercare_template(actor: Actor, *, title: str, body: str) -> AftercareTemplate:
-    _require_clinical(actor)
+    actor.require_clinical_staff()
     template = AftercareTemplate(practice_id=actor.practice_id, title=title, body=body)
     template.full_clean()
     template.save()
