@@ -378,3 +378,46 @@ def test_work_where_touch_is_not_welcome_needs_an_override_with_a_reason(
     assert TimelineEvent.objects.filter(session=session).count() == 2
     assert TouchOverride.objects.count() == 1
     assert problems == []
+
+
+def test_touch_consent_holds_for_an_event_added_afterwards_and_for_an_edit(
+    signed_in_page, practitioner, client_record, live_server
+):
+    """As a practitioner would after the session: the forgotten technique, then a correction
+    of another one's region, each on a region the client marked "not welcome"."""
+    TouchConsentMap.objects.create(
+        client=client_record,
+        version=1,
+        created_by=practitioner,
+        regions={"f_groin_l": "not_welcome"},
+    )
+    session = started_session(client_record)
+    welcome = make_event(session, "technique", code="arcing", region="upper_back")
+    page = signed_in_page(practitioner)
+    page.goto(f"{live_server.url}/sessions/{session.pk}/")
+
+    page.get_by_role("link", name="Add an event").click()
+    page.get_by_label("Kind").select_option("technique")
+    page.get_by_role("combobox", name="Word").select_option(label="Unwinding")
+    page.get_by_label("Region").select_option("pelvis_hips")
+    page.get_by_label("Time").fill("10:05:00")
+    page.get_by_role("button", name="Add event").click()
+    expect(page.locator("form.stack")).to_contain_text("not welcome")
+    assert not TimelineEvent.objects.filter(code="unwinding").exists()
+    page.get_by_label("Override reason").fill("Client asked for hip work after checking in")
+    page.get_by_role("button", name="Add event").click()
+    expect(page.get_by_role("heading", name="Timeline")).to_be_visible()
+    added = TimelineEvent.objects.get(code="unwinding")
+    assert RegionWork.objects.get(event=added).override.reason.startswith("Client asked")
+
+    page.goto(f"{live_server.url}/sessions/{session.pk}/events/{welcome.pk}/")
+    page.get_by_label("Region").select_option("pelvis_hips")
+    page.get_by_role("button", name="Save event").click()
+    expect(page.locator("form.stack")).to_contain_text("not welcome")
+    welcome.refresh_from_db()
+    assert welcome.region == "upper_back"
+    page.get_by_label("Override reason").fill("Moved by mistake in the room; it was the hips")
+    page.get_by_role("button", name="Save event").click()
+    expect(page.get_by_role("heading", name="Timeline")).to_be_visible()
+    welcome.refresh_from_db()
+    assert welcome.region == "pelvis_hips" and TouchOverride.objects.count() == 2
