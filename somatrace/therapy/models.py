@@ -333,7 +333,6 @@ class TimelineEvent(OfASession, models.Model):
         return f"Event {self.pk}"
 
 
-
 class AftercareTemplateQuerySet(models.QuerySet["AftercareTemplate"]):
     def for_practice(self, practice_id: int) -> AftercareTemplateQuerySet:
         return self.filter(practice_id=practice_id)
