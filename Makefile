@@ -7,13 +7,17 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test lint typecheck unit serve clean lock bench
+.PHONY: demo demo-reset test lint typecheck unit serve clean lock bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.runtime: pyproject.toml requirements.lock | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e .
+	@echo "Installing Somatrace and its pinned dependencies into $(VENV)"
+	@echo "(about two minutes the first time; later runs skip this)."
+	$(BIN)/pip install --disable-pip-version-check --progress-bar on -c requirements.lock -e . \
+		| grep -E "^(Collecting|Installing|Successfully)" || true
+	@test -x $(BIN)/somatrace || { echo "The install failed: run $(BIN)/pip install -c requirements.lock -e . to see why."; exit 1; }
 	touch $@
 
 $(VENV)/.dev: pyproject.toml requirements.lock | $(BIN)/python
@@ -23,6 +27,11 @@ $(VENV)/.dev: pyproject.toml requirements.lock | $(BIN)/python
 ## make demo: install, migrate the SQLite database, add the demo practice, serve on PORT (8000).
 demo: $(VENV)/.runtime
 	SOMATRACE_DEBUG=1 $(BIN)/somatrace demo --port $(PORT)
+
+## make demo-reset: forget the demo database (var/somatrace.sqlite3) and start again.
+demo-reset:
+	rm -f var/somatrace.sqlite3 var/somatrace.sqlite3-wal var/somatrace.sqlite3-shm
+	$(MAKE) --no-print-directory demo
 
 ## make test: lint, type-check, then every test (unit, view, browser) on DATABASE_URL or SQLite.
 test: $(VENV)/.dev

@@ -5,7 +5,6 @@ from somatrace import views as pages
 from somatrace.accounts import views as accounts
 from somatrace.accounts.forms import EmailAuthenticationForm
 from somatrace.alerts import views as alerts
-from somatrace.audit import views as audit
 from somatrace.clients import views as clients
 from somatrace.core import views as core
 
@@ -73,7 +72,7 @@ urlpatterns = [
         accounts.member_reactivate,
         name="member_reactivate",
     ),
-    path("practice/audit/", audit.audit_log, name="audit_log"),
+    path("practice/audit/", pages.audit_log, name="audit_log"),
     path("", include("somatrace.therapy.urls")),
     path("", include("somatrace.measures.urls")),
     path("", include("somatrace.bodymaps.urls")),

@@ -144,7 +144,9 @@ def test_a_whole_session_on_a_tablet(signed_in_page, practitioner, client_record
     plan = page.get_by_label("Plan")
     plan.fill("Next week: continue with the throat; practise the slow exhale at home.")
     page.get_by_role("button", name="Save session").tap()
-    page.get_by_role("button", name="Sign and lock note").tap()
+    page.get_by_role("link", name="Sign and lock note…").tap()
+    expect(page.get_by_role("heading", name="Sign and lock this note?")).to_be_visible()
+    page.get_by_role("button", name="Sign and lock the note").tap()
     expect(page.get_by_text("Note signed and locked")).to_be_visible()
     expect(page.get_by_text("practise the slow exhale at home")).to_be_visible()
     expect(page.get_by_text("The note is signed, so the timeline is locked.")).to_be_visible()
@@ -327,6 +329,9 @@ def test_ending_above_the_window_asks_for_a_closing_check(
     all_sent(page)
     page.get_by_role("button", name="End the session").click()
     expect(page.get_by_role("alert")).to_contain_text("Take a closing SUDS check")
+    # The refusal comes back where the practitioner was: at the end form, in view.
+    assert page.url.endswith("#end")
+    expect(page.locator("#end-form .form-errors")).to_be_in_viewport()
     session.refresh_from_db()
     assert session.ended_at is None
     page.get_by_label("Reason, if ending above the window").fill("Client had to leave; steady.")
@@ -421,3 +426,39 @@ def test_touch_consent_holds_for_an_event_added_afterwards_and_for_an_edit(
     expect(page.get_by_role("heading", name="Timeline")).to_be_visible()
     welcome.refresh_from_db()
     assert welcome.region == "pelvis_hips" and TouchOverride.objects.count() == 2
+
+
+def test_nothing_moves_under_a_finger_when_a_pacing_prompt_appears(
+    signed_in_page, practitioner, client_record, live_server
+):
+    session = started_session(client_record)  # window 3-7
+    page = signed_in_page(practitioner)
+    page.goto(f"{live_server.url}/sessions/{session.pk}/console/")
+    before = {
+        n: page.get_by_role("button", name=n, exact=True).bounding_box() for n in ("SUDS 5", "Heat")
+    }
+    tap(page, "SUDS 7")  # at the upper limit: a prompt
+    banner = page.locator("#guard-banner")
+    expect(banner).to_be_visible()
+    expect(banner).to_be_in_viewport()
+    for name, box in before.items():
+        assert page.get_by_role("button", name=name, exact=True).bounding_box() == box, name
+    tap(page, "Slow exhale")
+    tap(page, "SUDS 5")
+    expect(banner).to_be_hidden()
+    assert page.get_by_role("button", name="SUDS 5", exact=True).bounding_box() == before["SUDS 5"]
+
+
+def test_the_chosen_region_outlives_a_reload(
+    signed_in_page, practitioner, client_record, live_server
+):
+    session = started_session(client_record)
+    page = signed_in_page(practitioner)
+    page.goto(f"{live_server.url}/sessions/{session.pk}/console/")
+    region = page.get_by_label("Applies to the next events until changed")
+    region.select_option("upper_back")
+    page.reload()
+    expect(region).to_have_value("upper_back")
+    tap(page, "Unwinding")
+    all_sent(page)
+    assert TimelineEvent.objects.get(session=session, code="unwinding").region == "upper_back"

@@ -67,7 +67,10 @@ def test_a_practitioner_records_a_client_and_a_session(
     expect(page.get_by_text("Session saved.")).to_be_visible()
     assert serious_violations(page) == []
 
-    page.get_by_role("button", name="Sign and lock note").click()
+    page.get_by_role("link", name="Sign and lock note…").click()
+    expect(page.get_by_text("Trembling in the legs, then a long exhale")).to_be_visible()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Sign and lock the note").click()
     expect(page.get_by_text(re.compile(r"Note signed and locked at \d\d:\d\d"))).to_be_visible()
     expect(page.get_by_role("link", name="Amend note")).to_be_visible()
 

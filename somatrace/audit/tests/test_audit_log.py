@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from somatrace.audit.models import AuditEvent
+from somatrace.testing import make_client, make_session
 
 
 @pytest.mark.django_db
@@ -63,3 +64,26 @@ def test_it_validates_ownership(
     assert "secret-type" not in login(outsider).get("/practice/audit/").content.decode()
     for user in (practitioner, assistant):
         assert login(user).get("/practice/audit/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_it_names_records_and_clients_in_words(login, owner, practitioner, client_record) -> None:
+    session = make_session(client_record)
+    login(practitioner).get(f"/sessions/{session.pk}/")
+    page = login(owner).get("/practice/audit/").content.decode()
+    assert "Session" in page and "therapy.session" not in page
+    assert f'<a href="/clients/{client_record.pk}/">Quinn Example</a>' in page
+
+
+@pytest.mark.django_db
+def test_it_finds_a_clients_entries_by_name_without_putting_the_name_in_the_address(
+    login, owner, practitioner, practice, client_record
+) -> None:
+    other = make_client(practice, practitioner, name="Rowan Elsewhere")
+    browser = login(practitioner)
+    browser.get(f"/clients/{client_record.pk}/")
+    browser.get(f"/clients/{other.pk}/")
+    response = login(owner).post("/practice/audit/", {"client_name": "quinn", "page": "1"})
+    rows = response.context["rows"]
+    assert rows and {row["event"].client_id for row in rows} == {client_record.pk}
+    assert "quinn" not in response.request["PATH_INFO"] and not response.request["QUERY_STRING"]

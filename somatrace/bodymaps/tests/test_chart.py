@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from somatrace.audit.models import AuditEvent
 from somatrace.bodymaps.models import RegionFinding
@@ -195,3 +196,18 @@ def test_findings_are_numbered_on_the_body_in_list_order(login, practitioner, se
     assert second["x"] - first["x"] == pytest.approx(17) and second["y"] == first["y"]
     html = page.content.decode()
     assert html.count('class="bm-finding-mark"') == 3
+
+
+def test_a_signed_session_locks_its_body_chart(login, practitioner, session) -> None:
+    session.signed_at = timezone.now()
+    session.signed_by = practitioner
+    session.save()
+    browser = login(practitioner)
+    url = f"/bodymaps/sessions/{session.pk}/chart/"
+    page = browser.get(url).content.decode()
+    assert "The note is signed" in page and 'id="bm-finding-form"' not in page
+    refused = browser.post(
+        url, {"action": "finding", "region": "z_jaw", "finding": "heat", "intensity": 2}
+    )
+    assert refused.status_code == 409 and "locked" in refused.content.decode()
+    assert not RegionFinding.objects.exists()

@@ -107,3 +107,17 @@ def test_research_use_is_recorded_when_the_client_agrees(login, practitioner, un
     assert ConsentRecord.objects.get(client=unconsented).research_use
     page = login(practitioner).get(f"/clients/{unconsented.pk}/").content.decode()
     assert "Agreed to de-identified use in research" in page
+
+
+@pytest.mark.django_db
+def test_the_consent_text_reads_as_paragraphs_not_as_wrapped_lines(
+    login, practitioner, practice
+) -> None:
+    make_consent_form(
+        practice,
+        body="We work gently and at your\npace.\n\n• You can stop at any\n  moment.\n• Ask anything.",
+    )
+    client = make_client(practice, practitioner)
+    page = login(practitioner).get(f"/clients/{client.pk}/consent/").content.decode()
+    assert "<p>We work gently and at your pace.</p>" in page
+    assert "<ul><li>You can stop at any moment.</li><li>Ask anything.</li></ul>" in page

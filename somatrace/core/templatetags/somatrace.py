@@ -4,6 +4,10 @@ import itertools
 from typing import Any
 
 from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from somatrace.prose import blocks
 
 register = template.Library()
 
@@ -32,3 +36,16 @@ def change(before: int | None, after: int | None) -> int | None:
     if before is None or after is None:
         return None
     return after - before
+
+
+@register.filter
+def prose(text: str) -> SafeString:
+    """Pasted text as paragraphs and lists, whatever width it was wrapped at (escaped)."""
+    parts = []
+    for block in blocks(text or ""):
+        if block.kind == "ul":
+            items = format_html_join("", "<li>{}</li>", ((line,) for line in block.lines))
+            parts.append(format_html("<ul>{}</ul>", items))
+        else:
+            parts.append(format_html("<p>{}</p>", block.lines[0]))
+    return format_html_join("", "{}", ((part,) for part in parts))

@@ -105,3 +105,35 @@ def test_it_validates_ownership(login, outsider, colleague, assistant, session) 
     session.refresh_from_db()
     assert not session.is_signed and not NoteAmendment.objects.exists()
     assert Session.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_note_comes_first_and_the_upload_form_waits_closed(
+    login, practitioner, session
+) -> None:
+    page = login(practitioner).get(f"/sessions/{session.pk}/").content.decode()
+    assert page.index('id="note-heading"') < page.index('id="ratings-heading"')
+    assert page.index('id="note-heading"') < page.index('id="physio-heading"')
+    assert '<details class="mt">' in page and '<details class="mt" open' not in page
+
+
+@pytest.mark.django_db
+def test_signing_asks_for_confirmation_first(login, practitioner, session) -> None:
+    browser = login(practitioner)
+    page = browser.get(f"/sessions/{session.pk}/").content.decode()
+    assert f'href="/sessions/{session.pk}/sign/"' in page  # a link to the confirmation
+    confirm = browser.get(f"/sessions/{session.pk}/sign/")
+    assert confirm.status_code == 200
+    assert "Sign and lock this note?" in confirm.content.decode()
+    assert "Original words" in confirm.content.decode()  # the note to read once more
+    session.refresh_from_db()
+    assert not session.is_signed  # looking is not signing
+    assert browser.post(f"/sessions/{session.pk}/sign/").status_code == 302
+    session.refresh_from_db()
+    assert session.is_signed
+
+
+@pytest.mark.django_db
+def test_the_confirmation_is_only_for_the_sessions_own_practitioner(login, owner, session) -> None:
+    response = login(owner).get(f"/sessions/{session.pk}/sign/")
+    assert response.status_code == 302 and response.url == f"/sessions/{session.pk}/"

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from somatrace.audit import services as audit
 from somatrace.bodyregions import COARSE_REGION_LABELS
@@ -186,18 +186,29 @@ def session_edit(request: PracticeRequest, session_id: int) -> HttpResponse:
 
 
 @clinical_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def session_sign(request: PracticeRequest, session_id: int) -> HttpResponse:
+    """GET: what signing means, with the note to read once more. POST: sign and lock it."""
     session = session_for(request, session_id)
-    try:
-        services.sign_note(request.actor, session)
-    except RuleError as refusal:
-        messages.info(request, str(refusal))
-    else:
-        messages.success(
-            request, f"Note signed and locked at {timezone.localtime(session.signed_at):%H:%M}."
-        )
-    return redirect("session_detail", session_id=session.pk)
+    if request.method == "POST":
+        try:
+            services.sign_note(request.actor, session)
+        except RuleError as refusal:
+            messages.info(request, str(refusal))
+        else:
+            signed_at = timezone.localtime(session.signed_at)
+            messages.success(request, f"Note signed and locked at {signed_at:%H:%M}.")
+        return redirect("session_detail", session_id=session.pk)
+    if session.is_signed or session.practitioner_id != request.actor.user_id:
+        messages.info(request, "Only the session's practitioner signs its note, once.")
+        return redirect("session_detail", session_id=session.pk)
+    note = services.note_of(session)
+    audit.read(request.actor, note if note.pk else session)
+    return render(
+        request,
+        "therapy/sign.html",
+        {"session": session, "client": session.client, "note": note.text},
+    )
 
 
 @clinical_required

@@ -271,6 +271,18 @@ function lastEntry() {
 // --- Logging events ------------------------------------------------------------------------
 
 const regionSelect = $("console-region");
+// The chosen region outlives a reload (it applies until changed, as the label says).
+const REGION_KEY = `somatrace.console.${config.sessionId}.region`;
+if (regionSelect) {
+  const kept = localStorage.getItem(REGION_KEY);
+  if (kept && [...regionSelect.options].some((option) => option.value === kept)) {
+    regionSelect.value = kept;
+  }
+  regionSelect.addEventListener("change", () => {
+    if (regionSelect.value) localStorage.setItem(REGION_KEY, regionSelect.value);
+    else localStorage.removeItem(REGION_KEY);
+  });
+}
 
 function nowIso() {
   return new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
@@ -379,11 +391,13 @@ function showPrompts(prompts) {
   $("guard-options").hidden = false;
   $("guard-next").hidden = true;
   banner.hidden = false;
+  document.body.classList.add("guard-open");
 }
 
 function hidePrompt() {
   if (!banner) return;
   banner.hidden = true;
+  document.body.classList.remove("guard-open");
   currentPrompt = null;
   awaitingSuds = false;
 }
