@@ -117,8 +117,8 @@ def test_a_t_test_needs_two_maps() -> None:
 def test_streaming_moments_give_the_same_test_as_scipy() -> None:
     rng = np.random.default_rng(11)
     stack = rng.normal(0.1, 0.3, (40, 6, 5))
-    stack[:, 0, 0] = 0.0  # never painted: t = 0, p = 1
-    stack[:, 0, 1] = 0.5  # everyone the same non-zero value: untestable (NaN)
+    stack[:, 0, 0] = 0.0  # never painted: not tested (NaN), as emBODY's 0/0
+    stack[:, 0, 1] = 0.5  # everyone the same non-zero value: t = +Inf, p = 0, significant
     mask = np.ones((6, 5), bool)
     moments = analysis.Moments((6, 5))
     for m in stack:
@@ -129,8 +129,8 @@ def test_streaming_moments_give_the_same_test_as_scipy() -> None:
     ok[0, :2] = False
     assert np.allclose(result.t[ok], expected.statistic[ok])
     assert np.allclose(result.p[ok], expected.pvalue[ok])
-    assert result.t[0, 0] == 0 and result.p[0, 0] == 1
-    assert np.isnan(result.t[0, 1]) and not result.significant[0, 1]
+    assert np.isnan(result.t[0, 0]) and np.isnan(result.p[0, 0]) and not result.significant[0, 0]
+    assert result.t[0, 1] == np.inf and result.p[0, 1] == 0 and result.significant[0, 1]
     direct = analysis.one_sample_t(stack, mask)
     assert (direct.significant == result.significant).all()
 
@@ -140,7 +140,7 @@ def test_integer_moments_match_float_moments_and_scipy() -> None:
     rng = np.random.default_rng(12)
     levels = rng.integers(-255, 256, (30, 4, 4)).astype(np.int16)
     levels[:, 0, 0] = 0
-    levels[:, 0, 1] = 17  # constant non-zero: exactly zero variance, untestable
+    levels[:, 0, 1] = -17  # constant non-zero: exactly zero variance, t = -Inf
     mask = np.ones((4, 4), bool)
     exact = analysis.Moments((4, 4), integer=True, scale=255)
     for m in levels:
@@ -151,4 +151,4 @@ def test_integer_moments_match_float_moments_and_scipy() -> None:
     ok[0, :2] = False
     assert np.allclose(result.t[ok], expected.statistic[ok])
     assert np.allclose(result.mean[ok], (levels / 255).mean(axis=0)[ok])
-    assert result.p[0, 0] == 1 and np.isnan(result.p[0, 1])
+    assert np.isnan(result.p[0, 0]) and result.p[0, 1] == 0 and result.t[0, 1] == -np.inf

@@ -50,9 +50,11 @@ def test_only_consenting_clients_count_and_no_names_are_shown(
     image = Image.open(io.BytesIO(login(owner).get("/bodymaps/research/map.png").content)).convert(
         "RGB"
     )
-    # Everyone painted the chest centre with value 1 -> zero variance, not testable -> blank;
-    # the map is blank there rather than showing an untested mean.
-    assert image.size == (580, 624)
+    # Everyone painted the chest centre with value 1: zero variance, the most unanimous
+    # pixels; as in emBODY they are significant (t = +Inf passes any threshold).
+    assert image.size[0] == 580
+    r, _, b = image.getpixel((130, 22 + 150))
+    assert r > b + 40
 
 
 def test_group_map_shows_significant_pixels(login, owner, practice, practitioner) -> None:
