@@ -171,7 +171,10 @@ def pixel_stats(stack: np.ndarray, mask: np.ndarray) -> PixelStats:
     if n < 2:
         raise ValueError("a t-test needs at least two maps")
     values = stack[:, mask].astype(np.float64)  # (n, k)
-    return PixelStats(n, values.mean(axis=0), values.std(axis=0, ddof=1), mask)
+    sd = values.std(axis=0, ddof=1)
+    # Where all values are equal the spread is exactly 0 (not a rounding residue of the mean).
+    sd[values.max(axis=0) == values.min(axis=0)] = 0.0
+    return PixelStats(n, values.mean(axis=0), sd, mask)
 
 
 def t_values(stats: PixelStats) -> np.ndarray:
