@@ -164,3 +164,21 @@ def test_the_imported_map_is_shown_on_the_emBODY_outline(
 def test_the_command_needs_a_real_client(db) -> None:
     with pytest.raises(CommandError, match="no client"):
         call_command("bodymaps", "import-embody", str(DEMO), "--client-id", "999999")
+
+
+def test_pages_that_chart_regions_stay_on_choir_after_an_import(
+    login, practitioner, client_record
+) -> None:
+    from somatrace.bodymaps.models import RegionFinding
+    from somatrace.testing import make_session
+
+    session = make_session(client_record)
+    RegionFinding.objects.create(client=client_record, session=session, region="z_jaw",
+                                 finding="held_tension", intensity=3, created_by=practitioner)  # fmt: skip
+    call_command(
+        "bodymaps", "import-embody", str(DEMO), "--client-id", str(client_record.pk),
+        stdout=StringIO(),
+    )  # fmt: skip
+    browser = login(practitioner)
+    assert browser.get(f"/bodymaps/clients/{client_record.pk}/history/").status_code == 200
+    assert browser.get(f"/bodymaps/sessions/{session.pk}/chart/").status_code == 200

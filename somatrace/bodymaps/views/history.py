@@ -9,7 +9,7 @@ from django.shortcuts import render
 from somatrace.audit import services as audit
 from somatrace.bodymaps import charts, figures, summaries
 from somatrace.bodymaps import render as draw
-from somatrace.bodymaps.atlas import VIEW_LABELS
+from somatrace.bodymaps.atlas import BODY_SHAPES, VIEW_LABELS
 from somatrace.bodymaps.embody import EMBODY_SHAPE
 from somatrace.bodymaps.embody import PAINTED_THRESHOLD as EMBODY_PAINTED
 from somatrace.bodymaps.models import BodyShape, Finding, Painting, RegionFinding
@@ -43,7 +43,8 @@ def history(request: PracticeRequest, client_id: int) -> HttpResponse:
     )
     rows = summaries.region_series([(p.created_at.date(), p.stats) for p in paintings])
     held = summaries.region_counts([(f.region, f.finding) for f in findings], HELD)
-    shape = paintings[0].body_shape if paintings else BodyShape.FEMALE
+    # Findings are charted on a CHOIR outline: the latest painting's, or outline A.
+    shape = next((p.body_shape for p in paintings if p.body_shape in BODY_SHAPES), BodyShape.FEMALE)
     audit.read(
         request.actor,
         client,
