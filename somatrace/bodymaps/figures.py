@@ -31,6 +31,7 @@ from somatrace.bodymaps.atlas import (
     regions_in,
     svg_points,
 )
+from somatrace.bodymaps.embody import EMBODY_SHAPE
 from somatrace.clients.touch import DEFAULT_STATUS
 
 MARK_SPACING = 17.0  # atlas units between numbered marks that share a region
@@ -150,36 +151,57 @@ def touch_marks(marks: Mapping[str, str]) -> dict[str, str]:
 # --- raster overlays ------------------------------------------------------------------------
 
 
-def painting_overlays(grid: np.ndarray) -> list[np.ndarray]:
-    """One painting, per view: both layers mixed (render.painting_rgba).
-    grid: (2 views, 2 layers, H, W), values 0-1. Returns 2 arrays (H, W, 4) uint8."""
-    return [draw.painting_rgba(grid[v, 0], grid[v, 1]) for v in range(len(VIEWS))]
+def display_scale(grid: np.ndarray, body_shape: str) -> float:
+    """The value drawn fully opaque: 1 on CHOIR outlines (values 0-1); on emBODY's, whose
+    values are blurred point counts, the map's own largest value (as embody_demo.m scales
+    each person's maps), 1 for an empty map."""
+    if body_shape != EMBODY_SHAPE:
+        return 1.0
+    top = float(np.max(np.abs(grid))) if grid.size else 0.0
+    return top if top > 0 else 1.0
+
+
+def painting_overlays(grid: np.ndarray, vmax: float = 1.0) -> list[np.ndarray]:
+    """One painting, per view: both layers mixed (render.painting_rgba), values / vmax.
+    grid: (views, 2 layers, H, W), values 0-vmax. Returns one (H, W, 4) uint8 per view."""
+    scaled = grid / np.float32(vmax)
+    return [draw.painting_rgba(scaled[v, 0], scaled[v, 1]) for v in range(grid.shape[0])]
+
+
+def change_map(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """(after - before) of stronger - weaker, per view: shape (views, H, W), -2..2.
+    before, after: (views, 2 layers, H, W), values 0-1."""
+    signed_before = analysis.signed_map(before[:, 0], before[:, 1])
+    signed_after = analysis.signed_map(after[:, 0], after[:, 1])
+    return analysis.difference_map(signed_before, signed_after)
 
 
 def difference_overlays(before: np.ndarray, after: np.ndarray) -> list[np.ndarray]:
-    """The change between two paintings, per view: (after - before) of stronger - weaker,
-    orange-red where it got stronger, blue where less, opacity |change| (1 -> fully opaque).
-    before, after: (2 views, 2 layers, H, W), values 0-1. Returns 2 arrays (H, W, 4) uint8."""
-    signed_before = analysis.signed_map(before[:, 0], before[:, 1])
-    signed_after = analysis.signed_map(after[:, 0], after[:, 1])
-    diff = analysis.difference_map(signed_before, signed_after)  # (2 views, H, W)
-    return [draw.signed_rgba(diff[v]) for v in range(len(VIEWS))]
+    """The change between two paintings, per view, on the diverging scale of
+    render.diverging_rgba (green = more / stronger after, purple = less after, |change| 1
+    fully saturated): not the painting's own colours, which mean stronger / weaker.
+    before, after: (views, 2 layers, H, W), values 0-1. Returns one (H, W, 4) uint8 per view."""
+    diff = change_map(before, after)
+    return [draw.diverging_rgba(diff[v]) for v in range(diff.shape[0])]
 
 
-def frequency_overlays(grids: Sequence[np.ndarray]) -> list[np.ndarray]:
+def frequency_overlays(
+    grids: Sequence[np.ndarray], threshold: float = raster.PAINTED_THRESHOLD
+) -> list[np.ndarray]:
     """Where sensation recurs, per view: each layer's share of maps painted at each pixel
-    (analysis.frequency_map), mixed as in a single painting. grids: one raster per map, each
-    (2 views, 2 layers, H, W) with values 0-1; none gives transparent overlays on the raster
-    grid. Returns 2 arrays (H, W, 4) uint8."""
+    (analysis.frequency_map, painted above `threshold`), mixed as in a single painting.
+    grids: one raster per map, each (views, 2 layers, H, W), all of one body shape; none
+    gives transparent overlays on the CHOIR grid. Returns one (H, W, 4) uint8 per view."""
     if not grids:
         empty = np.zeros(raster.GRID)
         return [draw.painting_rgba(empty, empty) for _ in VIEWS]
-    stack = np.stack(grids)  # (n maps, 2 views, 2 layers, H, W)
+    stack = np.stack(grids)  # (n maps, views, 2 layers, H, W)
     return [
         draw.painting_rgba(
-            analysis.frequency_map(stack[:, v, 0]), analysis.frequency_map(stack[:, v, 1])
+            analysis.frequency_map(stack[:, v, 0], threshold),
+            analysis.frequency_map(stack[:, v, 1], threshold),
         )
-        for v in range(len(VIEWS))
+        for v in range(stack.shape[1])
     ]
 
 
@@ -189,29 +211,56 @@ def signed_levels(levels: np.ndarray) -> np.ndarray:
     return levels[:, 0].astype(np.int16) - levels[:, 1]
 
 
+def group_stats(
+    people: Iterable[tuple[np.ndarray | None, np.ndarray]], body_shape: str
+) -> list[analysis.PixelStats]:
+    """One group map's per-pixel statistics, per view of the body shape: across people, of
+    stronger - weaker (or, where a person's `before` is given, of its change after - before),
+    inside the body mask.
+
+    people: per person (before or None, map), consumed one at a time, so an iterator holds
+    only one person's maps in memory. On CHOIR outlines the maps are stored levels
+    (2 views, 2 layers, 580, 290) uint8 (raster.PACK_LEVELS) and the sums are exact
+    integers (analysis.Moments); on emBODY's they are emBODY maps (1 view, 2 layers,
+    522, 171) float. At least two people (ValueError otherwise).
+    """
+    views = raster.views_of(body_shape)
+    integer = body_shape != EMBODY_SHAPE
+    moments = [
+        analysis.Moments(
+            raster.grid_of(body_shape),
+            integer=integer,
+            scale=raster.PACK_LEVELS if integer else 1.0,
+        )
+        for _ in views
+    ]
+    for before, after in people:
+        signed = _signed(after, integer)
+        if before is not None:
+            signed = signed - _signed(before, integer)
+        for v in range(len(views)):
+            moments[v].add(signed[v])
+    return [
+        m.stats(raster.body_mask(body_shape, view)) for m, view in zip(moments, views, strict=True)
+    ]
+
+
+def _signed(grid: np.ndarray, integer: bool) -> np.ndarray:
+    if integer:
+        return signed_levels(grid)
+    return grid[:, 0].astype(np.float64) - grid[:, 1]
+
+
+def result_overlays(results: Sequence[analysis.GroupResult], vmax: float) -> list[np.ndarray]:
+    """Group results (one per view) as overlays: the mean, only where significant,
+    orange-red above 0, blue below, fully opaque from vmax."""
+    return [draw.signed_rgba(r.mean, vmax=vmax, keep=r.significant) for r in results]
+
+
 def group_overlays(
     people: Iterable[tuple[np.ndarray | None, np.ndarray]], body_shape: str
 ) -> list[np.ndarray]:
-    """The group map, per view: the mean over people of stronger - weaker (or, where a
-    person's `before` is given, of its change after - before), shown only at pixels where a
-    one-sample t-test against 0 is significant after Benjamini-Hochberg (analysis.FDR_Q);
-    orange-red above 0, blue below, fully opaque from RESEARCH_VMAX.
-
-    people: per person (before levels or None, levels), each (2 views, 2 layers, 580, 290)
-    uint8 as stored (raster.PACK_LEVELS); consumed one at a time, so an iterator holds only
-    one person's maps in memory. Sums are exact integers (analysis.Moments). At least two
-    people (ValueError otherwise). body_shape: the outline whose body mask is tested.
-    Returns 2 arrays (580, 290, 4) uint8.
-    """
-    moments = [analysis.Moments(raster.GRID, integer=True, scale=raster.PACK_LEVELS) for _ in VIEWS]
-    for before, after in people:
-        signed = signed_levels(after)
-        if before is not None:
-            signed = signed - signed_levels(before)
-        for v in range(len(VIEWS)):
-            moments[v].add(signed[v])
-    overlays = []
-    for v, view in enumerate(VIEWS):
-        result = moments[v].t_test(raster.body_mask(body_shape, view))
-        overlays.append(draw.signed_rgba(result.mean, vmax=RESEARCH_VMAX, keep=result.significant))
-    return overlays
+    """The group map with Somatrace's per-map two-sided test (analysis.two_sided), per view,
+    fully opaque from RESEARCH_VMAX (see group_stats for `people`)."""
+    stats = group_stats(people, body_shape)
+    return result_overlays([analysis.two_sided(s) for s in stats], RESEARCH_VMAX)

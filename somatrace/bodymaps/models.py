@@ -26,6 +26,7 @@ class Moment(models.TextChoices):
 class BodyShape(models.TextChoices):
     FEMALE = "female", "Body outline A (CHOIR female)"
     MALE = "male", "Body outline B (CHOIR male)"
+    EMBODY = "embody", "emBODY outline (imported, front only)"
 
 
 class Painting(models.Model):
@@ -51,6 +52,9 @@ class Painting(models.Model):
     words = models.TextField(
         "in the client's words", blank=True, validators=[MaxLengthValidator(LONG_TEXT)]
     )
+    # What the map answers when a study asked about something (emBODY: the emotion word);
+    # blank for the client's own check-ins and session maps.
+    stimulus = models.CharField(max_length=60, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw
 
+from somatrace.bodymaps import embody
 from somatrace.bodymaps.atlas import CHOIR_CODES, HEIGHT, VIEWS, WIDTH, ZONE_CODES, polygons
 
 RASTER_VERSION = "r1"
@@ -112,8 +113,21 @@ def body_indices(body_shape: str, view: str) -> np.ndarray:
 
 
 def body_mask(body_shape: str, view: str) -> np.ndarray:
-    """The silhouette: True inside the union of the CHOIR regions. bool, shape GRID."""
+    """The silhouette: True inside the union of the CHOIR regions, bool, shape GRID; for
+    emBODY maps (body shape embody.EMBODY_SHAPE) the emBODY outline, shape embody.GRID."""
+    if body_shape == embody.EMBODY_SHAPE:
+        return embody.body_mask()
     return _body_mask(body_shape, view)
+
+
+def views_of(body_shape: str) -> tuple[str, ...]:
+    """The views a body shape has: front and back on CHOIR, the front only on emBODY's."""
+    return embody.VIEWS if body_shape == embody.EMBODY_SHAPE else VIEWS
+
+
+def grid_of(body_shape: str) -> tuple[int, int]:
+    """Rows and columns of one view of the body shape's raster."""
+    return embody.GRID if body_shape == embody.EMBODY_SHAPE else GRID
 
 
 @cache

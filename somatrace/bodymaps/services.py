@@ -4,16 +4,18 @@ therapy.services.)"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from somatrace.audit import services as audit
-from somatrace.bodymaps import analysis, raster
+from somatrace.bodymaps import analysis, embody, raster
 from somatrace.bodymaps.atlas import REGION_BY_CODE
-from somatrace.bodymaps.models import Painting, RegionFinding
+from somatrace.bodymaps.models import Moment, Painting, RegionFinding
 from somatrace.bodymaps.payload import CleanPainting
 from somatrace.clients.models import Client
 from somatrace.core.actor import Actor
@@ -24,10 +26,16 @@ from somatrace.therapy.queries import event_label, vocabulary_for
 
 def painting_raster(painting: Painting) -> np.ndarray:
     """The painting's raster: the stored one if it was made with the current raster version,
-    else recomputed from the canonical strokes (deterministic)."""
+    else recomputed from the canonical strokes (deterministic). CHOIR outlines: (2 views,
+    2 layers, 580, 290), values 0-1; emBODY's: (1 view, 2 layers, 522, 171), emBODY units."""
+    record = painting.strokes or {}
+    if painting.body_shape == embody.EMBODY_SHAPE:
+        if painting.raster and painting.raster_version == embody.RASTER_VERSION:
+            return embody.unpack(bytes(painting.raster))
+        points = record.get("embody", {}).get("points", [])
+        return embody.rasterise(embody.Recording(tuple(tuple(p) for p in points)))
     if painting.raster and painting.raster_version == raster.RASTER_VERSION:
         return raster.unpack(bytes(painting.raster))
-    record = painting.strokes or {}
     return raster.rasterise(
         record.get("strokes", []), painting.body_shape, record.get("regions", [])
     )
@@ -85,6 +93,44 @@ def save_painting(
     with transaction.atomic():
         painting.save()
         audit.created(actor, painting, ["strokes", "emotions", "words", "nothing_felt", "moment"])
+    return painting
+
+
+def import_embody(
+    actor: Actor,
+    client: Client,
+    recording: embody.Recording,
+    *,
+    stimulus: str,
+    source: str,
+) -> Painting:
+    """Store one emBODY recording on emBODY's own outline, as emBODY computes it: the painted
+    points are the canonical record, the raster is emBODY's blurred map (embody.rasterise),
+    the stimulus (e.g. the emotion word) is kept, and a recording of nothing is a valid map
+    of nothing felt. Dated by its first painted point when it has one. Audited."""
+    if actor.client_id is not None:
+        raise PermissionDenied("Imports are made by the practice, not through a client link.")
+    grid = embody.rasterise(recording)
+    started = recording.started_ms
+    when = timezone.now() if started is None else datetime.fromtimestamp(started / 1000, tz=UTC)
+    painting = Painting(
+        client=client,
+        moment=Moment.CHECKIN,
+        atlas_version=embody.EMBODY_ATLAS_VERSION,
+        body_shape=embody.EMBODY_SHAPE,
+        nothing_felt=recording.empty,
+        strokes={"embody": {"canvas": list(embody.CANVAS), "points": recording.points}},
+        raster_version=embody.RASTER_VERSION,
+        raster=embody.pack(grid),
+        stats=analysis.summarise(grid, embody.EMBODY_SHAPE),
+        stimulus=stimulus[:60],
+        words=f"Imported from emBODY file {source}"[:200],
+        created_by=actor.user,
+        created_at=when,
+    )
+    with transaction.atomic():
+        painting.save()
+        audit.created(actor, painting, ["strokes", "stimulus", "nothing_felt", "words"])
     return painting
 
 

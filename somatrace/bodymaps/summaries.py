@@ -25,6 +25,7 @@ from somatrace.clients.touch import NOT_WELCOME
 Stats = Mapping[str, Any]  # one painting's stored statistics, see the module docstring
 
 CHANGE_THRESHOLD = 0.05  # research, paired: a region changed if signed moved more than this
+CHANGE_WORDS = 5  # compare: a region's change is put in words from 5 percentage points
 SERIES_REGIONS = 6  # history: regions in the series chart, the most often painted
 FREQUENT_FINDINGS = 15  # history: finding kinds listed, the most frequent
 
@@ -60,15 +61,18 @@ def region_rows(stats: Stats, *, only_painted: bool = True) -> list[dict[str, An
 
 
 def coverage_rows(stats: Stats) -> list[dict[str, Any]]:
-    """Per view and layer: {"view", "layer" (labels), "coverage" and "mean" (percent of the
-    view's body pixels, one decimal), "total" (pixel units, whole)}."""
+    """Per view and layer: {"view", "layer" (labels), "coverage" (percent of the view's body
+    pixels, one decimal), "mean" and "total"}. On CHOIR outlines mean is a percentage (one
+    decimal) and total in pixel units (whole); on emBODY's ("units": "embody") both are in
+    emBODY's units (blurred point counts), mean to 5 decimals and total to 1."""
+    embody_units = stats.get("units") == "embody"
     return [
         {
             "view": VIEW_LABELS.get(view, view),
             "layer": LAYER_LABELS.get(layer, layer),
             "coverage": round(values["coverage"] * 100, 1),
-            "mean": round(values["mean"] * 100, 1),
-            "total": round(values["total"]),
+            "mean": round(values["mean"], 5) if embody_units else round(values["mean"] * 100, 1),
+            "total": round(values["total"], 1) if embody_units else round(values["total"]),
         }
         for view, layers in stats.get("views", {}).items()
         for layer, values in layers.items()
@@ -127,6 +131,29 @@ def change_rows(before: Stats, after: Stats) -> list[dict[str, Any]]:
         )
     rows.sort(key=lambda r: -abs(r["change"]))
     return rows
+
+
+def change_sentence(rows: Sequence[Mapping[str, Any]], limit: int = 4) -> str:
+    """The change by region in words, from change_rows (largest change first): the regions
+    whose signed intensity rose by at least CHANGE_WORDS percentage points ("more / stronger
+    after") and those where it fell by as much ("less / weaker after"), at most `limit` of
+    each, with their change; or that no region changed that much."""
+    gained = [r for r in rows if r["change"] >= CHANGE_WORDS][:limit]
+    lost = [r for r in rows if r["change"] <= -CHANGE_WORDS][:limit]
+
+    def names(chosen: Sequence[Mapping[str, Any]]) -> str:
+        parts = [f"{r['name'].lower()} ({r['change']:+d})" for r in chosen]
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+    if not gained and not lost:
+        return f"No region changed by {CHANGE_WORDS} points or more between before and after."
+    said = []
+    if gained:
+        said.append(f"More or stronger sensation after the session in {names(gained)}")
+    if lost:
+        said.append(f"less or weaker after the session in {names(lost)}")
+    sentence = "; ".join(said)
+    return sentence[0].upper() + sentence[1:] + " (change in points of signed intensity)."
 
 
 def coverage_change(before: Stats, after: Stats) -> list[dict[str, Any]]:

@@ -258,7 +258,7 @@ def test_body_map_pages_pass_axe_and_fit_the_screen(
             f"/bodymaps/clients/{client_record.pk}/touch-consent/",
             f"/bodymaps/sessions/{session.pk}/paint/post/",
         ],
-        owner: ["/bodymaps/research/"],
+        owner: ["/bodymaps/research/", "/bodymaps/research/?moment=checkin&method=embody"],
     }
     checked = 0
     for user, paths in pages.items():
@@ -273,8 +273,32 @@ def test_body_map_pages_pass_axe_and_fit_the_screen(
             )
             assert overflow <= 1, f"{path} is {overflow}px wider than a {width}px screen"
             checked += 1
-    assert checked == 9
+    assert checked == 10
     expect(page.locator("img.bm-map-image")).to_have_count(1)
+    expect(page.locator("#bm-method")).to_contain_text("emBODY")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_difference_map_has_its_legend_and_words_on_a_phone(
+    signed_in_page, practitioner, client_record, live_server, page, width
+) -> None:
+    session = make_session(client_record)
+    make_painting(client_record, session=session, moment="pre",
+                  strokes=[stroke([(95, 125), (105, 130)])])  # fmt: skip
+    make_painting(client_record, session=session, moment="post")
+    page.set_viewport_size({"width": width, "height": 900})
+    signed_in_page(practitioner)
+    page.goto(f"{live_server.url}/bodymaps/sessions/{session.pk}/compare/")
+    page.wait_for_load_state("networkidle")
+    assert serious_violations(page) == []
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1
+    expect(page.locator("#bm-change-words")).to_contain_text("left chest")
+    legend = page.locator("#bm-difference-legend")
+    expect(legend).to_be_visible()
+    expect(legend).to_contain_text("purple = less or weaker after")
+    bar = page.locator(".bm-scale-bar").evaluate("e => getComputedStyle(e).backgroundImage")
+    assert "linear-gradient" in bar and "rgb(27, 120, 55)" in bar and "rgb(118, 42, 131)" in bar
 
 
 def test_stylus_pressure_is_recorded_and_rasterised(

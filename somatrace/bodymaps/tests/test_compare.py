@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from somatrace.audit.models import AuditEvent
@@ -66,3 +67,31 @@ def test_it_validates_ownership(request, login, client_record, session, who) -> 
     ):
         assert browser.get(url).status_code in (403, 404)
     assert not AuditEvent.objects.filter(actor=user, client_id=client_record.pk).exists()
+
+
+def test_the_difference_map_has_its_own_scale_legend_and_words(
+    login, practitioner, session
+) -> None:
+    import io
+
+    from PIL import Image
+
+    browser = login(practitioner)
+    html = browser.get(f"/bodymaps/sessions/{session.pk}/compare/").content.decode()
+    # In words: the chest gained, the right shoulder lost.
+    words = html.split('id="bm-change-words">')[1].split("</p>")[0]
+    assert "More or stronger sensation after the session in" in words
+    assert "left chest" in words.split(";")[0] and "right shoulder (front)" in words.split(";")[1]
+    assert 'id="bm-difference-legend"' in html and "green = more or stronger after" in html
+    image = Image.open(
+        io.BytesIO(browser.get(f"/bodymaps/sessions/{session.pk}/difference.png").content)
+    )
+    rgb = np.asarray(image.convert("RGB")).reshape(-1, 3)
+    pixels = set(map(tuple, rgb.tolist()))
+    # Neither the painting's vermillion (213, 94, 0) nor its blue (0, 114, 178) appears; the
+    # chest (more after) is green-dominant, the shoulder (less after) purple-dominant.
+    assert (213, 94, 0) not in pixels and (0, 114, 178) not in pixels
+    r, g, b = image.convert("RGB").getpixel((140 - 5, 22 + 150))
+    assert g > r and g > b
+    r, g, b = image.convert("RGB").getpixel((100, 22 + 127))
+    assert r > g and b > g

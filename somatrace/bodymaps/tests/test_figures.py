@@ -138,17 +138,25 @@ def test_a_painting_overlay_colours_each_layer_with_opacity_from_its_value() -> 
     assert front[..., 3].sum() == OPAQUE and back[..., 3].sum() == 115  # nothing else drawn
 
 
-def test_the_difference_overlay_shows_more_after_in_orange_and_less_in_blue() -> None:
+def test_the_difference_overlay_uses_its_own_diverging_scale() -> None:
+    # ColorBrewer PRGn: midpoint F7F7F7 = (247, 247, 247), green 1B7837 = (27, 120, 55),
+    # purple 762A83 = (118, 42, 131); colour = mid + |change| (end - mid), opacity
+    # 110 + 145 |change|; never the painting's vermillion / blue.
     before = np.zeros((2, 2, 3, 3), dtype=np.float32)
     after = np.zeros((2, 2, 3, 3), dtype=np.float32)
-    before[0, 0, 1, 1], after[0, 0, 1, 1] = 0.5, 1.0  # front: stronger by 0.5 after
+    before[0, 0, 1, 1], after[0, 0, 1, 1] = 0.4, 1.0  # front: stronger by 0.6 after
     before[0, 0, 2, 2] = 0.4  # front: 0.4 stronger before, nothing after: -0.4
-    before[1, 1, 0, 0] = 0.3  # back: weaker before (signed -0.3), nothing after: +0.3
+    before[1, 1, 0, 0] = 0.2  # back: weaker before (signed -0.2), nothing after: +0.2
     front, back = figures.difference_overlays(before, after)
-    assert tuple(front[1, 1]) == (*VERMILLION, 115)  # 0.5 * 230
-    assert tuple(front[2, 2]) == (*BLUE, 92)  # 0.4 * 230
-    assert tuple(back[0, 0]) == (*VERMILLION, 69)  # 0.3 * 230
+    # +0.6: 247 - 0.6 * 220 = 115, 247 - 0.6 * 127 = 170.8, 247 - 0.6 * 192 = 131.8; 197
+    assert tuple(front[1, 1]) == (115, 171, 132, 197)
+    # -0.4: 247 - 0.4 * 129 = 195.4, 247 - 0.4 * 205 = 165, 247 - 0.4 * 116 = 200.6; 168
+    assert tuple(front[2, 2]) == (195, 165, 201, 168)
+    # +0.2: 247 - 44 = 203, 247 - 25.4 = 221.6, 247 - 38.4 = 208.6; 110 + 29 = 139
+    assert tuple(back[0, 0]) == (203, 222, 209, 139)
     assert front[0, 0, 3] == 0  # unchanged: transparent
+    for colour in (VERMILLION, BLUE):
+        assert not (front[..., :3] == colour).all(axis=-1).any()
 
 
 def test_the_frequency_overlay_is_the_share_of_maps_painted() -> None:

@@ -38,12 +38,13 @@ def visible_painting(request: PracticeRequest, painting_id: int) -> Painting:
 
 
 def client_shape(request: PracticeRequest, client: Client) -> str:
-    """?shape= if given, else the outline of the client's latest painting, else outline A."""
+    """?shape= if given, else the CHOIR outline of the client's latest painting on one (maps
+    imported onto emBODY's outline have no regions to chart or paint on), else outline A."""
     if request.GET.get("shape") in BODY_SHAPES:
         return str(request.GET["shape"])
     latest = (
         Painting.objects.visible_to(request.actor)
-        .filter(client=client)
+        .filter(client=client, body_shape__in=BODY_SHAPES)
         .order_by("-created_at")
         .values_list("body_shape", flat=True)
         .first()

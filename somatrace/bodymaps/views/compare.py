@@ -17,8 +17,6 @@ from somatrace.bodymaps.views.common import image_response, visible_session
 from somatrace.core.decorators import PracticeRequest, clinical_required
 from somatrace.therapy.models import Session
 
-DIFFERENCE_LEGEND = "Change after - before. Orange-red = more / stronger after. Blue = less after."
-
 
 def _pre_post(
     request: PracticeRequest, session: Session
@@ -36,15 +34,23 @@ def compare(request: PracticeRequest, session_id: int) -> HttpResponse:
     audit.read(request.actor, session)
     tables: dict[str, Any] = {}
     if pre and post:
+        rows = summaries.change_rows(pre.stats, post.stats)
         tables = {
-            "rows": summaries.change_rows(pre.stats, post.stats),
+            "rows": rows,
+            "change_words": summaries.change_sentence(rows),
             "overlap": summaries.overlap(painting_raster(pre), painting_raster(post)),
             "coverage": summaries.coverage_change(pre.stats, post.stats),
         }
     return render(
         request,
         "bodymaps/compare.html",
-        {"session": session, "client": session.client, "pre": pre, "post": post, **tables},
+        {
+            "session": session,
+            "client": session.client,
+            "pre": pre,
+            "post": post,
+            **tables,
+        },
     )
 
 
@@ -57,5 +63,6 @@ def difference_png(request: PracticeRequest, session_id: int) -> HttpResponse:
     audit.read(request.actor, session)
     overlays = figures.difference_overlays(painting_raster(pre), painting_raster(post))
     return image_response(
-        draw.png(post.body_shape, overlays, legend=DIFFERENCE_LEGEND), "image/png"
+        draw.png(post.body_shape, overlays, legend=draw.DIFFERENCE_LEGEND, scale_bar=True),
+        "image/png",
     )

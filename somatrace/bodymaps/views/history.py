@@ -9,7 +9,11 @@ from django.shortcuts import render
 from somatrace.audit import services as audit
 from somatrace.bodymaps import charts, figures, summaries
 from somatrace.bodymaps import render as draw
+from somatrace.bodymaps.atlas import BODY_SHAPES, VIEW_LABELS
+from somatrace.bodymaps.embody import EMBODY_SHAPE
+from somatrace.bodymaps.embody import PAINTED_THRESHOLD as EMBODY_PAINTED
 from somatrace.bodymaps.models import BodyShape, Finding, Painting, RegionFinding
+from somatrace.bodymaps.raster import PAINTED_THRESHOLD, views_of
 from somatrace.bodymaps.services import painting_raster
 from somatrace.bodymaps.views.common import image_response, visible_client
 from somatrace.clients.models import Client
@@ -39,7 +43,8 @@ def history(request: PracticeRequest, client_id: int) -> HttpResponse:
     )
     rows = summaries.region_series([(p.created_at.date(), p.stats) for p in paintings])
     held = summaries.region_counts([(f.region, f.finding) for f in findings], HELD)
-    shape = paintings[0].body_shape if paintings else BodyShape.FEMALE
+    # Findings are charted on a CHOIR outline: the latest painting's, or outline A.
+    shape = next((p.body_shape for p in paintings if p.body_shape in BODY_SHAPES), BodyShape.FEMALE)
     audit.read(
         request.actor,
         client,
@@ -68,9 +73,13 @@ def history(request: PracticeRequest, client_id: int) -> HttpResponse:
 @clinical_required
 def frequency_png(request: PracticeRequest, client_id: int) -> HttpResponse:
     client = visible_client(request, client_id)
-    paintings = [p for p in _history(request, client) if not p.nothing_felt]
+    painted = [p for p in _history(request, client) if not p.nothing_felt]
+    shape = painted[0].body_shape if painted else BodyShape.FEMALE
+    paintings = [p for p in painted if p.body_shape == shape]  # one outline per image
     audit.listed(request.actor, "bodymaps.painting", [p.pk for p in paintings], client_id=client.pk)
-    shape = paintings[0].body_shape if paintings else BodyShape.FEMALE
-    overlays = figures.frequency_overlays([painting_raster(p) for p in paintings])
+    threshold = EMBODY_PAINTED if shape == EMBODY_SHAPE else PAINTED_THRESHOLD
+    overlays = figures.frequency_overlays([painting_raster(p) for p in paintings], threshold)
+    views = views_of(shape)
     legend = f"Share of {len(paintings)} maps painted. Orange-red = stronger, blue = weaker."
-    return image_response(draw.png(shape, overlays, legend=legend), "image/png")
+    body = draw.png(shape, overlays, [VIEW_LABELS[v] for v in views], views, legend=legend)
+    return image_response(body, "image/png")
