@@ -7,6 +7,11 @@ SE = SD1 * sqrt(1 - r);  S_diff = sqrt(2 * SE**2);  RC = (x2 - x1) / S_diff.
 |RC| > 1.96 is reliable change (p < .05); the smallest reliable raw change is 1.96 * S_diff.
 Where an instrument publishes that smallest change directly (e.g. GAD-7 5.59 points), S_diff
 = threshold / 1.96 and a change of at least the threshold counts as reliable.
+
+Reliable change says a difference is larger than measurement error. A *clinically meaningful*
+change (an anchor-based or guideline figure such as the National Center for PTSD's 10 PCL-5
+points) is a different question; where the instrument defines one it is reported beside the
+reliable change (``Change.meaningful``), never in its place. Neither says why a score changed.
 """
 
 from __future__ import annotations
@@ -36,6 +41,10 @@ class Change:
     category: recovered / improved / unchanged / deteriorated.
     cutoff, cutoff_kind: the cut-off used for "recovered" and where it comes from ("c",
     "published" or "" when the instrument has none).
+    difference: after - before, in score points.
+    meaningful: None when the instrument defines no clinically meaningful change; otherwise
+    whether |difference| reaches it (in either direction; ``direction`` says which way).
+    meaningful_threshold: that figure in raw score points (None when there is none).
     """
 
     rc: float
@@ -45,11 +54,14 @@ class Change:
     category: Category
     cutoff: float | None
     cutoff_kind: str
+    difference: float = 0.0
+    meaningful: bool | None = None
+    meaningful_threshold: float | None = None
 
 
 def s_diff(data: ChangeData) -> float:
     """Standard error of the difference between two scores (score points)."""
-    if data.sd is not None and data.reliability is not None:
+    if data.sd is not None and data.reliability is not None:  # data.computed
         se = data.sd * math.sqrt(1 - data.reliability)
         return math.sqrt(2 * se**2)
     if data.published_threshold is not None:
@@ -98,6 +110,8 @@ def in_clinical_range(data: ChangeData, value: float) -> bool:
 def reliable_change(defn: Instrument, before: float, after: float) -> Change:
     """Jacobson-Truax change from ``before`` to ``after`` (totals on the instrument's scale).
 
+    Totals are whole numbers (every instrument with change data sums whole-number answers,
+    and a prorated PHQ-9 total is rounded); a fractional total raises ValueError.
     Raises NoChangeData for instruments shown as trends only (SUDS, MAIA-2).
     """
     data = defn.change
@@ -105,11 +119,14 @@ def reliable_change(defn: Instrument, before: float, after: float) -> Change:
         raise NoChangeData(
             f"{defn.short_title} has no psychometrics for change; it is shown as a trend only"
         )
+    for name, value in (("before", before), ("after", after)):
+        if isinstance(value, bool) or not float(value).is_integer():
+            raise ValueError(f"{name} must be a whole-number total, got {value!r}")
     sd = s_diff(data)
     diff = after - before
     rc = diff / sd
     threshold = Z_RELIABLE * sd
-    if data.sd is not None and data.reliability is not None:
+    if data.computed:
         reliable = abs(rc) > Z_RELIABLE
     else:  # a published smallest reliable change: at least that many points
         assert data.published_threshold is not None
@@ -123,6 +140,7 @@ def reliable_change(defn: Instrument, before: float, after: float) -> Change:
         category = "recovered" if crossed else "improved"
     elif reliable and direction == "deterioration":
         category = "deteriorated"
+    meaningful = data.meaningful
     return Change(
         rc=rc,
         threshold=threshold,
@@ -131,4 +149,7 @@ def reliable_change(defn: Instrument, before: float, after: float) -> Change:
         category=category,
         cutoff=cutoff(data),
         cutoff_kind=data.cutoff_kind,
+        difference=diff,
+        meaningful=None if meaningful is None else abs(diff) >= meaningful.points - 1e-9,
+        meaningful_threshold=None if meaningful is None else meaningful.points,
     )

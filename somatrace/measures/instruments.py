@@ -1,8 +1,14 @@
 """Outcome instruments as data: declarative, versioned definitions. No Django import.
 
-Every figure used for scoring, bands, risk items or change lives here, next to its source.
-Figures marked *(unverified)* come from /shared/reference/instruments.md with that mark and
-are labelled so in the user interface as well (``ChangeData.verified``/``Band.note``).
+Every figure used for scoring, bands, risk items or change lives here, next to its source and
+what it is (internal consistency alpha, test-retest r or ICC, SD of which sample, ...).
+Figures marked *(unverified)* - those /shared/reference/instruments.md marks so or asks to
+confirm, and those read only in an abstract - are labelled so in the user interface as well
+(``ChangeData.verified``, ``MeaningfulChange.verified``, ``Band.note``).
+
+Reliable change (Jacobson & Truax) and clinically meaningful change (anchor- or
+guideline-based figures) are different things and are kept in different fields
+(``ChangeData.published_threshold``/``sd``+``reliability`` versus ``ChangeData.meaningful``).
 
 Item numbers are 1-based everywhere (as printed on the forms); ``answers`` passed to the
 scoring functions are sequences indexed from 0 (answer to item 1 at index 0).
@@ -74,13 +80,60 @@ class RiskItem:
 
 
 @dataclass(frozen=True)
+class MeaningfulChange:
+    """A *clinically meaningful* (or clinically relevant, minimal important) change.
+
+    Such figures come from anchor-based studies or guidelines (what patients or clinicians
+    judge to matter). They are NOT Jacobson-Truax reliable change indices, which say only that
+    a difference is larger than measurement error. Both are shown, each under its own name.
+    ``points`` is in raw score points; ``label`` is how the figure is written where it was
+    published (e.g. WHO-5's "10 percentage points").
+    """
+
+    points: float
+    name: str  # e.g. "clinically meaningful change", "minimal clinically important difference"
+    label: str
+    source: str
+    verified: bool = True
+
+
+@dataclass(frozen=True)
+class MissingRule:
+    """A published rule for scoring with some answers missing (the total only).
+
+    With at most ``max_missing`` items unanswered, each missing item takes the mean of the
+    answered ones, so total = mean of the answered items x number of items. The result is
+    rounded to a whole number, halves up (see ``rounding``), and marked as prorated. With more
+    items missing the questionnaire is not scored.
+    """
+
+    max_missing: int
+    source: str  # who publishes the rule
+    rule: str  # the rule in a sentence
+    rounding: str
+
+
+@dataclass(frozen=True)
 class ChangeData:
     """What Jacobson & Truax (1991) need to tell real change from measurement noise.
 
-    Either ``sd`` (SD of a reference, pre-treatment sample) together with ``reliability``
-    (test-retest r, or Cronbach's alpha when no retest figure exists) gives
-    S_diff = sqrt(2 * (sd * sqrt(1 - r))**2), or ``published_threshold`` gives the smallest
-    reliable raw change directly (S_diff = threshold / 1.96).
+    The smallest reliable raw change comes from one of two places, and its inputs are named:
+
+    * ``sd`` (SD of a reference, pre-treatment sample; where from: ``sd_source``) together with
+      ``reliability`` (what it is and where from: ``reliability_kind`` - test-retest r, ICC or
+      Cronbach's alpha) give S_diff = sqrt(2) * sd * sqrt(1 - r); the threshold is
+      1.96 * S_diff.
+    * ``published_threshold``: a smallest reliable change computed and published by others
+      (``threshold_source`` says who, from what sample, and from which inputs where known);
+      S_diff = threshold / 1.96 and a change of at least the threshold counts as reliable.
+      ``reliability`` may then name the reliability those authors used (for information).
+
+    ``reported_reliability``: other reliability figures published for the instrument, each
+    labelled with what it is (internal consistency alpha, test-retest r or ICC) - shown for
+    information, not used.
+
+    ``meaningful``: a clinically meaningful change where the literature defines one, kept apart
+    from the reliable change.
 
     ``cutoff``: the score that separates the clinical from the non-clinical range. With
     ``lower-is-better`` a score >= cutoff is in the clinical range; with ``higher-is-better``
@@ -93,7 +146,11 @@ class ChangeData:
     reliability: float | None
     reliability_kind: str
     sd: float | None = None
+    sd_source: str = ""
     published_threshold: float | None = None
+    threshold_source: str = ""
+    reported_reliability: tuple[str, ...] = ()
+    meaningful: MeaningfulChange | None = None
     cutoff: float | None = None
     cutoff_kind: Literal["c", "published", ""] = ""
     # Optional norms for criteria a, b and c (J&T 1991).
@@ -102,7 +159,22 @@ class ChangeData:
     dysfunctional_mean: float | None = None
     dysfunctional_sd: float | None = None
     source: str = ""
-    verified: bool = True  # False when any figure above is marked (unverified)
+    verified: bool = True  # False when a reliable-change figure above is marked (unverified)
+
+    @property
+    def computed(self) -> bool:
+        """True when the threshold is computed here from ``sd`` and ``reliability``."""
+        return self.sd is not None and self.reliability is not None
+
+    @property
+    def basis(self) -> str:
+        """Where the reliable-change threshold comes from, in one sentence."""
+        if self.computed:
+            return (
+                f"Computed here: 1.96 × √2 × SD {self.sd:g} × √(1 − {self.reliability:g}); "
+                f"SD of {self.sd_source}; reliability: {self.reliability_kind}."
+            )
+        return f"Published: {self.threshold_source}"
 
 
 @dataclass(frozen=True)
@@ -129,7 +201,7 @@ class Instrument:
     risk_items: tuple[RiskItem, ...] = ()
     # None: the instrument has no published rule for missing answers, so it is not scored
     # when any answer is missing (the reason is shown).
-    missing_rule: str | None = None
+    missing_rule: MissingRule | None = None
     change: ChangeData | None = None
     trend_only: bool = False
     percentage_factor: int | None = None  # WHO-5: percentage = raw x 4
@@ -271,17 +343,43 @@ PHQ9 = Instrument(
             source="Kroenke et al. (2001): any answer above 0 on item 9 needs follow-up.",
         ),
     ),
+    # Missing answers: NHS Data Dictionary, "Patient Health Questionnaire-9": "If one or two
+    # values are missing from the score, then they can be substituted with the average score
+    # of the non-missing items. Questionnaires with more than two missing values should be
+    # disregarded." The Dictionary states no rounding (see `rounding` below).
+    missing_rule=MissingRule(
+        max_missing=2,
+        source="NHS Data Dictionary, Patient Health Questionnaire-9",
+        rule="with one or two items missing, each is replaced by the mean of the answered "
+        "items (total = mean × 9); with more than two the questionnaire is disregarded",
+        rounding="The NHS Data Dictionary gives no rounding. Somatrace rounds the prorated "
+        "total (mean × 9) to the nearest whole number, halves up, so that it falls in "
+        "Kroenke's whole-number bands; this rounding is Somatrace's convention, and the "
+        "unrounded value is kept with the score.",
+    ),
     change=ChangeData(
         direction="lower-is-better",
-        reliability=0.89,
-        reliability_kind="Cronbach's alpha (Kroenke 2001)",
+        # Not an input of the 6-point figure; shown for information.
+        reliability=None,
+        reliability_kind="",
         # The IAPT convention: a change of 6 points or more is reliable. (unverified)
         published_threshold=6.0,
+        threshold_source="6 points, the IAPT (NHS Talking Therapies) convention for reliable "
+        "change on the PHQ-9 (unverified).",
+        reported_reliability=("Cronbach's α .89: internal consistency (Kroenke 2001)",),
+        # Löwe B et al. (2004), Med Care 42:1194-1201: minimal clinically important difference
+        # of 5 points (anchor-based; not a reliable change index).
+        meaningful=MeaningfulChange(
+            points=5,
+            name="minimal clinically important difference",
+            label="5 points",
+            source="Löwe et al. 2004",
+        ),
         cutoff=10,
         cutoff_kind="published",
         source="Reliable change: 6 points, IAPT convention (unverified). Cut-off: >= 10 "
-        "(Kroenke 2001), used because no functional norms are stored. MCID 5 points "
-        "(Löwe 2004).",
+        "(Kroenke 2001), used because no functional norms are stored. Minimal clinically "
+        "important difference 5 points (Löwe 2004), shown separately.",
         verified=False,
     ),
 )
@@ -322,14 +420,27 @@ GAD7 = Instrument(
     band_source="Spitzer et al. (2006); >= 10: sensitivity 89 %, specificity 82 %.",
     change=ChangeData(
         direction="lower-is-better",
+        # Bischoff T et al. (2020), Psychology, Community & Health 8:176-187: the .87 is THEIR
+        # test-retest Pearson r (14-28 days, online community sample), not Spitzer's.
         reliability=0.87,
-        reliability_kind="test-retest r (Spitzer 2006)",
+        reliability_kind="test-retest Pearson r .87 over 14-28 days in an online community "
+        "sample (Bischoff et al. 2020)",
         # Jacobson-Truax reliable change 5.59 points, i.e. 6 on integer scores (Bischoff 2020).
         published_threshold=5.59,
+        threshold_source="Jacobson-Truax reliable change index of 5.59 points (6 on whole "
+        "scores), Bischoff et al. (2020), from a test-retest r of .87.",
+        # Spitzer 2006 reports two different reliability figures; each is labelled as what it
+        # is. Neither is an input of the 5.59-point figure.
+        reported_reliability=(
+            "Cronbach's α .92: internal consistency (Spitzer et al. 2006)",
+            "test-retest ICC .83: intraclass correlation, retest within a week (Spitzer et "
+            "al. 2006)",
+        ),
         cutoff=10,
         cutoff_kind="published",
-        source="Reliable change 5.59 points (Bischoff et al. 2020, Jacobson-Truax with "
-        "r = .87). Cut-off: >= 10 (Spitzer 2006), used because no functional norms are stored.",
+        source="Reliable change 5.59 points (Bischoff et al. 2020, Jacobson-Truax with their "
+        "test-retest r = .87). Spitzer 2006 reports α .92 and test-retest ICC .83. Cut-off: "
+        ">= 10 (Spitzer 2006), used because no functional norms are stored.",
     ),
 )
 
@@ -387,8 +498,10 @@ PSS10 = Instrument(
         # alpha .78 (Cohen & Williamson 1988); reference M 13.0, SD 6.35, N = 2,387
         # (unverified).
         reliability=0.78,
-        reliability_kind="Cronbach's alpha (Cohen & Williamson 1988)",
+        reliability_kind="Cronbach's α .78, internal consistency (Cohen & Williamson 1988); "
+        "used because no test-retest figure is stored, as Jacobson & Truax allow",
         sd=6.35,
+        sd_source="the US reference sample, N = 2,387 (Cohen & Williamson 1988; unverified)",
         functional_mean=13.0,
         functional_sd=6.35,
         cutoff=None,
@@ -479,15 +592,37 @@ PCL5 = Instrument(
     ),
     change=ChangeData(
         direction="lower-is-better",
-        reliability=0.82,
-        reliability_kind="test-retest r (Blevins 2015)",
-        # NCPTSD: 5 points = minimum response, 10 points = clinically meaningful change.
-        published_threshold=10.0,
+        # Marx BP et al. (2022), Psychol Assess 34:197-203: Jacobson-Truax reliable change
+        # computed in two clinical samples of male veterans from each sample's own SD and
+        # reliability: >= 15 points (Sample 1, N = 198) and >= 18 (Sample 2, N = 102). The
+        # smaller, 15, is used. The reference marks these figures "confirm the exact figures"
+        # and the SD and reliability behind them are not stored here: (unverified).
+        reliability=None,
+        reliability_kind="",
+        published_threshold=15.0,
+        threshold_source="Jacobson-Truax reliable change of 15 points or more in a clinical "
+        "sample of male veterans (Marx et al. 2022, Sample 1, N = 198; Sample 2 gave 18), "
+        "computed there from that sample's SD and reliability (unverified).",
+        # Not the inputs of the 15-point figure; shown for information.
+        reported_reliability=(
+            "Cronbach's α .94: internal consistency (Blevins et al. 2015, trauma-exposed students)",
+            "test-retest r .82 over one week (Blevins et al. 2015, trauma-exposed students)",
+        ),
+        # National Center for PTSD: 5 points = minimum response, 10 points = clinically
+        # meaningful change. A guideline figure, NOT a reliable change index.
+        meaningful=MeaningfulChange(
+            points=10,
+            name="clinically meaningful change",
+            label="10 points",
+            source="National Center for PTSD guidance; 5 points is its minimum response",
+        ),
         cutoff=PCL5_CUTOFF,
         cutoff_kind="published",
-        source="10 points = clinically meaningful change (National Center for PTSD); cut-off "
-        ">= 33 for provisional PTSD (Blevins 2015), used because no functional norms are "
-        "stored.",
+        source="Reliable change: 15 points (Jacobson-Truax, Marx et al. 2022; unverified). "
+        "Clinically meaningful change: 10 points (National Center for PTSD), shown separately. "
+        "Cut-off >= 33 for provisional PTSD (Blevins 2015), used because no functional norms "
+        "are stored.",
+        verified=False,
     ),
 )
 
@@ -533,15 +668,34 @@ WHO5 = Instrument(
     "depression (unverified). Any item answered 0 or 1 is worth following up.",
     change=ChangeData(
         direction="higher-is-better",
-        reliability=None,
-        reliability_kind="",
-        # A 10-point change in the percentage score is meaningful (Topp 2015): 10 / 4 = 2.5
-        # raw points.
-        published_threshold=10 / WHO5_PERCENT,
+        # Schougaard LMV, de Thurah A, Bech P, Hjollund NH, Christiansen DH (2018), Health Qual
+        # Life Outcomes 16:175: test-retest ICC .81 (95 % CI .78-.84), median 22 days, 554
+        # Danish epilepsy outpatients; minimal detectable change 23.60 percentage points,
+        # from the standard error of measurement (MDC95 = 1.96 x sqrt(2) x SEM, the same form
+        # as Jacobson-Truax's 1.96 x S_diff). 23.60 / 4 = 5.9 raw points. Taken from the
+        # abstract, in a clinical but not a psychotherapy sample: (unverified).
+        reliability=0.81,
+        reliability_kind="test-retest ICC .81, median 22 days, Danish epilepsy outpatients "
+        "(Schougaard et al. 2018)",
+        published_threshold=23.60 / WHO5_PERCENT,
+        threshold_source="smallest detectable change of 23.60 percentage points (5.9 raw "
+        "points) from the standard error of measurement, with test-retest ICC .81, in 554 "
+        "epilepsy outpatients (Schougaard et al. 2018; unverified).",
+        # Topp 2015: a 10-point change in the percentage score is clinically relevant:
+        # 10 / 4 = 2.5 raw points. Not a reliable change index.
+        meaningful=MeaningfulChange(
+            points=10 / WHO5_PERCENT,
+            name="clinically relevant change",
+            label="10 percentage points = 2.5 raw points",
+            source="Topp et al. 2015",
+        ),
         cutoff=WHO5_CUTOFF_RAW,
         cutoff_kind="published",
-        source="A change of 10 percentage points (2.5 raw points) is meaningful (Topp 2015). "
-        "Cut-off: raw 13 (52 %).",
+        source="Reliable change: 23.60 percentage points = 5.9 raw points (smallest detectable "
+        "change, Schougaard et al. 2018; unverified). Clinically relevant change: 10 "
+        "percentage points = 2.5 raw points (Topp 2015), shown separately. Cut-off: raw 13 "
+        "(52 %).",
+        verified=False,
     ),
 )
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from somatrace.core.actor import Actor
 from somatrace.core.panels import Panel, PanelData
-from somatrace.measures import charts, instruments, summary
+from somatrace.measures import change, charts, instruments, summary
 from somatrace.measures.forms import AssignForm, GiveForm
 from somatrace.measures.models import (
     AccessLink,
@@ -30,6 +30,11 @@ STATUS_BADGE = {
 }
 
 
+def _points(value: float) -> str:
+    """15.0 -> '15', 5.9 -> '5.9', 5.59 -> '5.59', 8.2557 -> '8.26'."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
 def _series_blocks(administrations: list[Administration]) -> list[dict[str, Any]]:
     by_code: dict[str, list[summary.Point]] = defaultdict(list)
     for a in administrations:
@@ -46,6 +51,11 @@ def _series_blocks(administrations: list[Administration]) -> list[dict[str, Any]
         block: dict[str, Any] = {
             "defn": defn,
             "series": result,
+            # The smallest reliable change and the cut-off, shown even with a single score.
+            "threshold": _points(change.Z_RELIABLE * change.s_diff(defn.change))
+            if defn.change
+            else "",
+            "cutoff": change.cutoff(defn.change) if defn.change else None,
             "badge": STATUS_BADGE[result.status],
             "first": points[0],
             "latest": points[-1],

@@ -153,7 +153,9 @@ def paper_view(request: PracticeRequest, administration_id: int) -> HttpResponse
             except services.AlreadyAnswered:
                 messages.info(request, "This questionnaire is no longer waiting for answers.")
                 return redirect("measures_administration", administration_id=administration.pk)
-            if outcome.score.valid:
+            if outcome.score.prorated:
+                messages.warning(request, f"Answers saved and scored. {outcome.score.note}")
+            elif outcome.score.valid:
                 messages.success(request, "Answers saved and scored.")
             else:
                 messages.warning(request, f"Answers saved but not scored: {outcome.score.reason}")

@@ -58,7 +58,7 @@ def test_phq9_through_a_secure_link_on_a_phone(
     ).to_be_visible()
     assert client_record.name not in phone.content()
     expect(phone.locator(".q-item:visible")).to_have_count(1)
-    expect(phone.locator("[data-progress-text]")).to_have_text("Question 1 of 10 · 0 answered")
+    expect(phone.locator("[data-progress-text]")).to_have_text("Question 1 of 9 · 0 answered")
     assert serious_violations(phone) == []
     overflow = phone.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1
@@ -67,11 +67,11 @@ def test_phq9_through_a_secure_link_on_a_phone(
         item = phone.locator(f"#q-{number}")
         item.get_by_label("Several days").check()
         item.get_by_role("button", name="Next").click()
-    expect(phone.locator("[data-progress-text]")).to_have_text("Question 6 of 10 · 5 answered")
+    expect(phone.locator("[data-progress-text]")).to_have_text("Question 6 of 9 · 5 answered")
 
     # A reload keeps the answers given so far.
     phone.reload()
-    expect(phone.locator("[data-progress-text]")).to_have_text("Question 6 of 10 · 5 answered")
+    expect(phone.locator("[data-progress-text]")).to_have_text("Question 6 of 9 · 5 answered")
     expect(phone.locator("#q-3").get_by_label("Several days")).to_be_checked()
 
     for number in range(6, 9):
@@ -86,8 +86,10 @@ def test_phq9_through_a_secure_link_on_a_phone(
     expect(phone.locator("#q-9").get_by_label("Several days")).to_be_checked()
     expect(phone.get_by_role("button", name="Send my answers")).to_be_hidden()
     phone.locator("#q-9").get_by_role("button", name="Next").click()
-    # The unscored 10th question is optional.
-    expect(phone.locator("[data-progress-text]")).to_have_text("Question 10 of 10 · 9 answered")
+    # The unscored 10th question is optional and not counted as a question of the PHQ-9.
+    expect(phone.locator("[data-progress-text]")).to_have_text(
+        "Extra question, not scored · 9 of 9 answered"
+    )
     phone.locator("#q-extra-1").get_by_label("Somewhat difficult").check()
     phone.get_by_role("button", name="Send my answers").click()
 
@@ -127,6 +129,110 @@ def test_phq9_through_a_secure_link_on_a_phone(
     assert timezone.now() - alert.acknowledged_at < timedelta(minutes=5)
     page.goto(f"{live_server.url}/alerts/{alert.pk}/")
     expect(page.get_by_text(f"Acknowledged by {practitioner.full_name}")).to_be_visible()
+
+
+VISIBLE_BELOW_THE_BAR = """(selector) => {
+  const bar = document.querySelector(".q-progress").getBoundingClientRect();
+  const item = document.querySelector(selector);
+  const box = item.getBoundingClientRect();
+  const legend = item.querySelector("legend").getBoundingClientRect();
+  const focused = document.activeElement.getBoundingClientRect();
+  // What is drawn at the top of the question's text: the question itself, not the bar.
+  const atLegend = document.elementFromPoint(legend.left + 4, legend.top + 2);
+  return {
+    barBottom: bar.bottom,
+    top: box.top,
+    bottom: box.bottom,
+    viewport: window.innerHeight,
+    legendOnTop: item.contains(atLegend),
+    focusedInItem: item.contains(document.activeElement),
+    focusedTop: focused.top,
+    focusedBottom: focused.bottom,
+  };
+}"""
+
+
+def assert_fully_visible(page: Page, selector: str) -> None:
+    seen = page.evaluate(VISIBLE_BELOW_THE_BAR, selector)
+    assert seen["top"] >= seen["barBottom"] - 0.5, seen  # not under the sticky bar
+    assert seen["bottom"] <= seen["viewport"] + 0.5, seen  # not below the screen
+    assert seen["legendOnTop"], seen
+    assert seen["focusedInItem"], seen
+    assert seen["barBottom"] - 0.5 <= seen["focusedTop"], seen
+    assert seen["focusedBottom"] <= seen["viewport"] + 0.5, seen
+
+
+@pytest.mark.parametrize("width", [360, 375, 390])
+def test_on_a_phone_the_progress_counts_scored_questions_and_hides_none(
+    practitioner, client_record, live_server, browser, width
+) -> None:
+    token = create_link(staff_actor(practitioner), make_administration(client_record, "PHQ9"))
+    context = browser.new_context(viewport={"width": width, "height": 844}, locale="en-GB")
+    phone = context.new_page()
+    errors = console_errors(phone)
+    phone.goto(f"{live_server.url}/q/{token}/")
+    progress = phone.locator("[data-progress-text]")
+    for number in range(1, 9):
+        expect(progress).to_have_text(f"Question {number} of 9 · {number - 1} answered")
+        item = phone.locator(f"#q-{number}")
+        if number > 1:  # reached with Next, which focuses its first answer
+            assert_fully_visible(phone, f"#q-{number}")
+        item.get_by_label("Not at all").check()
+        item.get_by_role("button", name="Next").click()
+
+    # The last scored question: "9 of 9", fully visible below the sticky bar when focused.
+    expect(progress).to_have_text("Question 9 of 9 · 8 answered")
+    expect(phone.locator("#q-9").get_by_label("Not at all")).to_be_focused()
+    assert_fully_visible(phone, "#q-9")
+    phone.locator("#q-9").get_by_label("Not at all").check()
+    expect(progress).to_have_text("Question 9 of 9 · 9 answered")
+
+    # The unscored difficulty question is an extra, not "question 10 of 10", and is not
+    # hidden either, whether reached with Next or by going back to it.
+    phone.locator("#q-9").get_by_role("button", name="Next").click()
+    expect(progress).to_have_text("Extra question, not scored · 9 of 9 answered")
+    expect(phone.locator("#q-extra-1").get_by_label("Not difficult at all")).to_be_focused()
+    assert_fully_visible(phone, "#q-extra-1")
+    phone.locator("#q-extra-1").get_by_role("button", name="Back").click()
+    expect(progress).to_have_text("Question 9 of 9 · 9 answered")
+    assert_fully_visible(phone, "#q-9")
+    phone.locator("#q-9").get_by_role("button", name="Next").click()
+    assert_fully_visible(phone, "#q-extra-1")
+    expect(phone.get_by_role("button", name="Send my answers")).to_be_visible()
+
+    overflow = phone.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1
+    assert serious_violations(phone) == []
+    assert errors == []
+    context.close()
+
+
+def test_an_error_link_on_a_phone_opens_its_question_below_the_bar(
+    practitioner, client_record, live_server, browser
+) -> None:
+    token = create_link(staff_actor(practitioner), make_administration(client_record, "PHQ9"))
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+    phone = context.new_page()
+    # Answers sent without item 9 (as by a browser without JavaScript) come back with a 400.
+    phone.goto(f"{live_server.url}/q/{token}/")
+    phone.evaluate(
+        """() => {
+          for (let n = 1; n <= 8; n++) {
+            document.querySelector(`input[name="item_${n}"][value="0"]`).checked = true;
+          }
+          document.querySelector("form.questionnaire").submit();
+        }"""
+    )
+    expect(phone.get_by_text("Some questions still need an answer:")).to_be_visible()
+    expect(phone.locator("[data-progress-text]")).to_have_text("Question 9 of 9 · 8 answered")
+    # Go elsewhere first, then follow the error summary's link back to question 9.
+    phone.locator("#q-9").get_by_role("button", name="Back").click()
+    expect(phone.locator("[data-progress-text]")).to_have_text("Question 8 of 9 · 8 answered")
+    phone.get_by_role("link", name="Please answer question 9.").click()
+    expect(phone.locator("[data-progress-text]")).to_have_text("Question 9 of 9 · 8 answered")
+    expect(phone.locator("#q-9").get_by_label("Not at all")).to_be_focused()
+    assert_fully_visible(phone, "#q-9")
+    context.close()
 
 
 def test_an_expired_link_shows_the_dead_page(

@@ -69,6 +69,73 @@ def test_deteriorated_status_is_shown(login, practitioner, client_record) -> Non
     assert 'data-status="deteriorated"' in html
 
 
+def _pcl5(total: int) -> list[int | None]:
+    """PCL-5 answers summing to ``total``, 4s first, item 16 (risk) left at 0."""
+    answers: list[int | None] = []
+    for number in range(1, 21):
+        value = 0 if number == 16 else min(4, total)
+        answers.append(value)
+        total -= value
+    return answers
+
+
+def _change_items(html: str, code: str) -> dict[str, str]:
+    block = html.split(f'id="measure-{code}"', 1)[1].split("</article>", 1)[0]
+    found = re.findall(r'<li data-change="(\w+)">(.*?)</li>', block, re.S)
+    return {kind: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text)).strip() for kind, text in found}
+
+
+def test_pcl5_shows_clinically_meaningful_change_apart_from_reliable_change(
+    login, practitioner, client_record
+) -> None:
+    make_administration(client_record, "PCL5", answers=_pcl5(40), days_ago=60)
+    make_administration(client_record, "PCL5", answers=_pcl5(52), days_ago=1)
+    html = login(practitioner).get(f"/clients/{client_record.pk}/").content.decode()
+    # +12: below the 15-point reliable change (Marx et al. 2022), so "Unchanged", not
+    # "Deteriorated" - but at or above the NCPTSD's 10 points of clinically meaningful change.
+    assert 'data-status="unchanged"' in html and 'data-status="deteriorated"' not in html
+    items = _change_items(html, "PCL5")
+    assert items["reliable"].startswith(
+        "Reliable change (Jacobson–Truax, larger than measurement error): 15 points or more "
+        "— first → latest 12: within measurement error."
+    )
+    assert "unverified psychometrics" in items["reliable"]
+    assert "Marx et al. 2022" in items["reliable"]
+    assert items["meaningful"] == (
+        "Clinically meaningful change (a separate question from reliable change): 10 points, "
+        "National Center for PTSD guidance; 5 points is its minimum response — first → "
+        "latest 12: reaches it."
+    )
+
+
+def test_who5_shows_topps_ten_percent_as_clinically_relevant_not_reliable(
+    login, owner, practice, client_record
+) -> None:
+    from somatrace.measures.models import PracticeMeasures
+
+    PracticeMeasures.objects.create(practice=practice, enabled=["WHO5"])
+    make_administration(client_record, "WHO5", answers=[2, 2, 2, 2, 2], days_ago=30)  # 10
+    make_administration(client_record, "WHO5", answers=[3, 3, 3, 2, 2], days_ago=1)  # 13
+    html = login(owner).get(f"/clients/{client_record.pk}/").content.decode()
+    items = _change_items(html, "WHO5")
+    # +3 raw (12 percentage points) < 5.9 raw (23.60 percentage points, Schougaard 2018)
+    assert "5.9 points or more — first → latest 3: within measurement error." in (items["reliable"])
+    assert items["meaningful"].startswith(
+        "Clinically relevant change (a separate question from reliable change): 10 percentage "
+        "points = 2.5 raw points, Topp et al. 2015 — first → latest 3: reaches it."
+    )
+    assert 'data-status="unchanged"' in html
+
+
+def test_a_single_score_still_shows_both_thresholds(login, practitioner, client_record) -> None:
+    make_administration(client_record, "PCL5", answers=_pcl5(40), days_ago=1)
+    items = _change_items(
+        login(practitioner).get(f"/clients/{client_record.pk}/").content.decode(), "PCL5"
+    )
+    assert "15 points or more." in items["reliable"] and "first → latest" not in items["reliable"]
+    assert items["meaningful"].startswith("Clinically meaningful change")
+
+
 def test_assistant_sees_no_measures_panel(login, assistant, client_record) -> None:
     make_administration(client_record, "PHQ9", answers=[1] * 9)
     html = login(assistant).get(f"/clients/{client_record.pk}/").content.decode()

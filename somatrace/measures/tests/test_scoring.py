@@ -81,12 +81,117 @@ def test_phq9_bands_at_their_exact_edges(answers, total, band) -> None:
     assert (result.total, result.band) == (total, band)
 
 
-def test_phq9_with_a_missing_answer_is_not_scored_but_still_raises_the_risk_alert() -> None:
+# Missing PHQ-9 answers, NHS Data Dictionary ("Patient Health Questionnaire-9"): "If one or
+# two values are missing from the score, then they can be substituted with the average score
+# of the non-missing items. Questionnaires with more than two missing values should be
+# disregarded." So total = mean of the answered items x 9. The Dictionary states no rounding;
+# Somatrace rounds to the nearest whole number, halves up (its own, stated convention).
+
+
+def test_phq9_with_one_missing_answer_is_prorated_and_flagged() -> None:
     result = score(ins.PHQ9, [1, 1, None, 1, 1, 1, 1, 1, 2])
-    assert result.valid is False
+    # answered: 7 x 1 + 2 = 9 over 8 items; mean 1.125 x 9 = 10.125 -> 10, "Moderate"
+    assert result.valid is True and result.prorated is True
+    assert (result.total, result.band) == (10, "Moderate")
+    assert result.details["prorated"] is True
+    assert result.details["missing_items"] == [3]
+    assert result.details["unrounded_total"] == pytest.approx(10.125)
+    assert result.note.startswith("Prorated: item 3 not answered")
+    assert "NHS Data Dictionary" in result.note
+    assert [a.kind for a in result.alerts] == ["phq9.item9"]  # item 9 = 2 > 0
+
+
+def test_phq9_prorating_rounds_halves_up() -> None:
+    # answered: 1+0+1+0+0+1+0+1 = 4 over 8; mean 0.5 x 9 = 4.5 -> 5 ("Mild"; Python's round()
+    # would give 4, "Minimal")
+    result = score(ins.PHQ9, [1, 0, None, 1, 0, 0, 1, 0, 1])
+    assert (result.total, result.band, result.prorated) == (5, "Mild", True)
+    assert result.details["unrounded_total"] == 4.5
+    assert "rounded to 5" in result.note
+
+
+def test_phq9_with_two_missing_answers_is_prorated() -> None:
+    # answered: 2+2+1+1+1+0+0 = 7 over 7; mean 1 x 9 = 9 exactly -> 9, "Mild", no rounding
+    result = score(ins.PHQ9, [2, None, 2, 1, None, 1, 1, 0, 0])
+    assert (result.total, result.band, result.prorated) == (9, "Mild", True)
+    assert result.details["missing_items"] == [2, 5]
+    assert "items 2 and 5 not answered" in result.note and "rounded" not in result.note
+    # 2+3+3+3+3+3+3 = 20 over 7; 20/7 x 9 = 25.714 -> 26, "Severe"
+    high = score(ins.PHQ9, [2, 3, 3, 3, None, 3, 3, None, 3])
+    assert (high.total, high.band) == (26, "Severe")
+
+
+def test_phq9_prorated_without_item_9_says_to_ask_it() -> None:
+    # 1+0+2+1+0+0+1+0 = 5 over 8; 5/8 x 9 = 5.625 -> 6
+    result = score(ins.PHQ9, [1, 0, 2, 1, 0, 0, 1, 0, None])
+    assert (result.total, result.prorated, result.alerts) == (6, True, ())
+    assert result.details["risk_items_unanswered"] == [9]
+    assert "Item 9 (a risk item) was not answered: ask about it directly." in result.note
+
+
+def test_phq9_with_three_missing_answers_is_not_scored_and_says_why() -> None:
+    result = score(ins.PHQ9, [1, None, 1, 1, None, 1, None, 1, 2])
+    assert result.valid is False and result.prorated is False
     assert result.total is None and result.band is None
-    assert "item 3" in result.reason and "no published rule" in result.reason
-    assert [a.kind for a in result.alerts] == ["phq9.item9"]
+    assert result.reason == (
+        "Not answered: items 2, 5 and 7. PHQ-9 can be prorated with at most 2 items "
+        "unanswered (NHS Data Dictionary, Patient Health Questionnaire-9), so with 3 it is "
+        "not scored."
+    )
+    assert [a.kind for a in result.alerts] == ["phq9.item9"]  # risk answers still count
+
+
+def test_an_instrument_without_a_published_rule_is_not_scored_with_one_missing() -> None:
+    result = score(ins.GAD7, [1, 1, None, 1, 1, 1, 1])
+    assert result.valid is False and result.total is None
+    assert result.reason == (
+        "Not answered: item 3. GAD-7 has no published rule for missing answers, so it is not "
+        "scored."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("٣", "uses digits other than 0-9"),  # Arabic-Indic three: int() reads it as 3
+        ("２", "uses digits other than 0-9"),  # full-width two
+        ("0_1", "contains an underscore"),  # int("0_1") == 1
+        ("+1", "has a plus or minus sign"),
+        ("-1", "has a plus or minus sign"),
+        ("1.0", "is not a whole number"),
+        ("1.5", "is not a whole number"),
+        (" 1", "has spaces around it"),
+        ("", "is empty"),
+        ("x", "is not a number"),
+    ],
+)
+def test_answers_as_text_must_be_ascii_whole_numbers(text, problem) -> None:
+    answers: list[int | str | None] = ["1"] * 9
+    answers[3] = text
+    with pytest.raises(AnswerError) as info:
+        score(ins.PHQ9, answers)
+    assert str(info.value) == (
+        f"answer to item 4 must be a whole number written with the digits 0-9, but {text!r} "
+        f"{problem}"
+    )
+
+
+def test_answers_as_ascii_text_are_scored() -> None:
+    assert score(ins.PHQ9, ["1", "0", "2", "1", "0", "0", "1", "0", "1"]).total == 6  # 6
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        ([], "PHQ-9 has 9 items but no answers were given"),
+        ([1], "PHQ-9 has 9 items but 1 answer was given"),
+        ([1, 1], "PHQ-9 has 9 items but 2 answers were given"),
+    ],
+)
+def test_wrong_counts_are_said_grammatically(answers, message) -> None:
+    with pytest.raises(AnswerError) as info:
+        score(ins.PHQ9, answers)
+    assert str(info.value) == message
 
 
 @pytest.mark.parametrize(

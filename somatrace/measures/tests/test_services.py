@@ -59,6 +59,52 @@ def test_change_within_error_raises_nothing(client_record) -> None:
     assert not Alert.objects.exists()
 
 
+def _pcl5(total: int) -> list[int | None]:
+    """PCL-5 answers summing to ``total`` with item 16 (the risk item) at 0: 4s first."""
+    answers: list[int | None] = []
+    rest = total
+    for number in range(1, 21):
+        value = 0 if number == 16 else min(4, rest)
+        answers.append(value)
+        rest -= value
+    assert rest == 0
+    return answers
+
+
+@pytest.mark.parametrize("rise", [10, 12, 14])
+def test_a_pcl5_rise_of_10_to_14_points_raises_no_deterioration_alert(client_record, rise) -> None:
+    # Reliable change on the PCL-5 is 15 points (Jacobson-Truax, Marx et al. 2022); 10 is the
+    # National Center for PTSD's clinically meaningful change, not a reliable change.
+    make_administration(client_record, "PCL5", answers=_pcl5(20), days_ago=30)
+    later = make_administration(client_record, "PCL5")
+    outcome = record_answers(link_holder(later), later, _pcl5(20 + rise), "link")
+    assert outcome.score.total == 20 + rise
+    assert outcome.change is not None
+    assert (outcome.change.reliable, outcome.change.category) == (False, "unchanged")
+    assert outcome.change.meaningful is True  # >= 10: shown, but no alert
+    assert not Alert.objects.exists()
+
+
+def test_a_pcl5_rise_of_15_points_is_reliable_deterioration(client_record) -> None:
+    make_administration(client_record, "PCL5", answers=_pcl5(20), days_ago=30)
+    later = make_administration(client_record, "PCL5")
+    outcome = record_answers(link_holder(later), later, _pcl5(35), "link")  # +15 >= 15
+    assert outcome.change is not None and outcome.change.category == "deteriorated"
+    alert = Alert.objects.get(client=client_record)
+    assert alert.kind == "measures.deterioration.pcl5" and alert.priority == "lower"
+
+
+def test_a_prorated_phq9_is_stored_as_prorated(client_record) -> None:
+    pending = make_administration(client_record, "PHQ9")
+    # 2+2+2+2+2+2+2+0 = 14 over 8; 14/8 x 9 = 15.75 -> 16 (NHS Data Dictionary prorating)
+    outcome = record_answers(link_holder(pending), pending, [2, 2, None, 2, 2, 2, 2, 2, 0], "paper")
+    assert outcome.score.prorated
+    pending.refresh_from_db()
+    assert (pending.valid, pending.total, pending.band) == (True, 16, "Moderately severe")
+    assert pending.details["prorated"] is True and pending.details["missing_items"] == [3]
+    assert pending.answers[2] is None
+
+
 def test_incomplete_answers_still_raise_the_risk_alert(client_record) -> None:
     pending = make_administration(client_record, "PHQ9")
     outcome = record_answers(link_holder(pending), pending, [None] * 8 + [3], "paper")

@@ -51,6 +51,26 @@ def test_assign_at_discharge_waits_for_discharge(login, practitioner, client_rec
             {"instrument": "PHQ9", "schedule": "every_n_weeks", "n": "0"},
             b"greater than or equal to 1",
         ),
+        (
+            {"instrument": "PHQ9", "schedule": "every_n_weeks", "n": "٣"},
+            "Enter a whole number using the digits 0-9 (“٣” uses digits other than 0-9).".encode(),
+        ),
+        (
+            {"instrument": "PHQ9", "schedule": "every_n_weeks", "n": "２"},
+            "Enter a whole number using the digits 0-9 (“２” uses digits other than 0-9).".encode(),
+        ),
+        (
+            {"instrument": "PHQ9", "schedule": "every_n_weeks", "n": "0_4"},
+            "Enter a whole number using the digits 0-9 (“0_4” contains an underscore).".encode(),
+        ),
+        (
+            {"instrument": "PHQ9", "schedule": "every_n_weeks", "n": "+4"},
+            "Enter a whole number using the digits 0-9 (“+4” has a plus or minus sign).".encode(),
+        ),
+        (
+            {"instrument": "PHQ9", "schedule": "every_n_weeks", "n": "4.5"},
+            "Enter a whole number using the digits 0-9 (“4.5” is not a whole number).".encode(),
+        ),
     ],
 )
 def test_assign_validates_input(login, practitioner, client_record, data, message) -> None:

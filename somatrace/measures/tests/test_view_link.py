@@ -147,6 +147,33 @@ def test_malformed_answers_get_a_400_with_a_clear_message(client, practitioner, 
     assert client.get(f"/q/{token}/").status_code == 200
 
 
+@pytest.mark.parametrize("value", ["٣", "２", "0_1", "+1"])
+def test_answers_in_other_digits_or_with_signs_are_refused(
+    client, practitioner, pending, value
+) -> None:
+    token = create_link(staff_actor(practitioner), pending)
+    response = client.post(f"/q/{token}/", dict(PHQ9_WITH_ITEM9, item_3=value))
+    assert response.status_code == 400
+    assert (
+        f"Question 3: the answer must be one of the options shown, sent as a whole number with "
+        f"the digits 0-9 (“{value}”"
+    ) in response.content.decode()
+    pending.refresh_from_db()
+    assert pending.status == Status.PENDING
+
+
+def test_a_client_must_answer_every_item_even_where_prorating_exists(
+    client, practitioner, pending
+) -> None:
+    # Prorating (NHS Data Dictionary) is for paper forms returned incomplete; a client
+    # answering on screen is asked for every item.
+    token = create_link(staff_actor(practitioner), pending)
+    answers = dict(PHQ9_WITH_ITEM9)
+    del answers["item_5"]
+    response = client.post(f"/q/{token}/", answers)
+    assert response.status_code == 400 and b"Please answer question 5." in response.content
+
+
 def test_phq9_difficulty_question_is_stored_but_not_scored(client, practitioner, pending) -> None:
     token = create_link(staff_actor(practitioner), pending)
     answers = {f"item_{n}": "0" for n in range(1, 10)} | {"extra_difficulty": "2"}

@@ -54,6 +54,59 @@ def test_paper_entry_refuses_out_of_range_values(login, practitioner, pcl) -> No
     assert pcl.status == Status.PENDING
 
 
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("٣", "uses digits other than 0-9"),
+        ("２", "uses digits other than 0-9"),
+        ("0_1", "contains an underscore"),
+        ("+1", "has a plus or minus sign"),
+        ("1.0", "is not a whole number"),
+    ],
+)
+def test_paper_entry_refuses_answers_that_are_not_ascii_whole_numbers(
+    login, practitioner, pcl, value, problem
+) -> None:
+    answers = {f"item_{n}": "1" for n in range(1, 21)} | {"item_4": value}
+    response = login(practitioner).post(f"/measures/administrations/{pcl.pk}/paper/", answers)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert (
+        "Question 4: the answer must be one of the options shown, sent as a whole number with "
+        f"the digits 0-9 (“{value}” {problem})."
+    ) in html
+    pcl.refresh_from_db()
+    assert pcl.status == Status.PENDING
+
+
+def test_paper_phq9_with_two_blank_items_is_prorated_and_says_so(
+    login, practitioner, client_record
+) -> None:
+    phq = make_administration(client_record, "PHQ9")
+    answers = {f"item_{n}": "1" for n in range(1, 10) if n not in (4, 7)}
+    browser = login(practitioner)
+    response = browser.post(f"/measures/administrations/{phq.pk}/paper/", answers, follow=True)
+    html = response.content.decode()
+    # 7 answered at 1: mean 1 x 9 = 9 (NHS Data Dictionary), "Mild"
+    assert "Prorated: items 4 and 7 not answered" in html
+    assert ">prorated</span>" in html
+    phq.refresh_from_db()
+    assert (phq.valid, phq.total, phq.band) == (True, 9, "Mild")
+
+
+def test_paper_phq9_with_three_blank_items_is_not_scored(
+    login, practitioner, client_record
+) -> None:
+    phq = make_administration(client_record, "PHQ9")
+    answers = {f"item_{n}": "1" for n in range(1, 10) if n not in (1, 4, 7)}
+    response = login(practitioner).post(
+        f"/measures/administrations/{phq.pk}/paper/", answers, follow=True
+    )
+    assert "Not answered: items 1, 4 and 7." in response.content.decode()
+    phq.refresh_from_db()
+    assert phq.valid is False and phq.total is None
+
+
 def test_completed_questionnaire_cannot_be_entered_twice(
     login, practitioner, client_record
 ) -> None:

@@ -1,6 +1,11 @@
 // One server-rendered questionnaire form: all items on a laptop, one item per screen on a
 // phone. Answers are kept in sessionStorage (keyed by administration, never by name) so a
 // reload loses nothing; the thank-you page clears them.
+//
+// The progress counts the scored items only: an unscored extra question (PHQ-9's "how
+// difficult") is shown as such, never as "question 10 of 10". The progress bar is sticky;
+// its height is published as --q-sticky-height so that the page's scroll padding
+// (measures.css) keeps every question below it when it is scrolled to or focused.
 
 const PHONE = window.matchMedia("(max-width: 640px)");
 
@@ -28,7 +33,18 @@ function setup(form) {
   const progressText = form.querySelector("[data-progress-text]");
   const progressBar = form.querySelector("[data-progress-bar]");
   const submit = form.querySelector(".q-submit");
+  const sticky = form.querySelector(".q-progress");
   let current = 0;
+
+  // Publish the sticky bar's height (it grows when its text wraps on a narrow phone).
+  function measureSticky() {
+    if (!sticky) return;
+    const height = Math.ceil(sticky.getBoundingClientRect().height);
+    document.documentElement.style.setProperty("--q-sticky-height", `${height}px`);
+  }
+  if (sticky && "ResizeObserver" in window) {
+    new ResizeObserver(measureSticky).observe(sticky);
+  }
 
   // Restore answers kept from before a reload (the server's own values win).
   const saved = storageGet(key);
@@ -47,9 +63,14 @@ function setup(form) {
     if (progressBar) progressBar.value = done;
     const stepper = form.classList.contains("stepper");
     if (progressText) {
-      progressText.textContent = stepper
-        ? `Question ${current + 1} of ${items.length} · ${done} answered`
-        : `${done} of ${scored.length} answered`;
+      const position = scored.indexOf(items[current]);
+      let text = `${done} of ${scored.length} answered`;
+      if (stepper && position >= 0) {
+        text = `Question ${position + 1} of ${scored.length} · ${done} answered`;
+      } else if (stepper) {
+        text = `Extra question, not scored · ${done} of ${scored.length} answered`;
+      }
+      progressText.textContent = text;
     }
     items.forEach((item, index) => {
       item.classList.toggle("current", index === current);
@@ -61,6 +82,7 @@ function setup(form) {
       }
     });
     if (submit) submit.hidden = stepper && current !== items.length - 1;
+    measureSticky();
   }
 
   function show(index, focus) {
@@ -69,8 +91,9 @@ function setup(form) {
     if (focus && form.classList.contains("stepper")) {
       const item = items[current];
       const target = item.querySelector("input:checked") || item.querySelector("input");
+      // The scroll padding (the sticky bar's height) keeps the question below the bar.
       item.scrollIntoView({ block: "start" });
-      if (target) target.focus();
+      if (target) target.focus({ preventScroll: true });
     }
   }
 
@@ -90,8 +113,18 @@ function setup(form) {
   });
   form.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-next], button[data-prev]");
-    if (!button) return;
-    show(current + (button.hasAttribute("data-next") ? 1 : -1), true);
+    if (button) {
+      show(current + (button.hasAttribute("data-next") ? 1 : -1), true);
+      return;
+    }
+    // A link in the error summary to a question that the phone layout has hidden.
+    const link = event.target.closest('a[href^="#q-"]');
+    if (!link || !form.classList.contains("stepper")) return;
+    const index = items.findIndex((item) => `#${item.id}` === link.getAttribute("href"));
+    if (index >= 0) {
+      event.preventDefault();
+      show(index, true);
+    }
   });
 
   // Start at the first item with an error, else the first unanswered one.
