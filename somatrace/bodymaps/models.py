@@ -3,6 +3,7 @@ lives with the client record; work on a region lives with the session.)"""
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -134,3 +135,67 @@ class RegionFinding(models.Model):
     @property
     def region_name(self) -> str:
         return region_label(self.region)
+
+
+class HandoverChannel(models.TextChoices):
+    KIOSK = "kiosk", "Practice tablet (kiosk)"
+    LINK = "link", "Secure link"
+
+
+def hash_token(token: str) -> str:
+    """The SHA-256 of a secure link's token: all that is stored of it."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Handover(models.Model):
+    """The painter handed to the client for one body map (a check-in, or before or after one
+    session): the practice tablet in kiosk mode, or a single-use, expiring secure link. Only
+    the SHA-256 of a link's token is stored: the link itself is shown once, when it is made.
+    Whoever holds it may paint that one map, once; nothing else."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="handovers")
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.CASCADE, related_name="handovers"
+    )
+    moment = models.CharField(max_length=8, choices=Moment.choices)
+    channel = models.CharField(max_length=6, choices=HandoverChannel.choices)
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    painting = models.ForeignKey(
+        Painting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ClientRecordQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        client_id: int
+        session_id: int | None
+        painting_id: int | None
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["client", "moment", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Body-map hand-over {self.pk}"
+
+    @property
+    def usable(self) -> bool:
+        return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def state(self) -> str:
+        """For the practitioner: "used", "revoked", "expired" or "open"."""
+        if self.used_at is not None:
+            return "used"
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"

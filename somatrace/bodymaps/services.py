@@ -1,10 +1,12 @@
-"""Body-map services: storing what a client painted and what a practitioner found.
+"""Body-map services: storing what a client painted and what a practitioner found, and
+handing the painter to the client (the practice tablet in kiosk mode, or a secure link).
 (Touch consent is the client record's: clients.services; work on a region is the session's:
 therapy.services.)"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import secrets
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -15,13 +17,31 @@ from django.utils import timezone
 from somatrace.audit import services as audit
 from somatrace.bodymaps import analysis, embody, raster
 from somatrace.bodymaps.atlas import REGION_BY_CODE
-from somatrace.bodymaps.models import Moment, Painting, RegionFinding
+from somatrace.bodymaps.models import (
+    Handover,
+    HandoverChannel,
+    Moment,
+    Painting,
+    RegionFinding,
+    hash_token,
+)
 from somatrace.bodymaps.payload import CleanPainting
 from somatrace.clients.models import Client
 from somatrace.core.actor import Actor
 from somatrace.core.errors import RuleError
 from somatrace.therapy.models import Session
 from somatrace.therapy.queries import event_label, vocabulary_for
+
+LINK_DAYS = 7  # a secure painting link works for a week
+KIOSK_HOURS = 2  # a handed-over tablet locks itself back two hours after the hand-over
+HANDOVER_REFUSAL = "The painter is handed to a client by their practitioner or an owner."
+
+
+class HandoverClosed(RuleError):
+    """The hand-over was used, revoked or expired meanwhile: the painting is refused."""
+
+
+CLOSED = "This body map is no longer open: it was saved, or it has expired."
 
 
 def painting_raster(painting: Painting) -> np.ndarray:
@@ -185,3 +205,158 @@ def timeline_choices(session: Session) -> list[tuple[int, str]]:
             (event.pk, f"{seconds // 60:02d}:{seconds % 60:02d} {event_label(event, labels)}")
         )
     return choices
+
+
+# --- Handing the painter to the client -------------------------------------------------------
+
+
+def _check_moment(client: Client, moment: str, session: Session | None) -> None:
+    if moment not in Moment.values:
+        raise RuleError("Unknown moment for a body map.")
+    if (session is None) != (moment == Moment.CHECKIN):
+        raise RuleError("Before and after maps belong to a session; a check-in does not.")
+    if session is not None and session.client_id != client.pk:
+        raise RuleError("This session belongs to another client.")
+
+
+def _revoke_open(
+    actor: Actor,
+    client: Client,
+    moment: str,
+    session: Session | None,
+    *,
+    channel: str | None = None,
+) -> None:
+    """Stop the unused hand-overs of this map (of one channel, or all); each is audited."""
+    query = Handover.objects.filter(
+        client=client, session=session, moment=moment, used_at__isnull=True, revoked_at__isnull=True
+    )
+    if channel is not None:
+        query = query.filter(channel=channel)
+    now = timezone.now()
+    for handover in query:
+        handover.revoked_at = now
+        handover.save(update_fields=["revoked_at"])
+        audit.updated(actor, handover, ["revoked_at"])
+
+
+@transaction.atomic
+def start_kiosk(
+    actor: Actor, client: Client, moment: str, session: Session | None = None
+) -> Handover:
+    """The practitioner hands the practice tablet to the client to paint this one map. The
+    door then logs the practitioner out and keeps the hand-over's id in the browser session."""
+    actor.require_clinical_staff(HANDOVER_REFUSAL)
+    _check_moment(client, moment, session)
+    _revoke_open(actor, client, moment, session, channel=HandoverChannel.KIOSK)
+    now = timezone.now()
+    handover = Handover.objects.create(
+        client=client,
+        session=session,
+        moment=moment,
+        channel=HandoverChannel.KIOSK,
+        created_by=actor.user,
+        created_at=now,
+        expires_at=now + timedelta(hours=KIOSK_HOURS),
+    )
+    audit.created(actor, handover, ["channel", "moment", "session", "expires_at"])
+    return handover
+
+
+@transaction.atomic
+def create_link(
+    actor: Actor,
+    client: Client,
+    moment: str,
+    session: Session | None = None,
+    days: int = LINK_DAYS,
+) -> tuple[Handover, str]:
+    """A new single-use link to paint this one map; earlier unused links for it stop working.
+
+    Returns the hand-over and the token (shown once; only its SHA-256 is stored, and the audit
+    row names the hand-over, never the token)."""
+    actor.require_clinical_staff(HANDOVER_REFUSAL)
+    _check_moment(client, moment, session)
+    _revoke_open(actor, client, moment, session, channel=HandoverChannel.LINK)
+    now = timezone.now()
+    token = secrets.token_urlsafe(32)
+    handover = Handover.objects.create(
+        client=client,
+        session=session,
+        moment=moment,
+        channel=HandoverChannel.LINK,
+        token_hash=hash_token(token),
+        created_by=actor.user,
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    audit.created(actor, handover, ["channel", "moment", "session", "expires_at", "token_hash"])
+    return handover, token
+
+
+@transaction.atomic
+def revoke_handover(actor: Actor, handover: Handover) -> Handover:
+    """Stop a link (or a kiosk hand-over) that has not been used yet."""
+    actor.require_clinical_staff(HANDOVER_REFUSAL)
+    if not handover.usable:
+        raise RuleError("This link no longer works: it was used, revoked or has expired.")
+    handover.revoked_at = timezone.now()
+    handover.save(update_fields=["revoked_at"])
+    audit.updated(actor, handover, ["revoked_at"])
+    return handover
+
+
+def link_for_token(token: str) -> Handover | None:
+    """The usable link for this token, or None (unknown, used, expired or revoked)."""
+    if not token or len(token) > 100:
+        return None
+    handover = (
+        Handover.objects.select_related("client__practice", "session")
+        .filter(token_hash=hash_token(token), channel=HandoverChannel.LINK)
+        .first()
+    )
+    if handover is None or not handover.usable:
+        return None
+    return handover
+
+
+def open_kiosk(handover_id: object) -> Handover | None:
+    """The usable kiosk hand-over with this id (from the browser session), or None."""
+    if not isinstance(handover_id, int):
+        return None
+    handover = (
+        Handover.objects.select_related("client__practice", "session")
+        .filter(pk=handover_id, channel=HandoverChannel.KIOSK)
+        .first()
+    )
+    if handover is None or not handover.usable:
+        return None
+    return handover
+
+
+def paint_through(actor: Actor, handover: Handover, clean: CleanPainting) -> Painting:
+    """Store what the client painted through a hand-over (the link or the tablet), once.
+
+    actor: the holder of the link or the tablet (Actor.link_holder for the hand-over's
+    client). The painting is stored by save_painting; the hand-over is claimed in the same
+    transaction, so a second submission (a double tap, two tabs, a link used twice at the same
+    moment) is refused with HandoverClosed and stores nothing. Other open hand-overs for the
+    same map stop working: it has been painted."""
+    if actor.client_id != handover.client_id:
+        raise PermissionDenied("A client paints only their own body maps.")
+    if not handover.usable:
+        raise HandoverClosed(CLOSED)
+    with transaction.atomic():
+        painting = save_painting(
+            actor, handover.client, clean, moment=handover.moment, session=handover.session
+        )
+        now = timezone.now()
+        claimed = Handover.objects.filter(
+            pk=handover.pk, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+        ).update(used_at=now, painting=painting)
+        if not claimed:
+            raise HandoverClosed(CLOSED)
+        handover.used_at, handover.painting = now, painting
+        audit.updated(actor, handover, ["used_at", "painting"])
+        _revoke_open(actor, handover.client, handover.moment, handover.session)
+    return painting

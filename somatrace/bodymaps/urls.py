@@ -5,6 +5,7 @@ from django.urls import URLPattern, path
 from somatrace.bodymaps.views import (
     chart,
     compare,
+    handover,
     history,
     paint,
     paintings,
@@ -22,6 +23,49 @@ urlpatterns: list[URLPattern] = [
         paint.paint_post,
         name="bodymaps_paint_post",
     ),
+    # Handing the painter to the client: the tablet in kiosk mode, or a secure link.
+    path(
+        "bodymaps/clients/<int:client_id>/paint/kiosk/",
+        handover.kiosk_start_checkin,
+        name="bodymaps_kiosk_start_checkin",
+    ),
+    path(
+        "bodymaps/sessions/<int:session_id>/paint/pre/kiosk/",
+        handover.kiosk_start_session,
+        {"moment": "pre"},
+        name="bodymaps_kiosk_start_pre",
+    ),
+    path(
+        "bodymaps/sessions/<int:session_id>/paint/post/kiosk/",
+        handover.kiosk_start_session,
+        {"moment": "post"},
+        name="bodymaps_kiosk_start_post",
+    ),
+    path(
+        "bodymaps/clients/<int:client_id>/paint/link/",
+        handover.link_checkin,
+        name="bodymaps_link_checkin",
+    ),
+    path(
+        "bodymaps/sessions/<int:session_id>/paint/pre/link/",
+        handover.link_session,
+        {"moment": "pre"},
+        name="bodymaps_link_pre",
+    ),
+    path(
+        "bodymaps/sessions/<int:session_id>/paint/post/link/",
+        handover.link_session,
+        {"moment": "post"},
+        name="bodymaps_link_post",
+    ),
+    path(
+        "bodymaps/handovers/<int:handover_id>/revoke/",
+        handover.revoke,
+        name="bodymaps_handover_revoke",
+    ),
+    path("bodymaps/kiosk/", handover.kiosk_view, name="bodymaps_kiosk"),
+    path("bodymaps/thanks/", handover.thanks, name="bodymaps_thanks"),
+    path("p/<str:token>/", handover.link_view, name="bodymaps_paint_link"),
     path(
         "bodymaps/paintings/<int:painting_id>/",
         paintings.painting_detail,

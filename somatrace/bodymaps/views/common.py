@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from somatrace.bodymaps.atlas import BODY_SHAPES
 from somatrace.bodymaps.models import BodyShape, Painting
 from somatrace.clients.models import Client
+from somatrace.core.actor import Actor
 from somatrace.core.decorators import PracticeRequest
 from somatrace.therapy.models import Session
 
@@ -38,12 +40,18 @@ def visible_painting(request: PracticeRequest, painting_id: int) -> Painting:
 
 
 def client_shape(request: PracticeRequest, client: Client) -> str:
-    """?shape= if given, else the CHOIR outline of the client's latest painting on one (maps
-    imported onto emBODY's outline have no regions to chart or paint on), else outline A."""
-    if request.GET.get("shape") in BODY_SHAPES:
-        return str(request.GET["shape"])
+    """?shape= if given, else the outline of the client's latest painting, else outline A."""
+    return shape_for(request.actor, client, request.GET.get("shape"))
+
+
+def shape_for(actor: Actor, client: Client, requested: str | None = None) -> str:
+    """`requested` if it is a body outline, else the CHOIR outline of the client's latest
+    painting on one the actor may see (maps imported onto emBODY's outline have no regions
+    to chart or paint on), else outline A."""
+    if requested in BODY_SHAPES:
+        return str(requested)
     latest = (
-        Painting.objects.visible_to(request.actor)
+        Painting.objects.visible_to(actor)
         .filter(client=client, body_shape__in=BODY_SHAPES)
         .order_by("-created_at")
         .values_list("body_shape", flat=True)
@@ -61,3 +69,10 @@ def image_response(body: bytes, content_type: str) -> HttpResponse:
 
 def json_error(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
+
+
+def paint_url(client_id: int, moment: str, session_id: int | None) -> str:
+    """The practitioner's painting page for one map: a check-in, or before / after a session."""
+    if session_id is None:
+        return reverse("bodymaps_paint", args=[client_id])
+    return reverse(f"bodymaps_paint_{moment}", args=[session_id])

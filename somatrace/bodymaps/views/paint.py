@@ -1,12 +1,17 @@
 """Painting a body map: a check-in between sessions, or before or after a session. GET shows
-the painting page; POST takes the painting as JSON (payload.py) and stores it."""
+the painting page; POST takes the painting as JSON (payload.py) and stores it.
+
+The practitioner's page also hands the painter to the client (views/handover.py): the client
+then paints on a page with no name and no navigation, built from the same parts
+(`painter_context`, `read_painting`)."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -15,67 +20,24 @@ from somatrace.audit import services as audit
 from somatrace.bodymaps import figures, payload, raster
 from somatrace.bodymaps import render as draw
 from somatrace.bodymaps.atlas import ATLAS_VERSION, HEIGHT, WIDTH
-from somatrace.bodymaps.models import BodyShape, Moment
-from somatrace.bodymaps.payload import MAX_BODY_BYTES, PayloadError, validate
-from somatrace.bodymaps.services import save_painting
+from somatrace.bodymaps.models import BodyShape, Handover, Moment
+from somatrace.bodymaps.payload import MAX_BODY_BYTES, CleanPainting, PayloadError, validate
+from somatrace.bodymaps.services import LINK_DAYS, save_painting
 from somatrace.bodymaps.views.common import (
-    client_shape,
     json_error,
+    shape_for,
     visible_client,
     visible_session,
 )
 from somatrace.bodymaps.vocabulary import EMOTIONS
 from somatrace.clients.models import Client
+from somatrace.core.actor import Actor
 from somatrace.core.decorators import PracticeRequest, clinical_required
 from somatrace.core.errors import RuleError
 from somatrace.therapy.models import Session
 
 TOO_LARGE = "This painting is too large to store."
-
-
-def _paint(
-    request: PracticeRequest, client: Client, moment: str, session: Session | None
-) -> HttpResponse:
-    if request.method == "POST":
-        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
-            return json_error(TOO_LARGE, 413)
-        try:
-            data = json.loads(request.body or b"null")
-        except RequestDataTooBig:
-            return json_error(TOO_LARGE, 413)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            return json_error("The painting could not be read (not valid JSON).")
-        try:
-            clean = validate(data)
-        except PayloadError as error:
-            return json_error(str(error))
-        try:
-            painting = save_painting(request.actor, client, clean, moment=moment, session=session)
-        except RuleError as refusal:
-            return json_error(str(refusal), 409)
-        url = reverse("bodymaps_painting", args=[painting.pk])
-        return JsonResponse({"id": painting.pk, "url": url}, status=201)
-    shape = client_shape(request, client)
-    audit.read(request.actor, client)
-    return render(
-        request,
-        "bodymaps/paint.html",
-        {
-            "client": client,
-            "session": session,
-            "moment": moment,
-            "moment_label": Moment(moment).label,
-            "body_shape": shape,
-            "shapes": BodyShape.choices,
-            "atlas_version": ATLAS_VERSION,
-            "atlas_views": figures.atlas_views(shape),
-            "region_groups": figures.region_choices(),
-            "emotions": EMOTIONS,
-            "radius": {"min": raster.MIN_RADIUS, "max": raster.MAX_RADIUS, "value": 10},
-            "paint_config": PAINT_CONFIG,
-        },
-    )
-
+HANDOVERS_SHOWN = 5
 
 # What the painter in the browser must agree on with the server (passed by json_script).
 PAINT_CONFIG = {
@@ -87,6 +49,87 @@ PAINT_CONFIG = {
     "colours": {"stronger": draw.STRONGER_HEX, "weaker": draw.WEAKER_HEX},
     "bodyFill": draw.BODY_HEX,
 }
+
+
+def read_painting(request: HttpRequest) -> CleanPainting | JsonResponse:
+    """The validated painting of a JSON POST, or the JSON error to answer with."""
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
+        return json_error(TOO_LARGE, 413)
+    try:
+        data = json.loads(request.body or b"null")
+    except RequestDataTooBig:
+        return json_error(TOO_LARGE, 413)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return json_error("The painting could not be read (not valid JSON).")
+    try:
+        return validate(data)
+    except PayloadError as error:
+        return json_error(str(error))
+
+
+def painter_context(
+    actor: Actor, client: Client, moment: str, requested_shape: Any
+) -> dict[str, Any]:
+    """What the painter (bodymaps/_painter.html) needs. Both body outlines are on the page, so
+    that choosing the other one keeps what was painted (strokes are normalised to the view)."""
+    shape = shape_for(actor, client, requested_shape)
+    return {
+        "moment": moment,
+        "moment_label": Moment(moment).label,
+        "body_shape": shape,
+        "outlines": [
+            {"shape": value, "label": label, "views": figures.atlas_views(value)}
+            for value, label in BodyShape.choices
+        ],
+        "atlas_version": ATLAS_VERSION,
+        "atlas_views": figures.atlas_views(shape),
+        "region_groups": figures.region_choices(),
+        "emotions": EMOTIONS,
+        "radius": {"min": raster.MIN_RADIUS, "max": raster.MAX_RADIUS, "value": 10},
+        "paint_config": PAINT_CONFIG,
+    }
+
+
+def _handover_urls(client: Client, moment: str, session: Session | None) -> dict[str, str]:
+    """Where the practitioner hands this map over: the tablet (kiosk) or a new link."""
+    target = client.pk if session is None else session.pk
+    return {
+        "kiosk_url": reverse(f"bodymaps_kiosk_start_{moment}", args=[target]),
+        "link_url": reverse(f"bodymaps_link_{moment}", args=[target]),
+    }
+
+
+def _paint(
+    request: PracticeRequest, client: Client, moment: str, session: Session | None
+) -> HttpResponse:
+    if request.method == "POST":
+        clean = read_painting(request)
+        if isinstance(clean, JsonResponse):
+            return clean
+        try:
+            painting = save_painting(request.actor, client, clean, moment=moment, session=session)
+        except RuleError as refusal:
+            return json_error(str(refusal), 409)
+        url = reverse("bodymaps_painting", args=[painting.pk])
+        return JsonResponse({"id": painting.pk, "url": url}, status=201)
+    handovers = list(
+        Handover.objects.visible_to(request.actor)
+        .filter(client=client, session=session, moment=moment)
+        .order_by("-created_at", "-id")[:HANDOVERS_SHOWN]
+    )
+    audit.read(request.actor, client, shown={"bodymaps.handover": [h.pk for h in handovers]})
+    return render(
+        request,
+        "bodymaps/paint.html",
+        {
+            **painter_context(request.actor, client, moment, request.GET.get("shape")),
+            **_handover_urls(client, moment, session),
+            "client": client,
+            "session": session,
+            "handovers": handovers,
+            "link_days": LINK_DAYS,
+        },
+    )
 
 
 @clinical_required

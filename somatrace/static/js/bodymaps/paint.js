@@ -33,22 +33,48 @@ function init(root) {
     layers[name] = c;
   }
 
-  // Region polygons per view, from the server-rendered SVG (atlas units).
+  // Region polygons per body outline and view, from the server-rendered SVG (atlas units).
+  // Both outlines are on the page: choosing the other one keeps the strokes, which are
+  // normalised to the view, and draws them on the new outline.
+  //
+  // The body (silhouette) is the union of the CHOIR regions only, as on the server
+  // (raster.body_mask); the somatic zones overlap those regions and are no part of it. It is
+  // drawn once per outline and view into a mask canvas, each region filled on its own, so the
+  // union does not depend on which way round a polygon runs. (Drawn as one path with the
+  // nonzero rule, a zone and a region running opposite ways cancelled where they overlap: half
+  // of the heart, throat and diaphragm zones showed neither the body nor the paint stored
+  // there.) Each region is also outlined one atlas unit wide, as the server's polygon fill
+  // includes the boundary pixels: the hairline gaps between neighbouring regions are body too.
   const polygons = {};
-  const silhouettes = {};
+  const bodies = {};
+  function toPath(pts) {
+    const path = new Path2D();
+    pts.forEach(([x, y], i) => (i ? path.lineTo(x * SCALE, y * SCALE) : path.moveTo(x * SCALE, y * SCALE)));
+    path.closePath();
+    return path;
+  }
   for (const outline of root.querySelectorAll(".bm-outline")) {
-    const view = outline.dataset.view;
-    polygons[view] = {};
-    const body = new Path2D();
+    const { shape: outlineShape, view } = outline.dataset;
+    polygons[outlineShape] ??= {};
+    bodies[outlineShape] ??= {};
+    const regions = (polygons[outlineShape][view] = {});
+    const body = document.createElement("canvas");
+    body.width = canvas.width;
+    body.height = canvas.height;
+    const bc = body.getContext("2d");
+    bc.fillStyle = bc.strokeStyle = BODY_FILL;
+    bc.lineWidth = SCALE;
+    bc.lineJoin = "round";
     for (const poly of outline.querySelectorAll("polygon[data-region]")) {
-      const path = new Path2D();
       const pts = poly.getAttribute("points").trim().split(/\s+/).map((p) => p.split(",").map(Number));
-      pts.forEach(([x, y], i) => (i ? path.lineTo(x * SCALE, y * SCALE) : path.moveTo(x * SCALE, y * SCALE)));
-      path.closePath();
-      polygons[view][poly.dataset.region] = path;
-      body.addPath(path);
+      const path = toPath(pts);
+      regions[poly.dataset.region] = path;
+      if (poly.classList.contains("bm-region")) {
+        bc.fill(path);
+        bc.stroke(path);
+      }
     }
-    silhouettes[view] = body;
+    bodies[outlineShape][view] = body;
   }
   const listRegionPolygons = {};
   for (const option of root.querySelectorAll("#bm-list-region option")) {
@@ -56,6 +82,9 @@ function init(root) {
   }
 
   let view = "front";
+  // The outline chosen (a browser may restore another choice than the page's on "back").
+  let shape = root.querySelector("input[name=bm-shape]:checked")?.value || root.dataset.bodyShape;
+  root.dataset.bodyShape = shape;
   let strokes = [];
   let past = [];
   let future = [];
@@ -94,11 +123,10 @@ function init(root) {
 
   function redraw() {
     frame = 0;
+    const body = bodies[shape][view];
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     ctx.save();
-    ctx.fillStyle = BODY_FILL;
-    ctx.fill(silhouettes[view]);
-    ctx.clip(silhouettes[view]);
+    ctx.drawImage(body, 0, 0);
     for (const [name, c] of Object.entries(layers)) {
       const lc = c.getContext("2d");
       lc.clearRect(0, 0, c.width, c.height);
@@ -106,12 +134,15 @@ function init(root) {
         if (entry.view !== view || entry.layer !== name) continue;
         lc.globalAlpha = entry.intensity / 5;
         lc.fillStyle = COLOURS[name];
-        lc.fill(polygons[view][entry.region]);
+        lc.fill(polygons[shape][view][entry.region]);
         lc.globalAlpha = 1;
       }
       for (const stroke of current ? [...strokes, current] : strokes) {
         if (stroke.view === view && stroke.layer === name) drawStroke(lc, stroke);
       }
+      lc.globalCompositeOperation = "destination-in"; // keep the paint on the body only
+      lc.drawImage(body, 0, 0);
+      lc.globalCompositeOperation = "source-over";
       ctx.globalAlpha = 0.8;
       ctx.drawImage(c, 0, 0);
     }
@@ -205,7 +236,7 @@ function init(root) {
     for (const tab of root.querySelectorAll(".bm-tab")) {
       tab.setAttribute("aria-selected", String(tab.dataset.view === view));
     }
-    for (const outline of root.querySelectorAll(".bm-outline")) outline.hidden = outline.dataset.view !== view;
+    showOutline();
     root.querySelector("#bm-stage").setAttribute("aria-labelledby", `bm-tab-${view}`);
     canvas.setAttribute("aria-label", `Painting area: ${view} view. Use the list below if you cannot paint.`);
     const front = view === "front";
@@ -213,6 +244,28 @@ function init(root) {
     root.querySelector("#bm-side-right").textContent = front ? "Your left" : "Your right";
     schedule();
   }
+  function showOutline() {
+    for (const outline of root.querySelectorAll(".bm-outline")) {
+      outline.hidden = outline.dataset.view !== view || outline.dataset.shape !== shape;
+    }
+  }
+
+  // Choosing the other body outline keeps everything painted: the strokes are normalised to
+  // the view, so they are drawn (and saved) on the new outline; paint that falls outside it is
+  // not counted, and comes back if the first outline is chosen again.
+  for (const input of root.querySelectorAll("input[name=bm-shape]")) {
+    input.addEventListener("change", () => {
+      if (!input.checked || input.value === shape) return;
+      shape = input.value;
+      root.dataset.bodyShape = shape;
+      showOutline();
+      const label = input.closest("label").textContent.trim();
+      const kept = strokes.length || entries.length ? " What you painted is kept on it." : "";
+      say(`${label} chosen.${kept}`);
+      schedule();
+    });
+  }
+
   const tabs = [...root.querySelectorAll(".bm-tab")];
   for (const tab of tabs) {
     tab.addEventListener("click", () => showView(tab.dataset.view));
@@ -271,7 +324,7 @@ function init(root) {
     }
     const payload = {
       atlas_version: root.dataset.atlasVersion,
-      body_shape: root.dataset.bodyShape,
+      body_shape: shape,
       nothing_felt: nothing.checked,
       strokes,
       regions: entries,
@@ -287,12 +340,15 @@ function init(root) {
       return;
     }
     if (answer.offline) say("The server could not be reached. Nothing was lost: try again.");
-    else if (answer.auth) {
+    else if (answer.auth && root.dataset.clientMode) {
+      say("The body map could not be saved. Nothing was lost: please ask your practitioner.");
+    } else if (answer.auth) {
       say("Your login has run out: sign in again in another tab, then save here. Nothing was lost.");
     } else say(answer.body.error || "The body map could not be saved. Nothing was lost: try again.");
     save.disabled = false;
   });
 
+  showOutline();
   redraw();
   root.dataset.ready = "true";
 }
