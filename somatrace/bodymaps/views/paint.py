@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from somatrace.audit import services as audit
 from somatrace.bodymaps import figures, payload, raster
 from somatrace.bodymaps import render as draw
-from somatrace.bodymaps.atlas import ATLAS_VERSION, HEIGHT, WIDTH
+from somatrace.bodymaps.atlas import ATLAS_VERSION, BODY_SHAPES, HEIGHT, WIDTH
 from somatrace.bodymaps.models import BodyShape, Handover, Moment
 from somatrace.bodymaps.payload import MAX_BODY_BYTES, CleanPainting, PayloadError, validate
 from somatrace.bodymaps.services import LINK_DAYS, save_painting
@@ -77,9 +77,11 @@ def painter_context(
         "moment": moment,
         "moment_label": Moment(moment).label,
         "body_shape": shape,
+        # The painter offers the CHOIR outlines; emBODY's comes only with imported maps.
         "outlines": [
             {"shape": value, "label": label, "views": figures.atlas_views(value)}
             for value, label in BodyShape.choices
+            if value in BODY_SHAPES
         ],
         "atlas_version": ATLAS_VERSION,
         "atlas_views": figures.atlas_views(shape),
