@@ -28,6 +28,7 @@ def test_tachogram_marks_corrected_beats_events_and_the_session():
         "minute": 10.0,
         "label": "Stillpoint",
         "kind": "stillpoint",
+        "short": "Stillpoint",
     }
     assert layers[4]["encoding"]["color"]["scale"]["domain"] == ["Corrected beat"]
     json.dumps(spec)  # plain JSON for json_script
