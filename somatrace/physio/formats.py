@@ -943,9 +943,13 @@ def detect_format(data: bytes, filename: str = "") -> str:
         return "ecg-csv"
     rows = [(n, line) for n, line in numbered if line and not line.startswith("#")]
     if rows and _is_header(rows[0][1]):
-        if "ecg" in rows[0][1].lower() or "time" in rows[0][1].lower():
+        names = rows[0][1].lower()
+        if re.search(r"\b(rr|ibi|nn)\b", names):  # beat intervals, maybe with beat times
+            rows = rows[1:]
+        elif "ecg" in names or "time" in names:
             return "ecg-csv"
-        rows = rows[1:]
+        else:
+            rows = rows[1:]
     if not rows:
         raise FormatError(1, "no data lines found")
     if _NOT_DATA.search("\n".join(line for _, line in rows)) and (
