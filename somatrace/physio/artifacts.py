@@ -157,10 +157,13 @@ def threshold_lower_bound(magnitudes: np.ndarray) -> np.ndarray:
         np.concatenate((windows[0 : last - half_left : BOUND_GRID], windows[-1:])), axis=1
     )
     bound = ALPHA * np.maximum(rows[:, k3] - rows[:, k1], 0.0) / 2.0
-    inner = np.arange(first, last + 1)
-    nearest = np.minimum((inner - first + reach) // BOUND_GRID, grid.size - 2)
-    nearest[last - inner < np.abs(inner - grid[nearest])] = grid.size - 1
-    lower[inner] = bound[nearest]
+    # Nearest grid window: the regular ones by integer division; the last (irregular) one
+    # for the positions closer to it, all within BOUND_GRID of the end.
+    nearest = np.minimum((np.arange(last - first + 1) + reach) // BOUND_GRID, grid.size - 2)
+    tail = np.arange(max(last - BOUND_GRID, first), last + 1)
+    closer = last - tail < np.abs(tail - grid[nearest[tail - first]])
+    nearest[tail[closer] - first] = grid.size - 1
+    lower[first : last + 1] = bound[nearest]
     return lower
 
 

@@ -429,8 +429,11 @@ def _to_ms(values: np.ndarray, notes: list[str]) -> np.ndarray:
 
 def _data_lines(text: str) -> list[tuple[int, str]]:
     """Non-empty lines that are not comments, with their 1-based line numbers."""
-    stripped = [line.strip() for line in _lines(text)]
-    return [(n, t) for n, t in enumerate(stripped, start=1) if t and t[0] != "#"]
+    return [
+        (n, t)
+        for n, t in enumerate(map(str.strip, _lines(text)), start=1)
+        if t and t[0] != "#"
+    ]
 
 
 def _is_number(text: str) -> bool:
@@ -890,6 +893,7 @@ def read_edf(data: bytes) -> Recording:
 # --- detection -----------------------------------------------------------------------------
 
 DETECT_BYTES = 64 * 1024  # detection reads the first 64 kB (a large upload is checked by them)
+DETECT_ROWS = 2000  # rows whose columns and values tell the format apart
 
 
 def _as_text_file(data: bytes) -> tuple[bytes, str | None]:
@@ -961,6 +965,7 @@ def detect_format(data: bytes, filename: str = "") -> str:
             "list of formats",
         )
     layout = sniff_layout(rows, "rr")
+    rows = rows[:DETECT_ROWS]  # the layout is the whole head's; columns and values from these
     widths = [len(layout.split(line)) for _, line in rows]
     if all(w == 2 for w in widths):
         return "kubios"

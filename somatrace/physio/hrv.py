@@ -29,7 +29,8 @@ Frequency domain (two named methods, METHODS; the report names the one used)
     Biomed 113:210): the same 4 Hz cubic-spline series, detrended by smoothness priors with
     lambda = 500 (Tarvainen, Ranta-aho & Karjalainen 2002, IEEE Trans Biomed Eng 49:172:
     z_stat = (I - (I + lambda^2 D2' D2)^-1) z, D2 the second-difference matrix; on a 4 Hz
-    series lambda = 500 is a high-pass whose -3 dB point is 0.035 Hz), then Welch with Hann
+    series lambda = 500 is a high-pass whose -3 dB point is 0.035 Hz, computed from its
+    frequency response), then Welch with Hann
     segments of 256 s, 50 % overlap, each segment's mean removed; the same bands and units.
     LF/HF is not given when LF or HF is below NOISE_FLOOR: the power that rounding RR to
     1 ms alone puts in the band (uniform quantisation noise has variance 1/12 ms^2, Bennett
