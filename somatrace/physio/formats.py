@@ -430,9 +430,7 @@ def _to_ms(values: np.ndarray, notes: list[str]) -> np.ndarray:
 def _data_lines(text: str) -> list[tuple[int, str]]:
     """Non-empty lines that are not comments, with their 1-based line numbers."""
     return [
-        (n, t)
-        for n, t in enumerate(map(str.strip, _lines(text)), start=1)
-        if t and t[0] != "#"
+        (n, t) for n, t in enumerate(map(str.strip, _lines(text)), start=1) if t and t[0] != "#"
     ]
 
 
