@@ -191,11 +191,13 @@ def detect_r_peaks_energy(ecg: np.ndarray, sampling_rate_hz: float) -> np.ndarra
     (int64, increasing). ecg: shape (n,), any unit. Pan & Tompkins (1985): 5-15 Hz band-pass,
     derivative, squared, 150 ms moving integration; peaks of that energy at least 200 ms
     apart are beats when above THRESHOLD1 = NPKI + 0.25 (SPKI - NPKI), the running levels of
-    signal and noise peaks (each updated by 1/8 of a new peak), learnt over the first 2 s;
-    a gap longer than 166 % of the mean of the last 8 RR takes its largest peak above half
-    THRESHOLD1 (search-back); a peak within 360 ms of a beat with less than half its energy
-    is a T wave. The R peak is the ECG extreme (baseline removed, polarity detected) within
-    75 ms of the energy peak. Loops over energy peaks (a few per beat)."""
+    signal and noise peaks (each updated by 1/8 of a new peak), learnt from 2 s of signal
+    (here the median over the first five 2-s stretches, so one artefact at the start does not
+    set them); a gap longer than 166 % of the mean of the last 8 RR takes its largest peak
+    above half THRESHOLD1 (search-back); a peak within 360 ms of a beat with less than half
+    its energy is a T wave (Pan & Tompkins compare slopes; we compare the energy). The R
+    peak is the ECG extreme (baseline removed, polarity detected) within 75 ms of the energy
+    peak. Loops over energy peaks (a few per beat)."""
     from scipy import signal  # imported here to keep start-up fast (see module docstring)
 
     x = np.asarray(ecg, dtype=np.float64)
@@ -210,8 +212,11 @@ def detect_r_peaks_energy(ecg: np.ndarray, sampling_rate_hz: float) -> np.ndarra
     if candidates.size == 0:
         return np.empty(0, dtype=np.int64)
     levels = energy[candidates]
-    learn = energy[: int(2 * fs)]
-    spk, npk = 0.25 * float(learn.max()), 0.5 * float(learn.mean())  # Pan & Tompkins 1985
+    stretch = int(2 * fs)
+    learn = [energy[k : k + stretch] for k in range(0, min(5 * stretch, energy.size), stretch)]
+    # Pan & Tompkins 1985: SPKI 0.25 of the largest, NPKI 0.5 of the mean energy of 2 s
+    spk = 0.25 * float(np.median([part.max() for part in learn if part.size]))
+    npk = 0.5 * float(np.median([part.mean() for part in learn if part.size]))
     beats: list[int] = []
     rr: list[int] = []
     since: list[int] = []  # candidates below threshold since the last beat

@@ -232,7 +232,9 @@ def segment_summary(
         out["reason"] = NOT_ENOUGH if rr.size else "no recording"
         return out
     metrics = hrv.all_metrics(rr, method, bad_signal if bad_signal.any() else None)
-    out.update({k: round(v, 2) for k, v in metrics["time"].items() if k != "reason"})
+    out.update(
+        {k: None if v is None else round(v, 2) for k, v in metrics["time"].items() if k != "reason"}
+    )
     freq = metrics["frequency"]
     out["lf_ms2"] = None if freq["lf_ms2"] is None else round(freq["lf_ms2"], 1)
     out["hf_ms2"] = None if freq["hf_ms2"] is None else round(freq["hf_ms2"], 1)
