@@ -372,7 +372,7 @@ def _comma_on_every_line(rows: list[tuple[int, str]], kind: str) -> Layout:
             if beats:  # the first column is the beat times of the second: two columns
                 return Layout(",", ".")
         middle = float(np.median(joined))
-        # RR in ms (200-3000) or s (0.2-3): the physiological range (see artifacts.py)
+        # RR in ms (200-3000) or s (0.2-3): the physiological range (module docstring)
         one_column = 200.0 <= middle <= 3000.0 or 0.2 <= middle <= 3.0
         two_columns = (
             float(np.median(right)) >= 200.0 and 0 < right.min() <= right.max() <= MAX_RR_MS
