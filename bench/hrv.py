@@ -11,14 +11,20 @@
     matrix (1e10 float64 values, about 74.5 GiB), so it cannot finish on this machine.
 (c) Artefact repair on the same injected series: detection recall/precision and RMSSD error
     against the clean series, for Somatrace and NeuroKit2's Kubios method.
+(d) `somatrace hrv analyze` as a whole process (start-up, read, analyse, print) on a 5-min
+    and a 24-h RR file, against `python -c pass` measured in the same run (interleaved), and
+    the same analysis through Django's management command (django.setup + call_command).
 Prints medians and the ratios.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 import warnings
@@ -165,15 +171,74 @@ def bench_repair(nk) -> None:
     )
 
 
+def _process(argv: list[str]) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of one run of a process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, capture_output=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def bench_cli(repeats: int) -> None:
+    rr = synthetic_rr(100_000)
+    dirty, _ = inject(rr, every=2000)
+    with tempfile.TemporaryDirectory() as folder:
+        day = Path(folder) / "rr24h.txt"
+        day.write_text("\n".join(f"{v:.0f}" for v in dirty) + "\n")
+        short = ROOT / "somatrace/physio/tests/data/nsrdb_rr_5min.txt"
+        python = [sys.executable]
+        hrv_cli = [*python, "-m", "somatrace.cli", "hrv", "analyze"]
+        django = [
+            *python,
+            "-c",
+            "import os, sys, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'somatrace.settings';"
+            " django.setup(); from django.core.management import call_command;"
+            " call_command('hrv', 'analyze', sys.argv[1], '--json')",
+        ]
+        commands = {
+            "pass": [*python, "-c", "pass"],
+            "5min": [*hrv_cli, str(short), "--json"],
+            "24h": [*hrv_cli, str(day), "--json"],
+            "django": [*django, str(day)],
+        }
+        runs: dict[str, list[tuple[float, float]]] = {k: [] for k in commands}
+        for _ in range(repeats):  # interleaved, so a busy machine slows all alike
+            for name, argv in commands.items():
+                runs[name].append(_process(argv))
+    wall = {k: statistics.median(w for w, _ in v) for k, v in runs.items()}
+    cpu = {k: statistics.median(c for _, c in v) for k, v in runs.items()}
+    print("(d) somatrace hrv analyze as a whole process (medians; CPU = user + system)")
+    rows = [
+        ("pass", "python -c pass", "(reference)"),
+        ("5min", "hrv analyze, 5-min RR file", ""),
+        ("24h", "hrv analyze, 24-h RR file", "(target: well under 1000 ms)"),
+        ("django", "same via Django's command", "(django.setup imports every app)"),
+    ]
+    for key, label, note in rows:
+        ratio = "" if key == "pass" else f"{wall[key] / wall['pass']:5.1f}x python -c pass "
+        print(
+            f"    {label:28s} wall {wall[key] * 1000:7.1f} ms  CPU {cpu[key] * 1000:7.1f} ms  "
+            f"{ratio}{note}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--cli-only", action="store_true", help="only (d), the command line")
     args = parser.parse_args()
+    if args.cli_only:
+        bench_cli(args.repeats)
+        return
     import neurokit2 as nk
 
     bench_ecg(nk, args.repeats)
     bench_24h(args.repeats)
     bench_repair(nk)
+    bench_cli(args.repeats)
 
 
 if __name__ == "__main__":

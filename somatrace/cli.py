@@ -2,6 +2,7 @@
 
 somatrace demo | serve | migrate | createpractice | worker | backup PATH | restore PATH
 somatrace check --deploy | seed --scale N | help
+somatrace hrv analyze FILE [--json]  (runs without Django: physio/report.py)
 """
 
 from __future__ import annotations
@@ -9,8 +10,14 @@ from __future__ import annotations
 import os
 import sys
 
+# `somatrace hrv ...` reads a file and prints numbers: it runs without Django, so it starts
+# in a fraction of a second (the report module loads NumPy, and SciPy only for an ECG).
+from somatrace.physio import report
+
 
 def main() -> None:
+    if sys.argv[1:2] == ["hrv"]:
+        sys.exit(report.main(sys.argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "somatrace.settings")
     from django.core.management import execute_from_command_line
 

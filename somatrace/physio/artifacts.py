@@ -21,9 +21,14 @@ The method (also Kubios's automatic correction and NeuroKit2's
 
 This implementation follows NeuroKit2 0.2.13's reading of the paper step for step (same
 constants, same centred windows with shrinking edges, same flow through Figure 1 of the
-paper), so counts agree; the thresholds and subspaces are vectorised (moving quantiles
-from scipy.ndimage rank filters) and the classification loop visits only the few beats
-with |dRRs| > 1, so the cost is linear in the number of beats. Counts come from the first
+paper), so counts agree. It is plain NumPy and computes the 91-beat thresholds exactly only
+where they can matter: every eighth window's order statistics give a lower bound of Th1 for
+its neighbours (a window 4 beats away differs by at most 4 values, and removing or adding d
+values moves the k-th smallest by at most d ranks), so a beat whose |dRR| is below that
+bound cannot be an artefact candidate; Th1 is computed exactly (its window sorted)
+for the others and for the neighbours the classification reads, and Th2 only where a
+candidate is classified. The classification loop visits only the few beats with
+|dRRs| > 1, so the cost is linear in the number of beats. Counts come from the first
 pass over the raw series (NeuroKit2's iterative mode reports only the last pass);
 correction repeats while a pass finds fewer artefacts than the one before, as
 NeuroKit2's iterative mode does.
@@ -34,7 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import ndimage
+from numpy.lib.stride_tricks import sliding_window_view
 
 ALPHA = 5.2  # Lipponen & Tarvainen 2019, section 2.2
 C1 = 0.13  # ibid., ectopic decision boundary slope
@@ -42,6 +47,8 @@ C2 = 0.17  # ibid., ectopic decision boundary offset
 WINDOW = 91  # beats, quartile-deviation window (ibid.)
 MEDIAN_ORDER = 11  # beats, running median for mRRs (ibid.)
 MAX_PASSES = 10  # correction passes; detection counts come from the first
+BOUND_GRID = 8  # exact order statistics every 8th window bound Th1 in between (see above)
+ROWS_PER_CHUNK = 16_384  # windows partitioned at once (bounded memory)
 KINDS = ("ectopic", "missed", "extra", "longshort")
 
 
@@ -69,53 +76,95 @@ class Correction:
         return float(self.n_corrected / self.flags.size) if self.flags.size else 0.0
 
 
-def rolling_quantiles(x: np.ndarray, width: int, qs: tuple[float, ...]) -> np.ndarray:
-    """Centred moving quantiles with shrinking windows at the ends (as pandas
-    ``rolling(width, center=True, min_periods=1).quantile(q)``, linear interpolation).
+def quantiles_at(
+    x: np.ndarray, width: int, qs: tuple[float, ...], positions: np.ndarray
+) -> np.ndarray:
+    """Centred moving quantiles of x at `positions` only, with windows shrinking at the ends
+    (as pandas ``rolling(width, center=True, min_periods=1).quantile(q)``, linear
+    interpolation). Exact: each window's order statistics by sorting it.
 
-    x: shape (n,). Returns shape (len(qs), n). Cost O(n log width), memory O(n).
+    x: shape (n,); positions: int indices, shape (m,). Returns shape (len(qs), m).
+    Cost O(m * width), memory bounded by ROWS_PER_CHUNK windows.
     """
     x = np.asarray(x, dtype=np.float64)
+    positions = np.asarray(positions, dtype=np.int64)
     n = x.size
-    out = np.empty((len(qs), n))
+    out = np.empty((len(qs), positions.size))
     half_left = width // 2
     half_right = width - 1 - half_left  # pandas centres an odd window symmetrically
-    if n <= width:
-        for i in range(n):
-            seg = x[max(0, i - half_left) : i + half_right + 1]
-            out[:, i] = np.quantile(seg, qs)
-        return out
-    # Interior: exact order statistics from rank filters (O(n log width)), interpolated
-    # linearly between neighbouring ranks as numpy/pandas "linear" quantiles are.
-    for k, q in enumerate(qs):
-        pos = q * (width - 1)
-        lo, frac = int(np.floor(pos)), pos - np.floor(pos)
-        low = ndimage.rank_filter(x, lo, size=width, mode="nearest")
-        if frac > 0:
-            high = ndimage.rank_filter(x, lo + 1, size=width, mode="nearest")
-            out[k] = low + frac * (high - low)
-        else:
-            out[k] = low
-    # Ends: shrinking windows, all at once as rows padded with +inf (sorted to the end).
-    edge = np.r_[0:half_left, n - half_right : n]
-    offsets = np.arange(-half_left, half_right + 1)
-    pos = edge[:, None] + offsets[None, :]
-    valid = (pos >= 0) & (pos < n)
-    rows = np.sort(np.where(valid, x[np.clip(pos, 0, n - 1)], np.inf), axis=1)  # pad last
-    count = valid.sum(axis=1)
-    for k, q in enumerate(qs):
-        at = q * (count - 1)
-        lo = np.floor(at).astype(np.int64)
-        hi = np.minimum(lo + 1, count - 1)
-        low = np.take_along_axis(rows, lo[:, None], axis=1)[:, 0]
-        high = np.take_along_axis(rows, hi[:, None], axis=1)[:, 0]
-        out[k, edge] = low + (at - lo) * (high - low)
+    full = (positions >= half_left) & (positions < n - half_right)
+    inside = np.flatnonzero(full)
+    if inside.size:
+        ranks = [(int(np.floor(q * (width - 1))), q * (width - 1) % 1.0) for q in qs]
+        windows = sliding_window_view(x, width)
+        for chunk in range(0, inside.size, ROWS_PER_CHUNK):
+            at = inside[chunk : chunk + ROWS_PER_CHUNK]
+            # np.sort of short rows is far faster than np.partition with several kth
+            rows = np.sort(windows[positions[at] - half_left], axis=1)
+            for k, (lo, frac) in enumerate(ranks):
+                low = rows[:, lo]
+                out[k, at] = low + frac * (rows[:, min(lo + 1, width - 1)] - low) if frac else low
+    edge = np.flatnonzero(~full)
+    if edge.size:
+        # Shrinking windows: rows padded with +inf (sorted to the end), quantiles over the
+        # valid count.
+        pos = positions[edge][:, None] + np.arange(-half_left, half_right + 1)[None, :]
+        valid = (pos >= 0) & (pos < n)
+        rows = np.sort(np.where(valid, x[np.clip(pos, 0, n - 1)], np.inf), axis=1)
+        count = valid.sum(axis=1)
+        for k, q in enumerate(qs):
+            at_rank = q * (count - 1)
+            lo = np.floor(at_rank).astype(np.int64)
+            hi = np.minimum(lo + 1, count - 1)
+            low = np.take_along_axis(rows, lo[:, None], axis=1)[:, 0]
+            high = np.take_along_axis(rows, hi[:, None], axis=1)[:, 0]
+            out[k, edge] = low + (at_rank - lo) * (high - low)
     return out
 
 
-def _threshold(values: np.ndarray) -> np.ndarray:
-    q1, q3 = rolling_quantiles(np.abs(values), WINDOW, (0.25, 0.75))
+def rolling_quantiles(x: np.ndarray, width: int, qs: tuple[float, ...]) -> np.ndarray:
+    """Centred moving quantiles at every position (see quantiles_at). x: shape (n,).
+    Returns shape (len(qs), n). Cost O(n * width)."""
+    x = np.asarray(x, dtype=np.float64)
+    return quantiles_at(x, width, qs, np.arange(x.size))
+
+
+def _threshold_at(magnitudes: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Th = ALPHA * quartile deviation of magnitudes over the WINDOW around each position."""
+    q1, q3 = quantiles_at(magnitudes, WINDOW, (0.25, 0.75), positions)
     return ALPHA * (q3 - q1) / 2.0
+
+
+def threshold_lower_bound(magnitudes: np.ndarray) -> np.ndarray:
+    """A lower bound of Th (see _threshold_at) at every position, from exact order statistics
+    of every BOUND_GRID-th full window (module docstring); 0 where no bound is known (the
+    shrinking windows at the ends, short series). Shape (n,)."""
+    a = np.asarray(magnitudes, dtype=np.float64)
+    n = a.size
+    lower = np.zeros(n)
+    half_left = WINDOW // 2
+    first, last = half_left, n - (WINDOW - 1 - half_left) - 1  # full windows
+    if last - first < 2 * BOUND_GRID:
+        return lower
+    grid = np.append(np.arange(first, last, BOUND_GRID), last)
+    reach = BOUND_GRID // 2  # farthest a position is from its nearest grid window
+    # Q1 <= x(k1 + 1) and Q3 >= x(k3) (linear interpolation between neighbouring ranks);
+    # `reach` values in or out move a rank by at most `reach`.
+    k1 = int(np.floor(0.25 * (WINDOW - 1))) + 1 + reach
+    k3 = int(np.floor(0.75 * (WINDOW - 1))) - reach
+    windows = sliding_window_view(a, WINDOW)
+    rows = np.sort(
+        np.concatenate((windows[0 : last - half_left : BOUND_GRID], windows[-1:])), axis=1
+    )
+    bound = ALPHA * np.maximum(rows[:, k3] - rows[:, k1], 0.0) / 2.0
+    # Nearest grid window: the regular ones by integer division; the last (irregular) one
+    # for the positions closer to it, all within BOUND_GRID of the end.
+    nearest = np.minimum((np.arange(last - first + 1) + reach) // BOUND_GRID, grid.size - 2)
+    tail = np.arange(max(last - BOUND_GRID, first), last + 1)
+    closer = last - tail < np.abs(tail - grid[nearest[tail - first]])
+    nearest[tail[closer] - first] = grid.size - 1
+    lower[first : last + 1] = bound[nearest]
+    return lower
 
 
 def _normalise(values: np.ndarray, th: np.ndarray) -> np.ndarray:
@@ -136,19 +185,38 @@ def detect(peaks_ms: np.ndarray) -> dict[str, list[int]]:
         return found
     rr = np.diff(peaks, prepend=peaks[0])
     rr[0] = rr[1:].mean()
-    drrs = np.diff(rr, prepend=rr[0])
-    drrs[0] = drrs[1:].mean()
-    drrs = _normalise(drrs, _threshold(drrs))
+    raw = np.diff(rr, prepend=rr[0])
+    raw[0] = raw[1:].mean()
+    # Th1 exactly where |dRR| may exceed it, then at the neighbours the flow reads of the
+    # beats that do (i - 1 .. i + 4); elsewhere |dRRs| <= 1 is certain and its value unused.
+    magnitude = np.abs(raw)
+    th = np.full(raw.size, np.nan)
+    maybe = np.flatnonzero(magnitude > threshold_lower_bound(magnitude))
+    th[maybe] = _threshold_at(magnitude, maybe)
+    with np.errstate(invalid="ignore"):
+        over = maybe[(th[maybe] != 0) & (magnitude[maybe] > th[maybe])]
+    near = np.unique(np.clip(over[:, None] + np.arange(-1, 5)[None, :], 0, raw.size - 1))
+    near = near[np.isnan(th[near])]
+    th[near] = _threshold_at(magnitude, near)
+    drrs = _normalise(raw, th)
 
     pad = np.pad(drrs, 2, mode="reflect")
     prev, nxt, nxt2 = pad[1:-3], pad[3:-1], pad[4:]
     s12 = np.where(drrs > 0, np.maximum(prev, nxt), np.where(drrs < 0, np.minimum(prev, nxt), 0.0))
     s22 = np.where(drrs >= 0, np.minimum(nxt, nxt2), np.where(drrs < 0, np.maximum(nxt, nxt2), 0.0))
 
-    medrr = rolling_quantiles(rr, MEDIAN_ORDER, (0.5,))[0]
+    # Th2 only where a candidate beat (or the one after it) is classified, so the running
+    # median only within a Th2 window of those beats.
+    classified = np.unique(np.clip(np.concatenate((over, over + 1)), 0, rr.size - 1))
+    half = WINDOW // 2
+    around = np.unique(np.clip(classified[:, None] + np.arange(-half, half + 1), 0, rr.size - 1))
+    medrr = np.full(rr.size, np.nan)
+    medrr[around] = quantiles_at(rr, MEDIAN_ORDER, (0.5,), around)[0]
     mrrs = rr - medrr
-    mrrs[mrrs < 0] *= 2.0
-    th2 = _threshold(mrrs)
+    with np.errstate(invalid="ignore"):
+        mrrs[mrrs < 0] *= 2.0
+    th2 = np.full(rr.size, np.nan)
+    th2[classified] = _threshold_at(np.abs(mrrs), classified)
     mrrs = _normalise(mrrs, th2)
 
     # Figure 1 flow, visiting only beats with |dRRs| > 1 (comparisons with NaN are False).

@@ -1,8 +1,13 @@
 """Vega-Lite specs for heart recordings, built from plain data. No Django here.
 
 Time runs in minutes on the session clock (0 = the session's start); the session is a
-shaded band; timeline events (releases, stillpoints, guard prompts) are vertical rules with
-their label, on the same axis in every chart.
+shaded band; timeline events (releases, stillpoints, guard prompts) are vertical rules on the
+same axis in every chart. Event labels are written only where they do not collide: the
+labels are vertical text about LABEL_SLOT_PX wide, and the chart is assumed no wider than a
+phone's (CHART_MIN_WIDTH_PX), so a label is shown only when it is at least that share of the
+time axis after the last one shown; every event keeps its rule and tooltip, and the page's
+data table lists them all (event_rows). Stretches of poor ECG signal are shaded in
+vermillion.
 """
 
 from __future__ import annotations
@@ -19,13 +24,47 @@ RR_COLOUR = "#0072B2"
 HR_COLOUR = "#CC79A7"
 MARK_COLOUR = "#555555"
 MAX_POINTS = 6000  # tachogram points drawn; longer recordings are thinned evenly
+LABEL_SLOT_PX = 14  # a 10 px vertical label and a little air
+CHART_MIN_WIDTH_PX = 280  # plotting width on a 390 px phone, after the y axis
+MAX_LABEL_CHARS = 24
+POOR_COLOUR = "#D55E00"  # Okabe-Ito vermillion, with the words "poor ECG signal"
 
 
 def _x(title: str = "Minutes from the session's start") -> dict[str, Any]:
     return {"field": "minute", "type": "quantitative", "title": title}
 
 
-def _context_layers(session_end_s: float | None, marks: Sequence[tuple[float, str, str]]) -> list:
+def shown_labels(minutes: Sequence[float], span_minutes: float) -> list[bool]:
+    """Which event labels to write: greedily from the left, each at least one label slot
+    (LABEL_SLOT_PX of CHART_MIN_WIDTH_PX, as a share of the time axis) after the last one
+    written. minutes: the events' times, in order."""
+    gap = max(span_minutes, 1e-9) * LABEL_SLOT_PX / CHART_MIN_WIDTH_PX
+    shown: list[bool] = []
+    last: float | None = None
+    for minute in minutes:
+        ok = last is None or minute - last >= gap
+        shown.append(ok)
+        if ok:
+            last = minute
+    return shown
+
+
+def _short_label(label: str) -> str:
+    return label if len(label) <= MAX_LABEL_CHARS else label[: MAX_LABEL_CHARS - 1] + "…"
+
+
+def event_rows(marks: Sequence[tuple[float, str, str]]) -> list[dict[str, Any]]:
+    """Every event as a row for the chart's data table (minute, event, kind)."""
+    return [{"minute": round(s / 60, 1), "event": label, "kind": kind} for s, label, kind in marks]
+
+
+def _context_layers(
+    session_end_s: float | None,
+    marks: Sequence[tuple[float, str, str]],
+    span_minutes: float = 0.0,
+    labels: bool = True,
+    poor_spans: Sequence[tuple[float, float]] = (),
+) -> list:
     layers: list[dict[str, Any]] = []
     if session_end_s:
         layers.append(
@@ -38,9 +77,37 @@ def _context_layers(session_end_s: float | None, marks: Sequence[tuple[float, st
                 },
             }
         )
+    if poor_spans:
+        layers.append(
+            {
+                "data": {
+                    "values": [
+                        {
+                            "start": round(a / 60, 3),
+                            "end": round(b / 60, 3),
+                            "what": "Poor ECG signal",
+                        }
+                        for a, b in poor_spans
+                    ]
+                },
+                "mark": {"type": "rect", "color": POOR_COLOUR, "opacity": 0.18},
+                "encoding": {
+                    "x": {"field": "start", "type": "quantitative"},
+                    "x2": {"field": "end"},
+                    "tooltip": [
+                        {"field": "what", "title": "Signal"},
+                        {"field": "start", "title": "From minute", "format": ".1f"},
+                        {"field": "end", "title": "To minute", "format": ".1f"},
+                    ],
+                },
+            }
+        )
     if marks:
+        minutes = [round(s / 60, 3) for s, _, _ in marks]
+        shown = shown_labels(minutes, span_minutes) if span_minutes else [True] * len(marks)
         values = [
-            {"minute": round(s / 60, 3), "label": label, "kind": kind} for s, label, kind in marks
+            {"minute": m, "label": label, "kind": kind, "short": _short_label(label)}
+            for m, (_, label, kind) in zip(minutes, marks, strict=True)
         ]
         layers.append(
             {
@@ -48,27 +115,42 @@ def _context_layers(session_end_s: float | None, marks: Sequence[tuple[float, st
                 "mark": {"type": "rule", "color": MARK_COLOUR, "strokeDash": [4, 3]},
                 "encoding": {
                     "x": _x(),
-                    "tooltip": [{"field": "label", "title": "Event"}, {"field": "kind"}],
+                    "tooltip": [
+                        {"field": "label", "title": "Event"},
+                        {"field": "kind", "title": "Kind"},
+                        {"field": "minute", "title": "Minute", "format": ".1f"},
+                    ],
                 },
             }
         )
-        layers.append(
-            {
-                "data": {"values": values},
-                "mark": {
-                    "type": "text",
-                    "angle": 270,
-                    "align": "left",
-                    "baseline": "bottom",
-                    "dx": 4,
-                    "dy": -2,
-                    "fontSize": 10,
-                    "color": MARK_COLOUR,
-                },
-                "encoding": {"x": _x(), "y": {"value": 4}, "text": {"field": "label"}},
-            }
-        )
+        if labels:
+            layers.append(
+                {
+                    "data": {"values": [v for v, ok in zip(values, shown, strict=True) if ok]},
+                    "mark": {
+                        "type": "text",
+                        "angle": 270,
+                        "align": "left",
+                        "baseline": "bottom",
+                        "dx": 4,
+                        "dy": -2,
+                        "fontSize": 10,
+                        "color": MARK_COLOUR,
+                    },
+                    "encoding": {
+                        "x": _x(),
+                        "y": {"value": 4},
+                        "text": {"field": "short"},
+                        "tooltip": [{"field": "label", "title": "Event"}],
+                    },
+                }
+            )
     return layers
+
+
+def _span(*minute_lists: Sequence[float | None]) -> float:
+    values = [float(m) for ms in minute_lists for m in ms if m is not None]
+    return max(values) - min(values) if len(values) > 1 else 0.0
 
 
 def tachogram_rows(
@@ -97,13 +179,21 @@ def tachogram_chart(
     corrected: list[dict[str, Any]],
     session_end_s: float | None,
     marks: Sequence[tuple[float, str, str]],
+    poor_spans: Sequence[tuple[float, float]] = (),
 ) -> dict[str, Any]:
-    """RR interval of every beat over time; corrected beats as crosses in another colour."""
+    """RR interval of every beat over time; corrected beats as crosses in another colour;
+    poor_spans: stretches of poor ECG signal (s on the same clock), shaded."""
     spec = base_spec(
         "Tachogram: the time between heartbeats (RR interval, ms) over the recording; "
-        "corrected beats are marked with crosses; the shaded band is the session."
+        "corrected beats are marked with crosses; the grey band is the session; vermillion "
+        "bands are poor ECG signal."
     )
-    layers = _context_layers(session_end_s, marks)
+    span = _span(
+        [b["minute"] for b in beats],
+        [s / 60 for s, _, _ in marks],
+        [0.0, (session_end_s or 0.0) / 60],
+    )
+    layers = _context_layers(session_end_s, marks, span, poor_spans=poor_spans)
     layers.append(
         {
             "data": {"values": beats},
@@ -176,9 +266,15 @@ def windows_chart(
     measures = [("Heart rate (bpm)", HR_COLOUR), ("RMSSD (ms)", RR_COLOUR)]
     if any(r["measure"] == HF_LABEL for r in rows):
         measures.append((HF_LABEL, AFTER_COLOUR))
+    span = _span(
+        [r["minute"] for r in rows],
+        [s / 60 for s, _, _ in marks],
+        [0.0, (session_end_s or 0.0) / 60],
+    )
     panels = []
-    for measure, colour in measures:
-        layers = _context_layers(session_end_s, marks)
+    for k, (measure, colour) in enumerate(measures):
+        # labels in the first panel only: the panels share the time axis below it
+        layers = _context_layers(session_end_s, marks, span, labels=k == 0)
         layers.append(
             {
                 "data": {"values": [r for r in rows if r["measure"] == measure]},

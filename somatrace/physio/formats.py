@@ -31,6 +31,25 @@ edf             EDF / EDF+ (read with edfio); the ECG signal by label, else the 
 Units rule for RR columns (kubios, plain-rr, elite-hrv): if the median value is below 10 the
 column is in seconds (a 10 s heart period is impossible), otherwise in milliseconds.
 
+Separator and decimal mark (plain-rr, elite-hrv, kubios, ecg-csv; `sniff_layout`) are decided
+from every data line of the file, never from one: spreadsheets in much of Europe write a
+decimal comma (``859,5``) and then separate columns with semicolons or tabs. A semicolon or
+tab separates columns and a comma is then a decimal mark; lines where some values have a comma
+and others none (``860`` beside ``859,5``) are one column with a decimal comma; a comma on
+every line is two columns only when the first column runs strictly upwards (beat times or a
+sample count) and, for RR, the second column holds heart-beat intervals. What stays ambiguous
+(``1.234,5``; a point on some lines and a comma on others; a comma on every line that both
+readings explain) is refused with a message saying how to save the file.
+
+Encodings: UTF-8 (with or without BOM), Latin-1, and UTF-16/UTF-32 text (with a BOM, or
+UTF-16 recognised by its zero bytes), which is read and named in the notes. A binary file
+that is not EDF is refused with what it is where its first bytes say so (a PNG or JPEG image,
+a PDF, a ZIP archive such as an Excel workbook, a Garmin FIT file, ...).
+
+EDF: the header's record count and record size give the file's expected length; a file cut
+short is read up to its last complete data record, and the notes say how much of what the
+header announced was read (a file without one complete record is refused).
+
 Values: an RR interval that is not positive or is above 20 000 ms is an error (no heart beats
 that slowly; such a value means the column is not RR); RR intervals between those limits but
 outside the physiological 200–3000 ms are kept and left to the artefact corrector.
@@ -110,17 +129,90 @@ class Recording:
 # --- helpers -------------------------------------------------------------------------------
 
 
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx, Word .docx or OpenDocument file is one)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Microsoft Office file (.xls or .doc)"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"BZh", "a bzip2-compressed file"),
+    (b"\xfd7zXZ\x00", "an xz-compressed file"),
+)
+_CONTROL = bytes(range(0, 9)) + bytes(range(14, 32)) + b"\x7f"
+_UPLOAD_HINT = (
+    "upload the RR-interval or ECG file that the strap or app exported (text or CSV), or an "
+    "EDF file"
+)
+
+
+def _too_large() -> FormatError:
+    return FormatError(None, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+
+
+def describe_binary(data: bytes) -> str | None:
+    """What a binary file is, from its first bytes (None when they do not say)."""
+    head = data[:64]
+    for magic, name in _MAGIC:
+        if head.startswith(magic):
+            if magic == b"PK\x03\x04" and b"xl/" in data[:2000]:
+                return "an Excel workbook (.xlsx)"
+            return name
+    if head[8:12] == b".FIT":
+        return "a FIT activity file (Garmin, Wahoo, ...)"
+    if head[4:8] == b"ftyp":
+        return "a video or a HEIC photo"
+    if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
+        return "a WAV sound file"
+    return None
+
+
+def text_encoding(data: bytes) -> str:
+    """The encoding of a text file: 'utf-32', 'utf-16' (with a BOM, or recognised by its zero
+    bytes: one in every pair of an ASCII-range text), 'utf-8-sig' or 'latin-1'; 'binary' for
+    anything else (zero bytes or more than 1 % control characters in the first 4 kB)."""
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if b"\x00" in head:
+        pairs = head[: len(head) // 2 * 2]
+        even, odd = pairs[0::2], pairs[1::2]
+        if pairs and (odd.count(0) > 0.9 * len(odd) or even.count(0) > 0.9 * len(even)):
+            return "utf-16-le" if odd.count(0) > even.count(0) else "utf-16-be"
+        return "binary"
+    if sum(head.count(c) for c in _CONTROL) > 0.01 * max(len(head), 1):
+        return "binary"
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "latin-1"
+    return "utf-8-sig"
+
+
 def _decode(data: bytes) -> str:
     if len(data) > MAX_BYTES:
-        raise FormatError(None, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
-    if b"\x00" in data[:4096]:
-        raise FormatError(1, "this is a binary file, not text")
-    for encoding in ("utf-8-sig", "latin-1"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FormatError(1, "the text encoding is not readable")  # pragma: no cover (latin-1)
+        raise _too_large()
+    encoding = text_encoding(data)
+    if encoding == "binary":
+        what = describe_binary(data)
+        raise FormatError(
+            None,
+            f"this is {what}, not a heart recording; {_UPLOAD_HINT}"
+            if what
+            else "this is a binary file, neither text nor EDF, so not a heart recording "
+            f"Somatrace can read; {_UPLOAD_HINT}",
+        )
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        raise FormatError(
+            None, f"the file looks like {encoding} text but cannot be decoded"
+        ) from None
 
 
 def _lines(text: str) -> list[str]:
@@ -132,28 +224,182 @@ def _short(value: str) -> str:
     return value if len(value) <= 20 else value[:17] + "..."
 
 
-def _number(cell: str, line: int) -> float:
+def _number(cell: str, line: int, decimal: str = ".") -> float:
+    text = cell.strip()
     try:
-        value = float(cell.strip().replace(",", ".") if cell.count(",") == 1 else cell)
+        value = float(text.replace(",", ".") if decimal == "," else text)
     except ValueError:
-        raise FormatError(line, f"'{_short(cell)}' is not a number") from None
+        hint = " (this file writes numbers with a decimal point)" if "," in text else ""
+        raise FormatError(line, f"'{_short(cell)}' is not a number{hint}") from None
     if not np.isfinite(value):
         raise FormatError(line, f"'{_short(cell)}' is not a finite number")
     return value
 
 
-def _numbers(cells: list[tuple[int, str]]) -> np.ndarray:
-    """Parse (line, text) pairs to float64; fast path first, exact line on failure."""
-    texts = [c for _, c in cells]
+def _numbers(cells: list[tuple[int, str]], decimal: str = ".") -> np.ndarray:
+    """Parse (line, text) pairs to float64 with the file's decimal mark; fast path first, the
+    exact line on failure."""
+    texts = [c.replace(",", ".") for _, c in cells] if decimal == "," else [c for _, c in cells]
     try:
         values = np.asarray(texts, dtype=np.float64)
     except ValueError:
-        values = np.array([_number(c, n) for n, c in cells], dtype=np.float64)
+        values = np.array([_number(c, n, decimal) for n, c in cells], dtype=np.float64)
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size:
         n, c = cells[int(bad[0])]
         raise FormatError(n, f"'{_short(c)}' is not a finite number")
     return values
+
+
+# --- separator and decimal mark, from the whole file -----------------------------------------
+
+_SAVE_HINT = (
+    "save the file with a decimal point (859.5), or with semicolons or tabs between columns, "
+    "and upload it again"
+)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a file of numbers is laid out. separator: ";", "\t", ",", " " (runs of blanks) or
+    None (one column); decimal: "." or ","."""
+
+    separator: str | None
+    decimal: str
+
+    def split(self, line: str) -> list[str]:
+        if self.separator is None:
+            return [line.strip()]
+        if self.separator == " ":
+            return line.split()
+        parts = [p.strip() for p in line.split(self.separator)]
+        while len(parts) > 1 and parts[-1] == "":  # a separator at the end of the line
+            parts.pop()
+        return parts
+
+
+def _mark_of(cells: list[tuple[int, str]]) -> str:
+    """The decimal mark of number cells already split into columns: a comma when some cell
+    has one, a point otherwise; both in one file is refused (a thousands separator or a mix
+    of conventions cannot be read safely)."""
+    comma = next(((n, c) for n, c in cells if "," in c), None)
+    if comma is None:
+        return "."
+    point = next(((n, c) for n, c in cells if "." in c), None)
+    if point is not None:
+        raise FormatError(
+            comma[0],
+            f"numbers are written with a decimal point (line {point[0]}: '{_short(point[1])}') "
+            f"and with a decimal comma (line {comma[0]}: '{_short(comma[1])}'); save the file "
+            "with one decimal mark and no thousands separators",
+        )
+    return ","
+
+
+def sniff_layout(rows: list[tuple[int, str]], kind: str = "rr") -> Layout:
+    """Separator and decimal mark of data lines (line number, text; no header), decided from
+    every line (see the module docstring). kind: "rr" or "ecg", for the one case the layout
+    alone cannot settle: a single comma on every line. Raises FormatError when ambiguous."""
+    lines = [t for _, t in rows]
+    if not lines:
+        return Layout(None, ".")
+    joined = "\n".join(lines)  # one scan of the text per question (fast on 100 000 lines)
+    for separator in (";", "\t"):
+        if separator in joined:
+            layout = Layout(separator, ".")
+            cells = [(n, c) for n, t in rows for c in layout.split(t)]
+            return Layout(separator, _mark_of(cells))
+    if _BLANK_INSIDE.search(joined):
+        if _COMMA_BLANK.search(joined):
+            return Layout(",", ".")  # "800, 810": commas followed by blanks separate columns
+        cells = [(n, c) for n, t in rows for c in t.split()]
+        return Layout(" ", _mark_of(cells))
+    if "," not in joined:
+        return Layout(None, ".")
+    commas = [t.count(",") for t in lines]
+    if max(commas) > 1:
+        return Layout(",", ".")  # a number has at most one decimal mark
+    if any("." in t for t in lines):
+        if any("." in t and "," in t for t in lines):
+            both = next((n, t) for n, t in rows if "." in t and "," in t)
+            if _THOUSANDS.match(both[1]):
+                raise FormatError(
+                    both[0],
+                    f"'{_short(both[1])}' has a thousands separator; save the numbers without "
+                    "thousands separators",
+                )
+            return Layout(",", ".")  # "0.859,859": a point is the decimal mark
+        point = next((n, t) for n, t in rows if "." in t)
+        comma = next((n, t) for n, t in rows if "," in t)
+        raise FormatError(
+            comma[0],
+            f"some numbers have a decimal point (line {point[0]}: '{_short(point[1])}') and "
+            f"others a decimal comma (line {comma[0]}: '{_short(comma[1])}'); save the file "
+            "with one decimal mark",
+        )
+    if not all(commas):
+        # Whole numbers are written without a decimal comma ("860" beside "859,5"); two
+        # columns would have their separator on every line.
+        return Layout(None, ",")
+    return _comma_on_every_line(rows, kind)
+
+
+_BLANK_INSIDE = re.compile(r"\S[ \t\f\v]+\S")
+_COMMA_BLANK = re.compile(r",\s|\s,")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+,\d*$|^[+-]?\d{1,3}(,\d{3})+\.\d*$")
+
+
+def _comma_on_every_line(rows: list[tuple[int, str]], kind: str) -> Layout:
+    """One comma on every line: 'a,b' is the number a.b or the two columns a and b."""
+    try:
+        left = np.array([t.split(",")[0] for _, t in rows], dtype=np.float64)
+        right = np.array([t.split(",")[1] for _, t in rows], dtype=np.float64)
+        joined = np.array([t.replace(",", ".") for _, t in rows], dtype=np.float64)
+    except ValueError:
+        return Layout(None, ",")  # not all numbers: the reader names the line
+    if left.size < 2 or not np.all(np.diff(left) > 0):
+        # Two columns need a first column that runs upwards (beat times, a beat or sample
+        # count); the whole parts of a measured series do not.
+        return Layout(None, ",")
+    if kind == "ecg":
+        steps = np.diff(left)
+        if steps.max() <= 1.5 * steps.min():  # a sample count or a time at a fixed rate
+            return Layout(",", ".")
+        one_column = two_columns = False
+    else:
+        if right.size > 2:
+            beats = np.median(np.abs(np.diff(left) - right[1:])) < 0.05 * np.median(right)
+            if beats:  # the first column is the beat times of the second: two columns
+                return Layout(",", ".")
+        middle = float(np.median(joined))
+        # RR in ms (200-3000) or s (0.2-3): the physiological range (module docstring)
+        one_column = 200.0 <= middle <= 3000.0 or 0.2 <= middle <= 3.0
+        two_columns = (
+            float(np.median(right)) >= 200.0 and 0 < right.min() <= right.max() <= MAX_RR_MS
+        )
+    if one_column != two_columns:
+        return Layout(None, ",") if one_column else Layout(",", ".")
+    n, text = rows[0]
+    a, b = text.split(",")
+    raise FormatError(
+        n,
+        f"every line holds one comma, such as '{_short(text)}': that can be one number with a "
+        f"decimal comma ({a}.{b}) or two columns ({a} and {b}), and the file does not say "
+        f"which; {_SAVE_HINT}",
+    )
+
+
+_NOT_DATA = re.compile(r"[^\d\s.,;+\-eE]")
+
+
+def _is_header(text: str) -> bool:
+    """A line of column names: it has a letter other than an exponent's e, or no digit."""
+    return bool(_NOT_DATA.search(text)) or not any(ch.isdigit() for ch in text)
+
+
+def _layout_notes(layout: Layout, notes: list[str]) -> None:
+    if layout.decimal == ",":
+        notes.append("numbers read with a decimal comma (859,5 = 859.5)")
 
 
 def _check_rr(rr_ms: np.ndarray, lines: list[int]) -> np.ndarray:
@@ -183,15 +429,9 @@ def _to_ms(values: np.ndarray, notes: list[str]) -> np.ndarray:
 
 def _data_lines(text: str) -> list[tuple[int, str]]:
     """Non-empty lines that are not comments, with their 1-based line numbers."""
-    out = []
-    for number, line in enumerate(_lines(text), start=1):
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#"):
-            out.append((number, stripped))
-    return out
-
-
-_SPLIT = re.compile(r"[;,\t ]+")
+    return [
+        (n, t) for n, t in enumerate(map(str.strip, _lines(text)), start=1) if t and t[0] != "#"
+    ]
 
 
 def _is_number(text: str) -> bool:
@@ -240,14 +480,30 @@ def _interval_start(stamp: datetime | None, rr_ms: np.ndarray) -> datetime | Non
 # --- RR importers --------------------------------------------------------------------------
 
 
-def read_plain_rr(data: bytes, *, format_name: str = "plain-rr") -> Recording:
-    """One RR interval per line (ms, or s by the units rule); '#' comments and a header ok."""
+def _rr_rows(data: bytes) -> tuple[list[tuple[int, str]], Layout]:
+    """Data lines after any header lines, and their layout (from every line)."""
     rows = _data_lines(_decode(data))
-    if rows and not _is_number(rows[0][1].split()[0] if rows[0][1].split() else ""):
-        rows = rows[1:]  # a header line such as "RR" or "rr_ms"
+    while rows and _is_header(rows[0][1]):
+        rows = rows[1:]  # header lines such as "RR" or "Time (s)  RR (s)"
+    return rows, sniff_layout(rows, "rr")
+
+
+def read_plain_rr(data: bytes, *, format_name: str = "plain-rr") -> Recording:
+    """One RR interval per line (ms, or s by the units rule); '#' comments and a header ok;
+    decimal point or decimal comma (decided from the whole file)."""
+    rows, layout = _rr_rows(data)
+    cells = rows if layout.separator is None else []
+    for n, line in rows if layout.separator is not None else []:
+        parts = layout.split(line)
+        if len(parts) != 1:
+            raise FormatError(
+                n, f"found {len(parts)} columns; this format has one RR interval per line"
+            )
+        cells.append((n, parts[0]))
     notes: list[str] = []
-    rr = _to_ms(_numbers(rows), notes)
-    return Recording("rr", format_name, rr_ms=_check_rr(rr, [n for n, _ in rows]), notes=notes)
+    _layout_notes(layout, notes)
+    rr = _to_ms(_numbers(cells, layout.decimal), notes)
+    return Recording("rr", format_name, rr_ms=_check_rr(rr, [n for n, _ in cells]), notes=notes)
 
 
 _ELITE_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ _T](\d{2})[-:.](\d{2})[-:.](\d{2})")
@@ -279,17 +535,16 @@ def read_kubios(data: bytes) -> Recording:
 
     With two columns the second is RR. Header lines (text) at the top are skipped.
     """
-    rows = _data_lines(_decode(data))
-    while rows and not _is_number(_SPLIT.split(rows[0][1])[0]):
-        rows = rows[1:]
+    rows, layout = _rr_rows(data)
     cells = []
     for n, line in rows:
-        parts = [p for p in _SPLIT.split(line) if p]
+        parts = layout.split(line)
         if len(parts) > 2:
             raise FormatError(n, f"expected one or two columns, found {len(parts)}")
         cells.append((n, parts[-1]))
     notes: list[str] = []
-    rr = _to_ms(_numbers(cells), notes)
+    _layout_notes(layout, notes)
+    rr = _to_ms(_numbers(cells, layout.decimal), notes)
     return Recording("rr", "kubios", rr_ms=_check_rr(rr, [n for n, _ in cells]), notes=notes)
 
 
@@ -315,7 +570,7 @@ def read_polar_rr(data: bytes) -> Recording:
             raise FormatError(n, "the RR-interval column is empty")
         cells.append((n, row[column]))
     start = _datetime(rows[0][1][0], rows[0][0]) if rows and rows[0][1][0] else None
-    rr = _numbers(cells)
+    rr = _numbers(cells, _mark_of(cells))
     rr = _check_rr(rr, [n for n, _ in cells])
     return Recording("rr", "polar-rr", rr_ms=rr, start=_interval_start(start, rr))
 
@@ -341,7 +596,7 @@ def read_polar_hr(data: bytes) -> Recording:
             "this file has heart rate only and no RR intervals; record RR in the app",
         )
     start = _datetime(rows[0][1][0], rows[0][0]) if rows and rows[0][1][0] else None
-    rr = _numbers(cells)
+    rr = _numbers(cells, _mark_of(cells))
     rr = _check_rr(rr, [n for n, _ in cells])
     return Recording("rr", "polar-hr", rr_ms=rr, start=_interval_start(start, rr))
 
@@ -403,7 +658,7 @@ def read_polar_ecg(data: bytes) -> Recording:
         ecg_cells.append((n, row[ecg_col]))
         if ns_col is not None:
             ns_cells.append((n, row[ns_col]))
-    ecg = _numbers(ecg_cells)
+    ecg = _numbers(ecg_cells, _mark_of(ecg_cells))
     rate = 130.0
     notes: list[str] = []
     if ns_col is not None and len(ns_cells) > 10:
@@ -420,33 +675,37 @@ def read_polar_ecg(data: bytes) -> Recording:
 def read_ecg_csv(data: bytes, sampling_rate_hz: float | None = None) -> Recording:
     """ECG samples, one per line. Optional header; a column named like 'ecg' is used, else
     the last column; a first column named 'time'/'t' (seconds) gives the rate if none is
-    stated. A rate stated in a '# sampling_rate=360' comment is also accepted."""
+    stated. A rate stated in a '# sampling_rate=360' comment is also accepted. Separator and
+    decimal mark are decided from the whole file (sniff_layout)."""
     text = _decode(data)
     if sampling_rate_hz is None:
         match = re.search(r"#\s*sampling[ _]rate\s*[=:]\s*([0-9.]+)", text[:2000], re.I)
         if match:
             sampling_rate_hz = _number(match.group(1), 1)
     rows = _data_lines(text)
-    header: list[str] = []
-    if rows and not _is_number(_SPLIT.split(rows[0][1])[0]):
-        header = [h.lower() for h in re.split(r"[;,\t]", rows[0][1])]
+    header_line = ""
+    if rows and _is_header(rows[0][1]):
+        header_line = rows[0][1]
         rows = rows[1:]
+    layout = sniff_layout(rows, "ecg")
+    names = layout.split(header_line) if layout.separator else re.split(r"[;,\t]", header_line)
+    header = [h.strip().lower() for h in names] if header_line else []
     column = next((i for i, h in enumerate(header) if "ecg" in h), -1)
-    sep = re.compile(r"[;,\t]") if header or (rows and re.search(r"[;,\t]", rows[0][1])) else None
     ecg_cells, time_cells = [], []
     for n, line in rows:
-        parts = sep.split(line) if sep else [line]
+        parts = layout.split(line)
         try:
             ecg_cells.append((n, parts[column]))
         except IndexError:
             raise FormatError(n, "this line has fewer columns than the header") from None
         if len(parts) > 1:
             time_cells.append((n, parts[0]))
-    ecg = _numbers(ecg_cells)
+    ecg = _numbers(ecg_cells, layout.decimal)
     notes: list[str] = []
+    _layout_notes(layout, notes)
     if sampling_rate_hz is None:
         if header and header[0] in ("time", "t", "time_s", "seconds") and len(time_cells) > 10:
-            step = float(np.median(np.diff(_numbers(time_cells))))
+            step = float(np.median(np.diff(_numbers(time_cells, layout.decimal))))
             if step > 0:
                 sampling_rate_hz = 1.0 / step
                 notes.append(f"sampling rate {sampling_rate_hz:.1f} Hz from the time column")
@@ -517,16 +776,91 @@ def read_opensignals(data: bytes) -> Recording:
     return Recording("ecg", "opensignals", ecg=ecg, sampling_rate_hz=float(rate), start=start)
 
 
+def _edf_int(field: bytes, what: str) -> int:
+    try:
+        return int(field.decode("ascii").strip())
+    except (UnicodeDecodeError, ValueError):
+        raise FormatError(None, f"the EDF header's {what} is not a number") from None
+
+
+def edf_complete_records(data: bytes) -> tuple[bytes, list[str]]:
+    """The EDF file cut to its last complete data record, with the header's record count set
+    to match, and notes saying what was read (empty when nothing was missing).
+
+    EDF header (Kemp et al. 1992): bytes 184-192 header length, 236-244 number of data
+    records (-1 while recording), 244-252 record duration (s), 252-256 number of signals; then
+    per signal 216 bytes of text fields before the samples per record (8 bytes each); samples
+    are 2-byte integers.
+    """
+    if len(data) < 256:
+        raise FormatError(None, "the EDF header is cut off (the file is shorter than 256 bytes)")
+    n_signals = _edf_int(data[252:256], "number of signals")
+    header_bytes = 256 + 256 * n_signals
+    if n_signals < 1 or len(data) < header_bytes:
+        raise FormatError(
+            None,
+            f"the EDF header is cut off: it needs {header_bytes} bytes for {n_signals} signals "
+            f"and the file has {len(data)}",
+        )
+    at = 256 + 216 * n_signals
+    samples = [
+        _edf_int(data[at + 8 * i : at + 8 * i + 8], "samples per record") for i in range(n_signals)
+    ]
+    record_bytes = 2 * sum(samples)
+    announced = _edf_int(data[236:244], "number of data records")
+    try:
+        record_s = float(data[244:252].decode("ascii").strip())
+    except (UnicodeDecodeError, ValueError):
+        raise FormatError(None, "the EDF header's record duration is not a number") from None
+    if record_bytes <= 0:
+        raise FormatError(None, "the EDF header gives no samples per data record")
+    complete, spare = divmod(len(data) - header_bytes, record_bytes)
+    if complete == 0:
+        raise FormatError(None, "the EDF file holds no complete data record (it is cut off)")
+    notes: list[str] = []
+    if announced == -1:
+        notes.append(
+            f"the EDF header does not say how many data records there are (it was not closed "
+            f"after recording); {complete} complete records ({complete * record_s:g} s) were read"
+        )
+    elif complete < announced:
+        notes.append(
+            f"the EDF file is truncated: its header announces {announced} data records "
+            f"({announced * record_s:g} s) but only {complete} are complete, so only the first "
+            f"{complete * record_s:g} s were read"
+            + (f" ({spare} bytes of a partial record ignored)" if spare else "")
+        )
+    elif spare or complete > announced:
+        extra = len(data) - header_bytes - announced * record_bytes
+        notes.append(
+            f"{extra} bytes after the {announced} data records the EDF header announces were "
+            "ignored"
+        )
+        complete = announced
+    if not notes:
+        return data, notes
+    fixed = bytearray(data[: header_bytes + complete * record_bytes])
+    fixed[236:244] = f"{complete:<8d}".encode("ascii")
+    return bytes(fixed), notes
+
+
 def read_edf(data: bytes) -> Recording:
-    """EDF / EDF+ through edfio: the signal labelled ECG/EKG, else the first signal."""
-    import edfio  # imported here: only EDF needs it
+    """EDF / EDF+ through edfio: the signal labelled ECG/EKG, else the first signal. A file cut
+    short is read up to its last complete data record and the notes say so."""
+    import warnings
+
+    import edfio  # imported here: only EDF needs it, and it keeps start-up fast
 
     if len(data) > MAX_BYTES:
-        raise FormatError(None, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        raise _too_large()
     if len(data) < 256 or not data[:8].startswith(b"0"):
         raise FormatError(1, "not an EDF file (the header does not start with '0')")
+    data, notes = edf_complete_records(data)
     try:
-        edf = edfio.read_edf(io.BytesIO(data))
+        with warnings.catch_warnings():
+            # What edfio would warn about (a cut-off file) is in the notes instead.
+            warnings.simplefilter("ignore")
+            edf = edfio.read_edf(io.BytesIO(data))
         signals = list(edf.signals)
         if not signals:
             raise FormatError(None, "the EDF file has no signals")
@@ -550,25 +884,50 @@ def read_edf(data: bytes) -> Recording:
         ecg=ecg,
         sampling_rate_hz=rate,
         start=start,
-        notes=[f"signal '{chosen.label.strip()}'"],
+        notes=[*notes, f"signal '{chosen.label.strip()}'"],
     )
 
 
 # --- detection -----------------------------------------------------------------------------
 
+DETECT_BYTES = 64 * 1024  # detection reads the first 64 kB (a large upload is checked by them)
+DETECT_ROWS = 2000  # rows whose columns and values tell the format apart
+
+
+def _as_text_file(data: bytes) -> tuple[bytes, str | None]:
+    """UTF-16 and UTF-32 text re-encoded as UTF-8, with the encoding's name (None for files
+    that are already 8-bit text, binary or EDF)."""
+    if data[:8].startswith(b"0       "):
+        return data, None
+    encoding = text_encoding(data)
+    if not encoding.startswith(("utf-16", "utf-32")):
+        return data, None
+    width = 4 if encoding == "utf-32" else 2
+    body = data[: len(data) // width * width]
+    try:
+        text = body.decode(encoding)
+    except UnicodeDecodeError:
+        raise FormatError(
+            None, f"the file looks like {encoding.upper()} text but cannot be decoded"
+        ) from None
+    return text.lstrip("\ufeff").encode("utf-8"), "UTF-" + encoding.split("-")[1]
+
 
 def detect_format(data: bytes, filename: str = "") -> str:
-    """Name of the format, from the content (first lines) and, for Elite HRV, the file name."""
+    """Name of the format, from the content (its first 64 kB) and, for Elite HRV, the file
+    name. A binary file is named for what it is (describe_binary)."""
     if len(data) > MAX_BYTES:
-        raise FormatError(None, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
-    head = data[:4096]
-    if head.startswith(b"0       ") and len(data) >= 256:
+        raise _too_large()
+    if data[:8].startswith(b"0       ") and len(data) >= 256:
         return "edf"
-    text = _decode(head + b"")[:4096] if b"\x00" not in head else ""
+    data, _ = _as_text_file(data[:DETECT_BYTES])
+    text = _decode(data)
     if not text.strip():
         raise FormatError(1, "the file is empty")
-    lines = [line.strip() for line in _lines(text)]
-    first = next((line for line in lines if line), "")
+    numbered = [(n, line.strip()) for n, line in enumerate(_lines(text), start=1)]
+    if len(data) >= DETECT_BYTES and len(numbered) > 1:
+        numbered = numbered[:-1]  # the last line may be cut
+    first = next((line for _, line in numbered if line), "")
     low = first.lower()
     if low.startswith("# opensignals") or (low.startswith("# {") and "sampling rate" in low):
         return "opensignals"
@@ -584,24 +943,39 @@ def detect_format(data: bytes, filename: str = "") -> str:
         return "hrv-logger"
     if "sampling" in low and "rate" in low and low.startswith("#"):
         return "ecg-csv"
-    data_rows = [line for line in lines if line and not line.startswith("#")]
-    if data_rows and not _is_number(_SPLIT.split(data_rows[0])[0]):
-        if "ecg" in data_rows[0].lower() or "time" in data_rows[0].lower():
+    rows = [(n, line) for n, line in numbered if line and not line.startswith("#")]
+    if rows and _is_header(rows[0][1]):
+        names = rows[0][1].lower()
+        if re.search(r"\b(rr|ibi|nn)\b", names):  # beat intervals, maybe with beat times
+            rows = rows[1:]
+        elif "ecg" in names or "time" in names:
             return "ecg-csv"
-        data_rows = data_rows[1:]
-    sample = [row for row in data_rows[:50]]
-    if not sample:
+        else:
+            rows = rows[1:]
+    if not rows:
         raise FormatError(1, "no data lines found")
-    widths = [len([p for p in _SPLIT.split(row) if p]) for row in sample]
+    if _NOT_DATA.search("\n".join(line for _, line in rows)) and (
+        sum(_is_header(line) for _, line in rows) > len(rows) / 2
+    ):
+        raise FormatError(
+            1,
+            "this is text but not numbers: the format is not recognised; choose it from the "
+            "list of formats",
+        )
+    layout = sniff_layout(rows, "rr")
+    rows = rows[:DETECT_ROWS]  # the layout is the whole head's; columns and values from these
+    widths = [len(layout.split(line)) for _, line in rows]
     if all(w == 2 for w in widths):
         return "kubios"
     if sum(w == 1 for w in widths) < len(widths) / 2:
         raise FormatError(1, "the format is not recognised; choose it from the list of formats")
-    values = np.asarray([row for row in sample if _is_number(row)], dtype=np.float64)
+    texts = [line.replace(",", ".") if layout.decimal == "," else line for _, line in rows]
+    numbers = [t for t, w in zip(texts, widths, strict=True) if w == 1 and _is_number(t)]
+    values = np.asarray(numbers, dtype=np.float64)
     values = values[np.isfinite(values)]
     if values.size == 0:
         return "plain-rr"  # the reader then names the first line that is not a number
-    if values.size and float(np.median(values)) < 10.0:
+    if float(np.median(values)) < 10.0:
         # seconds RR (Kubios) or ECG in mV: RR in s lies in 0.2..3 and is always positive.
         if np.all(values > 0.2) and np.all(values < 3.0):
             return "kubios"
@@ -617,12 +991,32 @@ def read_recording(
     format: str | None = None,
     sampling_rate_hz: float | None = None,
 ) -> Recording:
-    """Detect (unless `format` names one) and read a recording file."""
+    """Detect (unless `format` names one) and read a recording file. UTF-16/32 text is read
+    as text and named in the notes (and in any error)."""
+    if len(data) > MAX_BYTES:
+        raise _too_large()
+    if not data.strip():
+        raise FormatError(1, "the file is empty")
+    data, encoding = _as_text_file(data)
+    try:
+        recording = _read(data, filename, format, sampling_rate_hz)
+    except FormatError as error:
+        if encoding:
+            raise FormatError(
+                error.line, f"{error.message} (the file is {encoding} text)"
+            ) from None
+        raise
+    if encoding:
+        recording.notes.insert(0, f"the file is {encoding} text; read as such")
+    return recording
+
+
+def _read(
+    data: bytes, filename: str, format: str | None, sampling_rate_hz: float | None
+) -> Recording:
     name = format or detect_format(data, filename)
     if name not in FORMATS:
         raise FormatError(None, f"unknown format '{_short(name)}'")
-    if len(data) > MAX_BYTES:
-        raise FormatError(None, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
     if not data.strip():
         raise FormatError(1, "the file is empty")
     try:

@@ -6,7 +6,9 @@ from typing import Any
 
 from django import forms
 
-from somatrace.physio import formats
+from somatrace.physio import formats, hrv
+
+METHOD_CHOICES = [(name, hrv.METHOD_LABELS[name]) for name in hrv.METHODS]
 
 
 class UploadForm(forms.Form):
@@ -27,6 +29,13 @@ class UploadForm(forms.Form):
         min_value=formats.MIN_SAMPLING_RATE_HZ,
         max_value=formats.MAX_SAMPLING_RATE_HZ,
         help_text="Only for an ECG CSV file without a time column.",
+    )
+    method = forms.ChoiceField(
+        label="Spectral method (LF, HF)",
+        required=False,
+        choices=METHOD_CHOICES,
+        initial=hrv.DEFAULT_METHOD,
+        help_text="Kubios convention: to compare with numbers from Kubios HRV.",
     )
     started_at = forms.DateTimeField(
         label="Recording start",
@@ -64,3 +73,7 @@ class OffsetForm(forms.Form):
         max_value=6 * 3600,
         help_text="Positive moves the recording later on the session clock.",
     )
+
+
+class MethodForm(forms.Form):
+    method = forms.ChoiceField(label="Spectral method (LF, HF)", choices=METHOD_CHOICES)

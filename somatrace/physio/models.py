@@ -9,11 +9,14 @@ from django.db import models
 from somatrace.clients.models import Client
 from somatrace.core.visibility import ClientRecordQuerySet
 from somatrace.physio.formats import FORMAT_LABELS
+from somatrace.physio.hrv import DEFAULT_METHOD, METHOD_LABELS
+from somatrace.physio.pipeline import POOR
 
 
 class Recording(models.Model):
     """One heart recording. The parsed, corrected RR series is stored compactly (float32
-    little-endian bytes) with one flag byte per beat (1 = corrected); the uploaded file is not
+    little-endian bytes) with one flag byte per beat (bit 0: corrected by the artefact
+    correction; bit 1: bridged over poor ECG signal, pipeline.POOR); the uploaded file is not
     kept once it has been read."""
 
     class Kind(models.TextChoices):
@@ -68,11 +71,25 @@ class Recording(models.Model):
     def format_label(self) -> str:
         return FORMAT_LABELS.get(self.format, self.format or "—")
 
+    @property
+    def method(self) -> str:
+        """The spectral method its numbers use (hrv.METHODS)."""
+        return str((self.results or {}).get("method") or DEFAULT_METHOD)
+
+    @property
+    def method_label(self) -> str:
+        return METHOD_LABELS.get(self.method, self.method)
+
     def rr_array(self) -> np.ndarray:
         return np.frombuffer(bytes(self.rr_ms), dtype="<f4").astype(np.float64)
 
     def flag_array(self) -> np.ndarray:
-        return np.frombuffer(bytes(self.flags), dtype=np.uint8).astype(bool)
+        """Beats changed by the artefact correction (bool)."""
+        return (np.frombuffer(bytes(self.flags), dtype=np.uint8) & 1).astype(bool)
+
+    def poor_array(self) -> np.ndarray:
+        """Beats bridged over poor ECG signal (bool; pipeline.POOR)."""
+        return (np.frombuffer(bytes(self.flags), dtype=np.uint8) & POOR).astype(bool)
 
     def set_series(self, rr_ms: np.ndarray, flags: np.ndarray) -> None:
         self.rr_ms = np.asarray(rr_ms, dtype="<f4").tobytes()

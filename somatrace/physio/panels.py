@@ -9,7 +9,7 @@ from django.urls import reverse
 from somatrace.core.actor import Actor
 from somatrace.core.panels import Panel, PanelData
 from somatrace.physio import charts, formats, services
-from somatrace.physio.forms import OffsetForm, UploadForm
+from somatrace.physio.forms import MethodForm, OffsetForm, UploadForm
 from somatrace.physio.models import Recording
 
 MAX_PANEL_RECORDINGS = 10
@@ -30,13 +30,20 @@ def recording_context(
         return ctx
     rr = recording.rr_array()
     flags = recording.flag_array()
+    ctx["quality"] = quality_context(results.get("quality"))
+    ctx["notes"] = [n for n in results.get("notes") or [] if not n.startswith("signal '")]
     win = results.get("windows")
     t0 = services.t0_seconds(recording)
     session_end = win["session_end_s"] if win else None
     if marks is None:
         marks = services.session_marks(recording.session) if recording.session else []
     beats, corrected = charts.tachogram_rows(rr, flags, t0 if t0 is not None else 0.0)
-    ctx["tachogram"] = charts.tachogram_chart(beats, corrected, session_end, marks)
+    shift = t0 if t0 is not None else 0.0
+    poor_spans = [
+        (a + shift, b + shift) for a, b in (results.get("quality") or {}).get("bridged_s", [])
+    ]
+    ctx["tachogram"] = charts.tachogram_chart(beats, corrected, session_end, marks, poor_spans)
+    ctx["event_rows"] = charts.event_rows(marks)
     ctx["aligned"] = win is not None
     if win:
         ctx["windows_chart"] = charts.windows_chart(
@@ -63,7 +70,27 @@ def recording_context(
         initial={"offset_seconds": recording.offset_seconds},
         auto_id=f"id_physio_{recording.pk}_%s",  # several recordings on one page
     )
+    ctx["method_form"] = MethodForm(
+        initial={"method": recording.method},
+        auto_id=f"id_physio_{recording.pk}_m_%s",
+    )
     return ctx
+
+
+def quality_context(summary: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What the recording card says about ECG signal quality (None for RR recordings)."""
+    if not summary:
+        return None
+    spans = summary.get("bridged_s") or []
+    return {
+        "checked": True,
+        "n_windows": summary.get("n_windows", 0),
+        "n_poor": summary.get("n_poor", 0),
+        "percent_poor": round(100 * float(summary.get("poor_fraction", 0.0))),
+        "spans": [{"from": round(a / 60, 1), "to": round(b / 60, 1)} for a, b in spans[:12]],
+        "more_spans": max(len(spans) - 12, 0),
+        "method": summary.get("method", ""),
+    }
 
 
 def client_panel(actor: Actor, client: Any) -> PanelData | None:

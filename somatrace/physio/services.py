@@ -80,45 +80,69 @@ def t0_seconds(recording: Recording) -> float | None:
 
 
 def compute_results(recording: Recording) -> dict[str, Any]:
-    """Summary metrics, artefact counts and, if aligned with a session, the windows."""
+    """Summary metrics, artefact counts and, if aligned with a session, the windows, by the
+    recording's spectral method; intervals bridged over poor ECG signal are left out (hrv,
+    windows)."""
     rr = recording.rr_array()
     flags = recording.flag_array()
+    poor = recording.poor_array()
+    method = recording.method
     counts = recording.results.get("artifacts", {})
-    out: dict[str, Any] = {"artifacts": counts}
+    out: dict[str, Any] = {"artifacts": counts, "method": method}
     if rr.size >= 3:
-        metrics = hrv.all_metrics(rr)
+        metrics = hrv.all_metrics(rr, method, poor if poor.any() else None)
         out.update(metrics)
         out["n_beats"] = int(rr.size)
         out["duration_s"] = round(float(rr.sum() / 1000.0), 1)
         out["n_corrected"] = int(flags.sum())
+        out["n_poor"] = int(poor.sum())
     t0 = t0_seconds(recording)
     if t0 is not None and recording.session is not None and rr.size >= 3:
-        out["windows"] = windows.analyze_windows(rr, flags, t0, session_length_s(recording.session))
+        out["windows"] = windows.analyze_windows(
+            rr,
+            flags,
+            t0,
+            session_length_s(recording.session),
+            poor=poor if poor.any() else None,
+            method=method,
+        )
     return out
 
 
 def store_series(
     recording: Recording, parsed: formats.Recording, practice_zone: str | None
 ) -> None:
-    """Peaks (ECG), artefact correction; fill the recording's fields (not saved)."""
-    rr, first_beat_s = pipeline.rr_and_offset(parsed)
-    fixed = artifacts.correct(rr)
+    """Peaks and signal quality (ECG), artefact correction; fill the recording's fields (not
+    saved). Raises formats.FormatError (pipeline.PoorSignalError) for an ECG that is mostly
+    poor signal."""
+    found = pipeline.beats_of(parsed)
+    fixed = artifacts.correct(found.rr_ms)
+    poor = pipeline.poor_after_correction(fixed.rr_ms, found.poor_spans_s)
     recording.kind = parsed.kind
     recording.format = parsed.format
     recording.sampling_rate_hz = parsed.sampling_rate_hz
+    first_beat_s = found.offset_s
     if parsed.start is not None:
         recording.started_at = _local_naive_to_utc(
             parsed.start + timedelta(seconds=first_beat_s), practice_zone
         )
     elif recording.started_at is not None and first_beat_s:
         recording.started_at += timedelta(seconds=first_beat_s)
-    recording.set_series(fixed.rr_ms, fixed.flags)
+    recording.set_series(fixed.rr_ms, pipeline.flag_codes(fixed.flags, poor))
     recording.results = {
         "artifacts": {
             **fixed.counts,
             "corrected_fraction": round(fixed.corrected_fraction, 4),
         },
-        "notes": parsed.notes[:5],
+        "notes": parsed.notes[:6],
+        "method": recording.method,
+        "quality": None
+        if found.quality is None
+        else {
+            **found.quality.summary(per_window=False),
+            # the bridged stretches, s from the start of the first interval (the chart's 0)
+            "bridged_s": [[round(a, 1), round(b, 1)] for a, b in found.poor_spans_s],
+        },
     }
 
 
@@ -129,9 +153,12 @@ def process_bytes(
     format_name: str | None,
     sampling_rate_hz: float | None,
     progress: Callable[[int], None] | None = None,
+    method: str | None = None,
 ) -> None:
-    """Read, correct and analyse; raises formats.FormatError for a file that cannot be read."""
+    """Read, correct and analyse; raises formats.FormatError for a file that cannot be read.
+    method: the spectral method (hrv.METHODS; the recording's, else the default, when None)."""
     zone = recording.client.practice.time_zone if recording.client_id else None
+    recording.results = {**(recording.results or {}), "method": method or recording.method}
     if progress:
         progress(10)
     parsed = formats.read_recording(
@@ -153,7 +180,8 @@ def process_bytes(
 
 def refresh_results(recording: Recording) -> None:
     """Recompute metrics and windows from the stored series (after a nudge or new beats)."""
-    keep = {k: recording.results.get(k) for k in ("artifacts", "notes") if k in recording.results}
+    kept = ("artifacts", "notes", "quality", "method")
+    keep = {k: recording.results.get(k) for k in kept if k in recording.results}
     recording.results = {**keep, **compute_results(recording)}
 
 
@@ -176,7 +204,7 @@ def append_live_beats(recording: Recording, rr_ms: list[float]) -> None:
     else:
         recording.set_series(raw, np.zeros(raw.size, dtype=bool))
         counts = {kind: 0 for kind in artifacts.KINDS} | {"corrected_fraction": 0.0}
-    recording.results = {"artifacts": counts}
+    recording.results = {"artifacts": counts, "method": recording.method}
     refresh_results(recording)
 
 
@@ -204,14 +232,19 @@ def save_upload(
     sampling_rate_hz: float | None = None,
     started_at: datetime | None = None,
     enqueue: Callable[[int, str | None, float | None], Any] | None = None,
+    method: str | None = None,
 ) -> Recording:
     """Store an uploaded recording. A small file is read and analysed now, in one
     transaction; a large one is kept and analysed by `enqueue(recording id, format, rate)` in
     the background. A file that cannot be read raises formats.FormatError and nothing is kept.
 
-    upload: a Django UploadedFile (name, size, read(), chunks(), seek()).
+    upload: a Django UploadedFile (name, size, read(), chunks(), seek()). method: the spectral
+    method (hrv.METHODS), the default when None; it is kept with the recording's results.
     """
     actor.require_clinical_staff(REFUSAL)
+    method = method or hrv.DEFAULT_METHOD
+    if method not in hrv.METHODS:
+        raise RuleError("Choose a spectral method from the list.")
     if session is not None and session.client_id != client.pk:
         raise RuleError("This session belongs to another client.")
     recording = Recording(
@@ -220,6 +253,7 @@ def save_upload(
         original_filename=(upload.name or "")[:255],
         uploaded_by=actor.user,
         started_at=started_at,
+        results={"method": method},
     )
     if upload.size <= SYNC_LIMIT_BYTES:
         data = upload.read()
@@ -263,6 +297,21 @@ def set_offset(actor: Actor, recording: Recording, offset_seconds: float) -> Rec
     refresh_results(recording)
     recording.save(update_fields=["offset_seconds", "results"])
     audit.updated(actor, recording, ["offset_seconds"])
+    return recording
+
+
+@transaction.atomic
+def set_method(actor: Actor, recording: Recording, method: str) -> Recording:
+    """Recompute the recording's spectral numbers by another named method (hrv.METHODS)."""
+    actor.require_clinical_staff(REFUSAL)
+    if recording.status != Recording.Status.DONE:
+        raise RuleError("Only an analysed recording can be recomputed.")
+    if method not in hrv.METHODS:
+        raise RuleError("Choose a spectral method from the list.")
+    recording.results = {**recording.results, "method": method}
+    refresh_results(recording)
+    recording.save(update_fields=["results"])
+    audit.updated(actor, recording, ["results"])
     return recording
 
 

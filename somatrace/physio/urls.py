@@ -27,6 +27,11 @@ urlpatterns: list[URLPattern] = [
         name="physio_recording_offset",
     ),
     path(
+        "physio/recordings/<int:recording_id>/method/",
+        views.recording_method,
+        name="physio_recording_method",
+    ),
+    path(
         "physio/recordings/<int:recording_id>/delete/",
         views.recording_delete,
         name="physio_recording_delete",

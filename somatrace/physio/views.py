@@ -16,7 +16,7 @@ from somatrace.clients.models import Client
 from somatrace.core.decorators import PracticeRequest, clinical_required
 from somatrace.core.errors import RuleError
 from somatrace.physio import formats, services
-from somatrace.physio.forms import OffsetForm, UploadForm
+from somatrace.physio.forms import MethodForm, OffsetForm, UploadForm
 from somatrace.physio.models import Recording
 from somatrace.physio.panels import live_config, recording_context
 from somatrace.physio.tasks import process_upload
@@ -52,6 +52,7 @@ def _save_upload(
             sampling_rate_hz=form.cleaned_data.get("sampling_rate_hz"),
             started_at=form.cleaned_data.get("started_at"),
             enqueue=process_upload.enqueue,
+            method=form.cleaned_data.get("method") or None,
         )
     except formats.FormatError as error:
         form.add_error("file", f"This file could not be read: {error}.")
@@ -151,6 +152,29 @@ def recording_offset(request: PracticeRequest, recording_id: int) -> HttpRespons
             messages.info(request, str(refusal))
         else:
             messages.success(request, "Recording shifted on the session clock.")
+    if recording.session_id:
+        return redirect(
+            reverse("session_detail", args=[recording.session_id])
+            + f"#physio-recording-{recording.pk}"
+        )
+    return redirect("physio_recording", recording_id=recording.pk)
+
+
+@clinical_required
+@require_POST
+def recording_method(request: PracticeRequest, recording_id: int) -> HttpResponse:
+    """Recompute the spectral numbers by another named method (services.set_method)."""
+    recording = _recording_for(request, recording_id)
+    form = MethodForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a spectral method from the list.")
+    else:
+        try:
+            services.set_method(request.actor, recording, form.cleaned_data["method"])
+        except RuleError as refusal:
+            messages.info(request, str(refusal))
+        else:
+            messages.success(request, f"Recomputed with {recording.method_label}.")
     if recording.session_id:
         return redirect(
             reverse("session_detail", args=[recording.session_id])

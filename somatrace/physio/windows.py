@@ -16,6 +16,12 @@ A beat's time is the end of its RR interval: t_i = t0 + cumsum(RR)_i / 1000.
   (Lipponen & Tarvainen 2019 show corrected series track the true RMSSD at low artefact
   rates; no study supports numbers at majority-artefact levels). Windows with fewer than
   MIN_BEATS_PER_WINDOW beats (a strap that lost contact) are treated the same way.
+- Poor ECG signal (quality.py): intervals bridged over poor signal are left out of a
+  window's heart rate and RMSSD; a window shows "poor ECG signal" instead of numbers when
+  they are more than quality.MAX_POOR_TIME (20 %) of its time (60 s windows, segments) or
+  more than quality.MAX_POOR_FREQUENCY (5 %) for spectral numbers (Vest et al. 2018).
+- Spectral method: hrv.METHODS by name; "kubios" detrends the whole 4 Hz series by
+  smoothness priors once and removes each window's mean instead of its line.
 - Shift: for baseline, end of session and after, the segment is cut into non-overlapping
   60 s sub-windows; HR, RMSSD and HF (60 s Hann periodogram, linear detrend) are computed
   per sub-window; the change is the difference of sub-window means (HF: the ratio of
@@ -35,7 +41,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from somatrace.physio import hrv
+from somatrace.physio import hrv, quality
 
 BASELINE_S = 300.0
 AFTER_S = 300.0
@@ -48,11 +54,16 @@ MIN_BEATS_PER_WINDOW = 20  # 60 s at 20 bpm; fewer means lost contact
 BOOTSTRAP = 2000
 MAX_FREQ_WINDOWS = 1000
 NOT_ENOUGH = "not enough clean beats"
+POOR_SIGNAL = "poor ECG signal"
 
 
 def beat_times(rr_ms: np.ndarray, t0_s: float = 0.0) -> np.ndarray:
     """Times (s) of the end of each RR interval, shape (n,)."""
     return t0_s + np.cumsum(np.asarray(rr_ms, dtype=np.float64)) / 1000.0
+
+
+def _no_poor(rr: np.ndarray, poor: np.ndarray | None) -> np.ndarray:
+    return np.zeros(rr.size, dtype=bool) if poor is None else np.asarray(poor, dtype=bool)
 
 
 def short_windows(
@@ -61,27 +72,40 @@ def short_windows(
     times_s: np.ndarray,
     width_s: float = SHORT_WINDOW_S,
     step_s: float = STEP_S,
+    poor: np.ndarray | None = None,
 ) -> list[dict[str, Any]]:
     """HR and RMSSD in sliding windows [start, start + width). Each row: start_s, mid_s,
-    n_beats, n_corrected, hr_bpm, rmssd_ms (None with `reason` when not reportable)."""
+    n_beats, n_corrected, n_poor, hr_bpm, rmssd_ms (None with `reason` when not reportable).
+    poor: bool (n,), intervals bridged over poor ECG signal (left out; module docstring)."""
     rr = np.asarray(rr_ms, dtype=np.float64)
     if rr.size < 2:
         return []
+    bad_signal = _no_poor(rr, poor)
+    usable = ~bad_signal
     starts = np.arange(np.floor(times_s[0] / step_s) * step_s, times_s[-1] - width_s / 2, step_s)
     if starts.size == 0:
         starts = np.array([times_s[0]])
     lo = np.searchsorted(times_s, starts, "left")
     hi = np.searchsorted(times_s, starts + width_s, "left")
-    c_rr = np.concatenate(([0.0], np.cumsum(rr)))
-    d2 = np.concatenate(([0.0], np.diff(rr) ** 2))  # d2[i] pairs beats i-1, i
+    c_rr = np.concatenate(([0.0], np.cumsum(rr * usable)))
+    c_all = np.concatenate(([0.0], np.cumsum(rr * bad_signal)))
+    pair = np.concatenate(([False], usable[1:] & usable[:-1]))  # pair[i]: beats i-1, i
+    d2 = np.concatenate(([0.0], np.diff(rr) ** 2)) * pair
     c_d2 = np.concatenate(([0.0], np.cumsum(d2)))
-    c_flag = np.concatenate(([0], np.cumsum(np.asarray(flags, dtype=np.int64))))
+    c_pair = np.concatenate(([0], np.cumsum(pair)))
+    c_use = np.concatenate(([0], np.cumsum(usable)))
+    c_flag = np.concatenate(([0], np.cumsum(np.asarray(flags, dtype=bool) & usable)))
     n = hi - lo
-    n_pairs = np.maximum(n - 1, 0)
+    n_use = c_use[hi] - c_use[lo]
+    inner = np.minimum(lo + 1, hi)
+    n_pairs = c_pair[hi] - c_pair[inner]
     n_bad = c_flag[hi] - c_flag[lo]
+    poor_s = c_all[hi] - c_all[lo]
+    span = c_rr[hi] - c_rr[lo] + poor_s
     with np.errstate(invalid="ignore", divide="ignore"):
-        hr = 60_000.0 * n / (c_rr[hi] - c_rr[lo])
-        rm = np.sqrt((c_d2[hi] - c_d2[np.minimum(lo + 1, hi)]) / n_pairs)
+        hr = 60_000.0 * n_use / (c_rr[hi] - c_rr[lo])
+        rm = np.sqrt((c_d2[hi] - c_d2[inner]) / n_pairs)
+        poor_share = np.where(span > 0, poor_s / span, 0.0)
     rows = []
     for k in range(starts.size):
         row: dict[str, Any] = {
@@ -89,10 +113,17 @@ def short_windows(
             "mid_s": float(starts[k] + width_s / 2),
             "n_beats": int(n[k]),
             "n_corrected": int(n_bad[k]),
+            "n_poor": int(n[k] - n_use[k]),
             "hr_bpm": None,
             "rmssd_ms": None,
         }
-        if n[k] < MIN_BEATS_PER_WINDOW or n_bad[k] > MAX_ARTEFACT_FRACTION * n[k]:
+        if poor_share[k] > quality.MAX_POOR_TIME:
+            row["reason"] = POOR_SIGNAL
+        elif (
+            n_use[k] < MIN_BEATS_PER_WINDOW
+            or n_pairs[k] < 1
+            or n_bad[k] > MAX_ARTEFACT_FRACTION * n_use[k]
+        ):
             row["reason"] = NOT_ENOUGH
         else:
             row["hr_bpm"] = round(float(hr[k]), 2)
@@ -101,8 +132,16 @@ def short_windows(
     return rows
 
 
-def _psd_rows(segments: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return hrv.periodograms(segments, hrv.INTERPOLATION_HZ)
+def _psd_rows(
+    segments: np.ndarray, method: str = hrv.DEFAULT_METHOD
+) -> tuple[np.ndarray, np.ndarray]:
+    detrend = "constant" if method == "kubios" else "linear"
+    return hrv.periodograms(segments, hrv.INTERPOLATION_HZ, detrend)
+
+
+def _resampled(rr: np.ndarray, method: str) -> np.ndarray:
+    x = hrv.resample(rr)
+    return hrv.smoothness_priors(x) if method == "kubios" else x
 
 
 def frequency_windows(
@@ -111,12 +150,15 @@ def frequency_windows(
     times_s: np.ndarray,
     width_s: float = FREQ_WINDOW_S,
     step_s: float = STEP_S,
+    poor: np.ndarray | None = None,
+    method: str = hrv.DEFAULT_METHOD,
 ) -> list[dict[str, Any]]:
     """LF, HF (ms²) and LF/HF in sliding 300 s windows (see module docstring)."""
     rr = np.asarray(rr_ms, dtype=np.float64)
     if rr.size < 4 or times_s[-1] - times_s[0] < width_s:
         return []
-    x = hrv.resample(rr)
+    bad_signal = _no_poor(rr, poor)
+    x = _resampled(rr, method)
     t_grid = times_s[0] + np.arange(x.size) / hrv.INTERPOLATION_HZ
     # Bounded output: a long recording gets a longer step so there are at most
     # MAX_FREQ_WINDOWS windows (24 h: every 90 s), which keeps the cost linear and small.
@@ -125,16 +167,20 @@ def frequency_windows(
     m = int(width_s * hrv.INTERPOLATION_HZ)
     hop = int(step_s * hrv.INTERPOLATION_HZ)
     view = sliding_window_view(x, m)[::hop]
-    freqs, psd = _psd_rows(view)
+    freqs, psd = _psd_rows(view, method)
     lf = hrv.band_power(freqs, psd, hrv.LF_BAND)
     hf = hrv.band_power(freqs, psd, hrv.HF_BAND)
     starts = t_grid[::hop][: view.shape[0]]
     lo = np.searchsorted(times_s, starts, "left")
     hi = np.searchsorted(times_s, starts + width_s, "left")
     c_flag = np.concatenate(([0], np.cumsum(np.asarray(flags, dtype=np.int64))))
+    c_poor = np.concatenate(([0.0], np.cumsum(rr * bad_signal)))
+    c_rr = np.concatenate(([0.0], np.cumsum(rr)))
     rows = []
     for k in range(view.shape[0]):
         n, bad = int(hi[k] - lo[k]), int(c_flag[hi[k]] - c_flag[lo[k]])
+        span = float(c_rr[hi[k]] - c_rr[lo[k]])
+        poor_share = float(c_poor[hi[k]] - c_poor[lo[k]]) / span if span > 0 else 0.0
         row: dict[str, Any] = {
             "start_s": float(starts[k]),
             "mid_s": float(starts[k] + width_s / 2),
@@ -144,12 +190,15 @@ def frequency_windows(
             "hf_ms2": None,
             "lf_hf": None,
         }
-        if n < MIN_BEATS_PER_WINDOW or bad > MAX_ARTEFACT_FRACTION * n:
+        if poor_share > quality.MAX_POOR_FREQUENCY:
+            row["reason"] = POOR_SIGNAL
+        elif n < MIN_BEATS_PER_WINDOW or bad > MAX_ARTEFACT_FRACTION * n:
             row["reason"] = NOT_ENOUGH
         else:
             row["lf_ms2"] = round(float(lf[k]), 1)
             row["hf_ms2"] = round(float(hf[k]), 1)
-            row["lf_hf"] = round(float(lf[k] / hf[k]), 3) if hf[k] > 0 else None
+            ratio = hrv.lf_hf_ratio(float(lf[k]), float(hf[k]))
+            row["lf_hf"] = None if ratio is None else round(ratio, 3)
         rows.append(row)
     return rows
 
@@ -158,20 +207,35 @@ def _segment_mask(times_s: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return (times_s >= lo) & (times_s < hi)
 
 
-def segment_summary(rr_ms: np.ndarray, flags: np.ndarray, mask: np.ndarray) -> dict[str, Any]:
+def segment_summary(
+    rr_ms: np.ndarray,
+    flags: np.ndarray,
+    mask: np.ndarray,
+    poor: np.ndarray | None = None,
+    method: str = hrv.DEFAULT_METHOD,
+) -> dict[str, Any]:
     """Metrics of one segment (beats where mask), or the reason it is not reported."""
     rr = np.asarray(rr_ms, dtype=np.float64)[mask]
-    bad = int(np.count_nonzero(np.asarray(flags)[mask]))
+    bad_signal = _no_poor(np.asarray(rr_ms), poor)[mask]
+    bad = int(np.count_nonzero(np.asarray(flags)[mask] & ~bad_signal))
+    usable = int(np.count_nonzero(~bad_signal))
     out: dict[str, Any] = {
         "n_beats": int(rr.size),
         "n_corrected": bad,
+        "n_poor": int(rr.size - usable),
         "duration_s": round(float(rr.sum() / 1000.0), 1),
     }
-    if rr.size < MIN_BEATS_PER_WINDOW or bad > MAX_ARTEFACT_FRACTION * rr.size:
+    if rr.size and float(rr[bad_signal].sum() / rr.sum()) > quality.MAX_POOR_TIME:
+        out["reason"] = POOR_SIGNAL
+        return out
+    if usable < MIN_BEATS_PER_WINDOW or bad > MAX_ARTEFACT_FRACTION * usable:
         out["reason"] = NOT_ENOUGH if rr.size else "no recording"
         return out
-    out.update({k: round(v, 2) for k, v in hrv.time_domain(rr).items()})
-    freq = hrv.frequency_domain(rr)
+    metrics = hrv.all_metrics(rr, method, bad_signal if bad_signal.any() else None)
+    out.update(
+        {k: None if v is None else round(v, 2) for k, v in metrics["time"].items() if k != "reason"}
+    )
+    freq = metrics["frequency"]
     out["lf_ms2"] = None if freq["lf_ms2"] is None else round(freq["lf_ms2"], 1)
     out["hf_ms2"] = None if freq["hf_ms2"] is None else round(freq["hf_ms2"], 1)
     out["lf_hf"] = None if freq["lf_hf"] is None else round(freq["lf_hf"], 3)
@@ -179,7 +243,13 @@ def segment_summary(rr_ms: np.ndarray, flags: np.ndarray, mask: np.ndarray) -> d
 
 
 def _sub_windows(
-    rr: np.ndarray, flags: np.ndarray, times_s: np.ndarray, lo: float, hi: float
+    rr: np.ndarray,
+    flags: np.ndarray,
+    times_s: np.ndarray,
+    lo: float,
+    hi: float,
+    poor: np.ndarray | None = None,
+    method: str = hrv.DEFAULT_METHOD,
 ) -> dict[str, np.ndarray]:
     """HR, RMSSD and HF of the non-overlapping 60 s sub-windows of [lo, hi) that are
     reportable. Arrays of shape (k,)."""
@@ -189,10 +259,11 @@ def _sub_windows(
     # Only the segment's beats (and the one before, for its first successive difference).
     first = max(int(np.searchsorted(times_s, lo, "left")) - 1, 0)
     last = int(np.searchsorted(times_s, hi, "left")) + 1
+    bad_signal = _no_poor(rr, poor)[first:last]
     rr, flags, times_s = rr[first:last], flags[first:last], times_s[first:last]
     if rr.size < 4:
         return empty
-    rows = short_windows(rr, flags, times_s, SHORT_WINDOW_S, SHORT_WINDOW_S)
+    rows = short_windows(rr, flags, times_s, SHORT_WINDOW_S, SHORT_WINDOW_S, bad_signal)
     # short_windows aligns to multiples of the step; keep those fully inside [lo, hi).
     keep = [
         r
@@ -204,16 +275,17 @@ def _sub_windows(
     hr = np.array([r["hr_bpm"] for r in keep])
     rm = np.array([r["rmssd_ms"] for r in keep])
     hf = []
-    x = hrv.resample(rr)
+    x = _resampled(rr, method)
     t_grid = times_s[0] + np.arange(x.size) / hrv.INTERPOLATION_HZ
     m = int(SHORT_WINDOW_S * hrv.INTERPOLATION_HZ)
     segs = []
     for r in keep:
         i = int(np.searchsorted(t_grid, r["start_s"]))
-        segs.append(x[i : i + m] if i + m <= x.size else None)
+        clean = r["n_poor"] == 0  # a spectrum needs the unbroken series
+        segs.append(x[i : i + m] if i + m <= x.size and clean else None)
     ok = [s for s in segs if s is not None]
     if ok:
-        freqs, psd = _psd_rows(np.vstack(ok))
+        freqs, psd = _psd_rows(np.vstack(ok), method)
         powers = iter(hrv.band_power(freqs, psd, hrv.HF_BAND))
         hf = [next(powers) if s is not None else np.nan for s in segs]
     return {"hr": hr, "rmssd": rm, "hf": np.asarray(hf, dtype=np.float64)}
@@ -264,6 +336,8 @@ def shift_summary(
     times_s: np.ndarray,
     session_end_s: float,
     seed: int = 20190101,
+    poor: np.ndarray | None = None,
+    method: str = hrv.DEFAULT_METHOD,
 ) -> dict[str, Any]:
     """Change in HR, RMSSD and HF from baseline to the end of the session and to after.
 
@@ -274,10 +348,14 @@ def shift_summary(
     flags = np.asarray(flags, dtype=bool)
     rng = np.random.default_rng(seed)
     end_len = END_S if session_end_s >= 3 * END_S else session_end_s / 3.0
-    base = _sub_windows(rr, flags, times_s, -BASELINE_S, 0.0)
+    base = _sub_windows(rr, flags, times_s, -BASELINE_S, 0.0, poor, method)
     parts = {
-        "end": _sub_windows(rr, flags, times_s, session_end_s - end_len, session_end_s),
-        "after": _sub_windows(rr, flags, times_s, session_end_s, session_end_s + AFTER_S),
+        "end": _sub_windows(
+            rr, flags, times_s, session_end_s - end_len, session_end_s, poor, method
+        ),
+        "after": _sub_windows(
+            rr, flags, times_s, session_end_s, session_end_s + AFTER_S, poor, method
+        ),
     }
     out: dict[str, Any] = {}
     for key, later in parts.items():
@@ -342,24 +420,30 @@ def analyze_windows(
     flags: np.ndarray,
     t0_s: float,
     session_end_s: float,
+    poor: np.ndarray | None = None,
+    method: str = hrv.DEFAULT_METHOD,
 ) -> dict[str, Any]:
     """Everything the session page shows. t0_s: the recording's start on the session clock
-    (s, negative if it started before the session); session_end_s: the session's length."""
+    (s, negative if it started before the session); session_end_s: the session's length;
+    poor: intervals bridged over poor ECG signal; method: the spectral method (hrv.METHODS)."""
     rr = np.asarray(rr_ms, dtype=np.float64)
     flags = np.asarray(flags, dtype=bool)
     times = beat_times(rr, t0_s)
+
+    def part(lo: float, hi: float) -> dict[str, Any]:
+        return segment_summary(rr, flags, _segment_mask(times, lo, hi), poor, method)
+
     segments = {
-        "baseline": segment_summary(rr, flags, _segment_mask(times, -BASELINE_S, 0.0)),
-        "session": segment_summary(rr, flags, _segment_mask(times, 0.0, session_end_s)),
-        "after": segment_summary(
-            rr, flags, _segment_mask(times, session_end_s, session_end_s + AFTER_S)
-        ),
+        "baseline": part(-BASELINE_S, 0.0),
+        "session": part(0.0, session_end_s),
+        "after": part(session_end_s, session_end_s + AFTER_S),
     }
     return {
         "segments": segments,
-        "short": short_windows(rr, flags, times),
-        "frequency": frequency_windows(rr, flags, times),
-        "shift": shift_summary(rr, flags, times, session_end_s),
+        "short": short_windows(rr, flags, times, poor=poor),
+        "frequency": frequency_windows(rr, flags, times, poor=poor, method=method),
+        "shift": shift_summary(rr, flags, times, session_end_s, poor=poor, method=method),
         "session_end_s": session_end_s,
         "t0_s": t0_s,
+        "method": method,
     }

@@ -341,3 +341,88 @@ def test_a_batch_the_server_refuses_is_shown_and_not_called_saved(
     assert stored_on_device(page) == []  # refused: set aside, never retried
     assert serious_violations(page) == []
     assert problems == []
+
+
+# --- Honest numbers: poor signal flagged, labels that do not pile up, files named ------------
+
+
+def _ecg_with_a_noisy_stretch(seconds: int = 240, fs: int = 130) -> bytes:
+    import neurokit2 as nk
+
+    ecg = nk.ecg_simulate(duration=seconds, sampling_rate=fs, heart_rate=66, random_state=5)
+    ecg[60 * fs : 90 * fs] = np.random.default_rng(9).normal(0.0, 1.0, 30 * fs)
+    return (f"# sampling_rate={fs}\necg\n" + "\n".join(f"{v:.4f}" for v in ecg)).encode()
+
+
+def test_the_recording_page_flags_poor_ecg_signal(
+    signed_in_page, practitioner, client_record, live_server
+) -> None:
+    recording = Recording(client=client_record, original_filename="ecg.csv")
+    services.process_bytes(
+        recording, _ecg_with_a_noisy_stretch(), format_name=None, sampling_rate_hz=None
+    )
+    recording.save()
+    page = signed_in_page(practitioner)
+    page.goto(f"{live_server.url}/physio/recordings/{recording.pk}/")
+    flag = page.locator(f"#physio-quality-{recording.pk}")
+    expect(flag).to_be_visible()
+    expect(flag).to_contain_text("Poor ECG signal in 3 of 24 ten-second windows")
+    expect(flag).to_contain_text("minute 1.0–1.5")
+    expect(page.locator(f"#physio-method-{recording.pk}")).to_contain_text("Somatrace (Welch 300 s")
+    expect(page.locator(".vega-chart[data-rendered='true']")).to_have_count(1)
+    assert serious_violations(page) == []
+
+
+def _boxes_overlap(a: dict, b: dict) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+def test_event_labels_on_the_chart_do_not_pile_up(
+    signed_in_page, practitioner, session, live_server
+) -> None:
+    session.started_at = session.starts_at
+    session.save(update_fields=["started_at"])
+    # Eight cues within 16 seconds at minute 10, one more at minute 20.
+    for k in range(8):
+        make_event(session, "cue", code="stillpoint", seconds=600 + 2 * k)
+    make_event(session, "cue", code="muscle-release", seconds=1200)
+    recording = Recording(client=session.client, session=session, original_filename="rr.txt")
+    recording.started_at = session.starts_at - timedelta(minutes=5)
+    services.process_bytes(
+        recording, rr_file(settling_rr(300, 1800, 300)), format_name=None, sampling_rate_hz=None
+    )
+    recording.save()
+    page = signed_in_page(practitioner)
+    page.set_viewport_size({"width": 390, "height": 900})  # a phone: the narrowest chart
+    page.goto(f"{live_server.url}/sessions/{session.pk}/")
+    chart = page.locator("#physio .vega-chart[data-rendered='true']").first
+    expect(chart).to_be_visible()
+    labels = chart.locator("g.mark-text.role-mark text")
+    expect(labels).to_have_count(2)  # one for the cluster, one for minute 20
+    boxes = [labels.nth(i).bounding_box() for i in range(labels.count())]
+    assert not _boxes_overlap(boxes[0], boxes[1])
+    # every event keeps its line, and all nine are in the table of events
+    expect(chart.locator("g.mark-rule.role-mark line")).to_have_count(9)
+    table = page.locator("#physio figure").first.locator("details")
+    table.locator("summary").click()
+    expect(table.locator("tbody tr")).to_have_count(9)
+    assert serious_violations(page) == []
+
+
+def test_a_png_uploaded_as_a_recording_is_named_an_image(
+    signed_in_page, practitioner, session, live_server, tmp_path
+) -> None:
+    path = tmp_path / "strap.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    page = signed_in_page(practitioner)
+    page.goto(f"{live_server.url}/physio/sessions/{session.pk}/recordings/new/")
+    page.get_by_label("Recording file").set_input_files(str(path))
+    page.get_by_role("button", name="Upload and analyse").click()
+    expect(page.get_by_text("this is a PNG image, not a heart recording")).to_be_visible()
+    expect(page.get_by_text("the file is empty")).to_have_count(0)
+    assert not Recording.objects.exists()

@@ -156,3 +156,120 @@ def test_the_difference_from_neurokit2_is_the_welch_segmenting(minutes):
     )
     assert hrv.band_power(freqs, psd, hrv.LF_BAND) == pytest.approx(ref["HRV_LF"], rel=0.03)
     assert hrv.band_power(freqs, psd, hrv.HF_BAND) == pytest.approx(ref["HRV_HF"], rel=0.03)
+
+
+# --- LF/HF from powers at the level of rounding ---------------------------------------------
+
+
+def test_a_constant_series_has_no_lf_hf():
+    out = hrv.frequency_domain(np.full(400, 800.0))
+    assert out["lf_hf"] is None
+    assert out["hf_ms2"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_the_noise_floor_is_rounding_noise_spread_over_two_hertz():
+    # 1 ms rounding: variance 1/12 ms²; over 0-2 Hz; HF is 0.25 Hz wide:
+    # 1/12 * 0.25 / 2 = 0.0104167 ms²; LF 0.11 Hz wide: 1/12 * 0.11 / 2 = 0.0045833 ms²
+    assert hrv.noise_floor(hrv.HF_BAND) == pytest.approx(0.0104167, rel=1e-4)
+    assert hrv.noise_floor(hrv.LF_BAND) == pytest.approx(0.0045833, rel=1e-4)
+    assert hrv.lf_hf_ratio(100.0, 0.001) is None
+    assert hrv.lf_hf_ratio(100.0, 50.0) == pytest.approx(2.0)
+
+
+def test_a_series_rounded_to_1_ms_with_real_variability_keeps_its_ratio():
+    rr = np.round(nsrdb(5))
+    assert hrv.frequency_domain(rr)["lf_hf"] is not None
+
+
+# --- the NumPy pieces equal their textbook or SciPy definitions -----------------------------
+
+
+def test_the_spline_is_scipys_not_a_knot_cubic_spline():
+    rng = np.random.default_rng(0)
+    for n in (4, 5, 9, 500):
+        t = np.cumsum(rng.uniform(0.3, 1.6, n))
+        y = rng.normal(800, 60, n)
+        at = np.linspace(t[0], t[-1], 997)
+        np.testing.assert_allclose(
+            hrv.cubic_spline(t, y, at), interpolate.CubicSpline(t, y)(at), atol=1e-9
+        )
+
+
+def test_the_hann_window_is_scipys_periodic_hann():
+    for m in (7, 64, 1200):
+        np.testing.assert_allclose(hrv.hann(m), signal.get_window("hann", m), atol=1e-15)
+
+
+def _smoothness_priors_by_the_formula(z, lam):
+    """Tarvainen et al. 2002, eq. (11): z_stat = (I - (I + lam² D2' D2)^-1) z, dense."""
+    n = z.size
+    d2 = np.diff(np.eye(n), n=2, axis=0)  # (n - 2) x n second differences
+    return z - np.linalg.solve(np.eye(n) + lam**2 * d2.T @ d2, z)
+
+
+@pytest.mark.parametrize(("n", "lam"), [(3, 500.0), (12, 10.0), (40, 500.0), (300, 500.0)])
+def test_smoothness_priors_equal_the_documented_formula(n, lam):
+    z = np.random.default_rng(n).normal(800, 40, n) + np.linspace(0, 100, n)
+    np.testing.assert_allclose(
+        hrv.smoothness_priors(z, lam), _smoothness_priors_by_the_formula(z, lam), atol=1e-8
+    )
+
+
+def _rr_with(amplitude_ms, freq_hz, minutes=20, trend_ms=0.0):
+    """RR whose value at each beat time t is 1000 + A sin(2 pi f t) plus a slow wave."""
+    rr, t = [], 0.0
+    while t < minutes * 60:
+        value = 1000.0 + amplitude_ms * np.sin(2 * np.pi * freq_hz * t)
+        value += trend_ms * np.sin(2 * np.pi * t / (minutes * 60))  # one slow cycle
+        rr.append(value)
+        t += value / 1000.0
+    return np.asarray(rr)
+
+
+def test_the_kubios_convention_finds_a_known_spectral_peak():
+    # A 0.25 Hz wave of 40 ms: power A²/2 = 800 ms², all in HF; riding on a slow wave of
+    # 60 ms (one cycle in 20 min) that smoothness priors remove.
+    rr = _rr_with(40.0, 0.25, trend_ms=60.0)
+    out = hrv.frequency_domain(rr, "kubios")
+    assert out["hf_ms2"] == pytest.approx(800.0, rel=0.05)
+    assert out["lf_ms2"] < 0.02 * out["hf_ms2"]
+    freqs, psd = hrv.spectrum(rr, "kubios")
+    assert freqs[np.argmax(psd)] == pytest.approx(0.25, abs=1 / 256)
+    assert freqs[1] == pytest.approx(1 / 256)  # 256 s segments
+    assert "λ = 500" in out["method"] and "256 s" in out["method"]
+
+
+def test_the_kubios_convention_is_the_documented_pipeline_computed_with_scipy():
+    rr = nsrdb(5)
+    t = np.cumsum(rr) / 1000.0
+    t -= t[0]
+    x = interpolate.CubicSpline(t, rr)(np.arange(0.0, t[-1], 0.25))
+    detrended = _smoothness_priors_by_the_formula(x, 500.0)
+    freqs, psd = signal.welch(
+        detrended, fs=4.0, window="hann", nperseg=1024, noverlap=512, detrend="constant"
+    )
+    lf = np.trapezoid(
+        psd[(freqs >= 0.04) & (freqs <= 0.15)], freqs[(freqs >= 0.04) & (freqs <= 0.15)]
+    )
+    hf = np.trapezoid(
+        psd[(freqs >= 0.15) & (freqs <= 0.4)], freqs[(freqs >= 0.15) & (freqs <= 0.4)]
+    )
+    out = hrv.frequency_domain(rr, "kubios")
+    assert out["lf_ms2"] == pytest.approx(lf, rel=1e-6)
+    assert out["hf_ms2"] == pytest.approx(hf, rel=1e-6)
+
+
+def test_an_unknown_method_is_refused():
+    with pytest.raises(ValueError, match="unknown spectral method"):
+        hrv.spectrum(nsrdb(5), "lomb")
+
+
+def test_time_domain_leaves_out_the_intervals_it_is_told_to():
+    rr = np.array([800.0, 850, 820, 2000, 900, 880])
+    usable = np.array([True, True, True, False, True, True])
+    m = hrv.time_domain(rr, usable)
+    # mean of 800, 850, 820, 900, 880 = 4250 / 5 = 850
+    assert m["mean_rr_ms"] == pytest.approx(850.0)
+    # successive differences with both ends usable: 50, -30, (skip 820-2000, 2000-900), -20
+    # squares 2500 + 900 + 400 = 3800 / 3 = 1266.67 -> 35.590
+    assert m["rmssd_ms"] == pytest.approx(35.590, abs=1e-3)

@@ -43,8 +43,13 @@ def test_it_validates_ownership(request, login, recording, session, who):
         404,
     )
     assert browser.post(f"/physio/recordings/{pk}/delete/").status_code in (403, 404)
+    assert browser.post(f"/physio/recordings/{pk}/method/", {"method": "kubios"}).status_code in (
+        403,
+        404,
+    )
     assert browser.get(f"/physio/sessions/{session.pk}/live/").status_code in (403, 404)
     assert Recording.objects.filter(pk=pk, offset_seconds=0).exists()
+    assert Recording.objects.get(pk=pk).method == "welch-300"
     assert not AuditEvent.objects.filter(object_type="physio.recording").exists()
 
 

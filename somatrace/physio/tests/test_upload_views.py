@@ -84,7 +84,10 @@ def test_an_ecg_csv_without_a_rate_asks_for_it(login, practitioner, session):
     )
     assert response.status_code == 302
     recording = Recording.objects.get()
-    assert recording.kind == "ecg" and 490 <= recording.results["n_beats"] <= 510
+    # 502 R peaks (the detector consensus, test_peaks); the iterative artefact correction
+    # then splits pauses after premature beats it reads as missed beats (it does the same to
+    # the consensus beats: 508), so the corrected series has a few more.
+    assert recording.kind == "ecg" and 495 <= recording.results["n_beats"] <= 520
     # the RR series begins at the first R peak, a fraction of a second into the ECG
     from somatrace.physio import peaks
 

@@ -103,3 +103,32 @@ def test_24_hours_of_beats_are_analysed_fast_and_linearly():
     windows.analyze_windows(fixed.rr_ms, fixed.flags, -300, float(rr.sum() / 1000) - 600)
     elapsed = time.perf_counter() - start
     assert elapsed < 3.0  # generous for a shared CI machine; bench/hrv.py measures < 1 s
+
+
+def test_windows_over_poor_signal_show_no_numbers_and_say_why():
+    rr = np.full(600, 1000.0) + 30 * np.sin(np.arange(600) * 2 * np.pi * 0.25)
+    flags = np.zeros(600, dtype=bool)
+    poor = np.zeros(600, dtype=bool)
+    poor[120:150] = True  # 30 s of bridged beats: half of the 60 s window [120, 180)
+    times = windows.beat_times(rr, 0.0)
+    rows = {r["start_s"]: r for r in windows.short_windows(rr, flags, times, poor=poor)}
+    assert rows[120.0]["reason"] == windows.POOR_SIGNAL and rows[120.0]["hr_bpm"] is None
+    # [60, 120) ends where the poor stretch starts: reported, from its own beats
+    assert rows[60.0]["hr_bpm"] == pytest.approx(60.0, abs=0.5)
+    # a 300 s window with 30 s poor (10 %) is over the 5 % spectra allow
+    freq = windows.frequency_windows(rr, flags, times, poor=poor)
+    assert all(w["reason"] == windows.POOR_SIGNAL for w in freq if w["start_s"] < 150)
+
+
+def test_a_constant_window_has_no_lf_hf():
+    rr = np.full(900, 800.0)
+    times = windows.beat_times(rr, 0.0)
+    freq = windows.frequency_windows(rr, np.zeros(900, bool), times)
+    assert freq and all(w["lf_hf"] is None for w in freq)
+
+
+def test_the_kubios_method_reaches_the_windows():
+    rr = np.full(900, 800.0) + 20 * np.sin(np.arange(900) * 2 * np.pi * 0.25 * 0.8)
+    out = windows.analyze_windows(rr, np.zeros(900, bool), -300.0, 300.0, method="kubios")
+    assert out["method"] == "kubios"
+    assert any(w["hf_ms2"] for w in out["frequency"])
