@@ -42,6 +42,7 @@ def test_upload_to_a_session_shows_charts_with_events_and_corrected_beats(
     path.write_bytes(rr_file(settling_rr(300, 1800, 300)))
     page = signed_in_page(practitioner)
     page.goto(f"{live_server.url}/sessions/{session.pk}/")
+    page.get_by_text("Add a recording (chest strap RR or ECG file)").click()  # folded away
     page.get_by_label("Recording file").set_input_files(str(path))
     start = timezone.localtime(session.starts_at - timedelta(minutes=5))
     page.get_by_label("Recording start").fill(start.strftime("%Y-%m-%dT%H:%M"))
