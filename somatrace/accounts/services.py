@@ -321,7 +321,7 @@ def reset_second_factors(actor: Actor, membership: Membership) -> int:
 
 
 def verify_code(actor: Actor, code: str) -> Device | None:
-    """Check a code typed at sign-in: six digits against the person's authenticator apps,
+    """Check a code typed at sign-in: 6 digits against the person's authenticator apps,
     anything else against their recovery codes (a used recovery code is gone, and audited).
     Returns the device that accepted it, or None. Each wrong code makes the next try wait
     longer (django-otp's throttling); RuleError says so while it must wait."""
@@ -329,7 +329,9 @@ def verify_code(actor: Actor, code: str) -> Device | None:
     code = _digits(code).lower()
     if not code or len(code) > 16:
         return None
-    models: tuple[type[Device], ...] = (TOTPDevice,) if code.isdigit() else (StaticDevice,)
+    # An app shows 6 digits; a recovery code is 8 letters and digits (django-otp's).
+    is_app_code = len(code) == 6 and code.isdigit()
+    models: tuple[type[Device], ...] = (TOTPDevice,) if is_app_code else (StaticDevice,)
     waiting = False
     with transaction.atomic():
         for model in models:

@@ -215,6 +215,18 @@ def test_a_wrong_code_is_refused_and_the_pages_stay_closed(client, practitioner)
     assert client.get("/").status_code == 302
 
 
+def test_guessing_codes_is_slowed_down(client, practitioner) -> None:
+    phone = make_totp_device(practitioner)
+    sign_in_with_password(client, practitioner)
+    right = totp_for(phone.key)
+    client.post("/login/verify/", {"code": f"{(int(right) + 500_000) % 1_000_000:06d}"})
+    # Straight after a wrong code even the right one must wait (1 s, then 2, 4, 8 …).
+    response = client.post("/login/verify/", {"code": right})
+    assert response.status_code == 400
+    assert "Too many wrong codes" in response.content.decode()
+    assert client.get("/").status_code == 302
+
+
 def test_a_used_code_cannot_be_used_again(client, practitioner) -> None:
     phone = make_totp_device(practitioner)
     code = totp_for(phone.key)
