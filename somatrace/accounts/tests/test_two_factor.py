@@ -191,7 +191,9 @@ def test_a_member_with_an_app_is_asked_for_a_code_before_any_page(client, practi
         response = client.get(path)
         assert response.status_code == 302, path
         assert response.url.startswith("/login/verify/?next="), path
-    assert client.get("/login/verify/").status_code == 200
+    second_step = client.get("/login/verify/")
+    assert second_step.status_code == 200
+    assert practitioner.membership.practice.name not in second_step.content.decode()
     assert client.get("/healthz").status_code == 200
     assert client.post("/logout/").status_code == 302
 
