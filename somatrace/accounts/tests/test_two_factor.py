@@ -191,6 +191,16 @@ def test_a_member_with_an_app_is_asked_for_a_code_before_any_page(client, practi
         response = client.get(path)
         assert response.status_code == 302, path
         assert response.url.startswith("/login/verify/?next="), path
+    # Nor can the password alone add a device of its own or replace the recovery codes.
+    for path in (
+        "/account/security/totp/new/",
+        "/account/security/passkey/options/",
+        "/account/security/recovery-codes/",
+    ):
+        response = client.post(path)
+        assert response.status_code == 302 and response.url.startswith("/login/verify/"), path
+    assert TOTPDevice.objects.filter(user=practitioner).count() == 1
+    assert not StaticDevice.objects.exists()
     second_step = client.get("/login/verify/")
     assert second_step.status_code == 200
     assert practitioner.membership.practice.name not in second_step.content.decode()
