@@ -67,6 +67,10 @@ INSTALLED_APPS = [
     "django.forms",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "django_tasks",
     "django_tasks_db",
     "somatrace.core",
@@ -88,11 +92,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this sign-in passed a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "somatrace.accounts.middleware.PracticeMiddleware",
+    # A member with a second factor must use it; one the practice requires it of must enrol.
+    "somatrace.accounts.middleware.TwoFactorMiddleware",
     "somatrace.core.middleware.NoStoreMiddleware",
     # Axes must come last: it turns a lockout signal into the lockout response.
     "axes.middleware.AxesMiddleware",
@@ -181,6 +189,30 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("SOMATRACE_PROXY_COUNT", "0")) or None
+
+# Two-factor sign-in (django-otp; passkeys through django-otp-webauthn, as a second factor
+# only: the password and its lockout always come first). See docs/administrator.md.
+OTP_TOTP_ISSUER = "Somatrace"
+OTP_TOTP_THROTTLE_FACTOR = 1  # after n wrong codes, wait 2^(n-1) seconds before the next
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_WEBAUTHN_RP_NAME = "Somatrace"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+
+
+def _webauthn_rp_id() -> str:
+    """Passkeys are bound to a host name: the first of ALLOWED_HOSTS that is one."""
+    for host in ALLOWED_HOSTS:
+        name = host.lstrip(".")
+        if name and name != "*" and not name.replace(".", "").isdigit() and ":" not in name:
+            return name
+    return "localhost"
+
+
+OTP_WEBAUTHN_RP_ID = os.environ.get("SOMATRACE_WEBAUTHN_RP_ID") or _webauthn_rp_id()
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "SOMATRACE_WEBAUTHN_ORIGINS",
+    f"https://{OTP_WEBAUTHN_RP_ID}" + (",http://localhost:8000" if DEBUG else ""),
+)
 
 # --- HTTP security ----------------------------------------------------------------------
 
