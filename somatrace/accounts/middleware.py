@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from somatrace.accounts.models import Membership
 from somatrace.core.actor import Actor
+from somatrace.core.client_address import client_ip
 from somatrace.core.redact import safe_path
 
 
@@ -27,10 +28,6 @@ def membership_of(user: Any) -> Membership | None:
         user._somatrace_membership = found
     membership: Membership | None = user._somatrace_membership
     return membership
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class PracticeMiddleware:

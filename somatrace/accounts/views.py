@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -10,6 +14,8 @@ from django.views.decorators.http import require_POST
 from somatrace.accounts import services
 from somatrace.accounts.forms import MemberCreateForm, MembershipForm, PracticeForm
 from somatrace.accounts.models import Membership, Practice
+from somatrace.core import throttle
+from somatrace.core.client_address import client_ip
 from somatrace.core.decorators import PracticeRequest, owner_required
 from somatrace.core.errors import RuleError
 
@@ -127,3 +133,39 @@ def member_reactivate(request: PracticeRequest, membership_id: int) -> HttpRespo
         request, f"{membership.user.full_name} was emailed a link to choose a new password."
     )
     return redirect("team")
+
+
+# --- Password reset, throttled ------------------------------------------------------------
+
+RESETS_PER_ADDRESS = 10  # requests from one client address ...
+RESETS_PER_ACCOUNT = 3  # ... and emails to one email address ...
+RESET_WINDOW = timedelta(hours=1)  # ... within the last hour
+RESET_REFUSALS = {
+    "reset-address": "Too many password reset requests have come from your address. "
+    "Please try again in an hour.",
+    "reset-account": "A reset link for this email address has been asked for several times "
+    "in the last hour. If the address belongs to an account, the links are in its inbox; "
+    "otherwise please try again in an hour.",
+}
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, throttled per client address and per email address typed,
+    whether or not it belongs to an account, so that a refusal reveals nothing either."""
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        refused = throttle.check(
+            throttle.Limit(
+                "reset-address", client_ip(self.request) or "", RESETS_PER_ADDRESS, RESET_WINDOW
+            ),
+            throttle.Limit(
+                "reset-account",
+                form.cleaned_data["email"].lower(),
+                RESETS_PER_ACCOUNT,
+                RESET_WINDOW,
+            ),
+        )
+        if refused is not None:
+            form.add_error(None, RESET_REFUSALS[refused.scope])
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
