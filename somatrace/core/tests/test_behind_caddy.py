@@ -140,6 +140,11 @@ def browser(address: str, root: Path) -> requests.Session:
     return session
 
 
+def test_the_administrators_guide_shows_the_caddyfile_the_test_runs() -> None:
+    guide = (REPO / "docs" / "administrator.md").read_text()
+    assert f"```caddyfile\n{CADDYFILE.read_text()}```\n" in guide
+
+
 # --- Caddy on its own: what it tells the application ---------------------------------------
 
 
