@@ -32,6 +32,9 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
+# One xdist worker starts the servers once for the whole module.
+pytestmark = pytest.mark.xdist_group("caddy")
+
 REPO = Path(__file__).resolve().parents[3]
 CADDYFILE = REPO / "docs" / "Caddyfile"
 SOMATRACE = Path(sys.executable).with_name("somatrace")
@@ -225,6 +228,7 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, database: dict[str, str]) -> Iterator[Stack]:
+    _caddy()  # before any work: fail at once without it
     tmp = tmp_path_factory.mktemp("caddy")
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOMATRACE_")}
     env.pop("DATABASE_URL", None)

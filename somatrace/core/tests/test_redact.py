@@ -19,6 +19,9 @@ import pytest
 from somatrace.core.actor import token_reference
 from somatrace.core.redact import RedactPathsFilter, safe_path
 
+# One xdist worker starts `somatrace serve` once for the whole module.
+pytestmark = pytest.mark.xdist_group("served")
+
 TOKEN = "Zq3-secret-token-Abc_123"
 
 
