@@ -152,11 +152,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ------------------------------------------------------------------------------
 
 # In the database, so that every gunicorn worker sees the same counts (the password-reset
-# throttle, core/throttle.py). core's migration 0001 creates the table.
+# throttle, core/throttle.py). core's migration 0001 creates the table. Past MAX_ENTRIES the
+# cache forgets a third of its entries: a flood must not be able to wipe the counts.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "somatrace_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 }
 
