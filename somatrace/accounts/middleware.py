@@ -19,6 +19,7 @@ from django.utils import timezone
 from somatrace.accounts.models import Membership
 from somatrace.accounts.services import DEVICE_MODELS
 from somatrace.core.actor import Actor
+from somatrace.core.client_address import client_ip
 from somatrace.core.redact import safe_path
 
 
@@ -59,10 +60,6 @@ def is_verified(request: HttpRequest) -> bool:
     """Whether this sign-in passed a second factor (django-otp's OTPMiddleware knows)."""
     check = getattr(request.user, "is_verified", None)
     return bool(check()) if check is not None else False
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class PracticeMiddleware:

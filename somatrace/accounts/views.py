@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import timedelta
 from typing import Any
 
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -29,6 +32,8 @@ from somatrace.accounts.forms import (
 )
 from somatrace.accounts.middleware import is_verified
 from somatrace.accounts.models import Membership, Practice
+from somatrace.core import throttle
+from somatrace.core.client_address import client_ip
 from somatrace.core.decorators import PracticeRequest, member_required, owner_required
 from somatrace.core.errors import RuleError
 
@@ -394,3 +399,39 @@ def two_factor_passkey(request: PracticeRequest) -> HttpResponse:
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return JsonResponse({"redirect": next_url if safe else resolve_url("dashboard")})
+
+
+# --- Password reset, throttled ------------------------------------------------------------
+
+RESETS_PER_ADDRESS = 10  # requests from one client address ...
+RESETS_PER_ACCOUNT = 3  # ... and emails to one email address ...
+RESET_WINDOW = timedelta(hours=1)  # ... within the last hour
+RESET_REFUSALS = {
+    "reset-address": "Too many password reset requests have come from your address. "
+    "Please try again in an hour.",
+    "reset-account": "A reset link for this email address has been asked for several times "
+    "in the last hour. If the address belongs to an account, the links are in its inbox; "
+    "otherwise please try again in an hour.",
+}
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, throttled per client address and per email address typed,
+    whether or not it belongs to an account, so that a refusal reveals nothing either."""
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        refused = throttle.check(
+            throttle.Limit(
+                "reset-address", client_ip(self.request) or "", RESETS_PER_ADDRESS, RESET_WINDOW
+            ),
+            throttle.Limit(
+                "reset-account",
+                form.cleaned_data["email"].lower(),
+                RESETS_PER_ACCOUNT,
+                RESET_WINDOW,
+            ),
+        )
+        if refused is not None:
+            form.add_error(None, RESET_REFUSALS[refused.scope])
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
