@@ -274,9 +274,17 @@ def save_upload(
     folder = settings.DATA_DIR / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid_module.uuid4().hex}.upload"
+    lines = 0
     with path.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
+            lines += chunk.count(b"\n")
+    if format_name in formats.RR_FORMATS:
+        try:  # an RR file far too long for the limit is refused now, not in the background
+            formats.check_rr_lines(lines)
+        except formats.FormatError:
+            path.unlink(missing_ok=True)
+            raise
     recording.upload_path = str(path)
     recording.status = Recording.Status.PENDING
     with transaction.atomic():

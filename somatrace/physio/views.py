@@ -123,7 +123,10 @@ def recording_detail(request: PracticeRequest, recording_id: int) -> HttpRespons
     return render(
         request,
         "physio/recording.html",
-        {**recording_context(recording), "client": recording.client},
+        {
+            **recording_context(recording, windows_page=request.GET.get("windows")),
+            "client": recording.client,
+        },
     )
 
 
