@@ -189,27 +189,28 @@ def tachogram_rows(
 
 
 def downsampled_note(drawn: int, total: int, what: str, how: str) -> str | None:
-    """The line a chart carries when it shows fewer points than there are, else None."""
+    """What a chart says of one kind of point when it shows fewer than there are, else
+    None (the chart's title joins them, _note)."""
     if drawn >= total:
         return None
-    return f"Downsampled: {drawn:,} of {total:,} {what} drawn ({how})"
+    return f"{drawn:,} of {total:,} {what} drawn ({how})"
 
 
-def tachogram_note(n_beats: int, n_corrected: int) -> str | None:
-    """What the tachogram leaves out of a long recording, in words (None: nothing)."""
+def _note(parts: list[str | None]) -> str | None:
+    said = [p for p in parts if p]
+    return "Downsampled: " + "; ".join(said) + "." if said else None
+
+
+def tachogram_note(drawn: int, n_beats: int, corrected_drawn: int, n_corrected: int) -> str | None:
+    """What the tachogram leaves out of a long recording, in words (None: nothing). drawn,
+    corrected_drawn: the rows tachogram_rows gave; n_beats, n_corrected: the recording's."""
     parts = [
         downsampled_note(
-            min(n_beats, MAX_POINTS),
-            n_beats,
-            "beats",
-            "the lowest and highest RR of each stretch of beats",
+            drawn, n_beats, "beats", "the lowest and highest RR of each stretch of beats"
         ),
-        downsampled_note(
-            min(n_corrected, MAX_CORRECTED_POINTS), n_corrected, "corrected beats", "evenly spread"
-        ),
+        downsampled_note(corrected_drawn, n_corrected, "corrected beats", "evenly spread"),
     ]
-    said = [p for p in parts if p]
-    return "; ".join(said) + "." if said else None
+    return _note(parts)
 
 
 def _titled(spec: dict[str, Any], note: str | None) -> None:
@@ -364,8 +365,7 @@ def windows_chart(
         )
         panels.append({"width": "container", "height": 120, "layer": layers})
     spec.update({"vconcat": panels, "resolve": {"scale": {"x": "shared"}}})
-    said = [n for n in notes if n]
-    _titled(spec, "; ".join(said) + "." if said else None)
+    _titled(spec, _note(notes))
     return spec
 
 

@@ -78,7 +78,9 @@ def recording_context(
     poor_spans = [
         (a + shift, b + shift) for a, b in (results.get("quality") or {}).get("bridged_s", [])
     ]
-    note = charts.tachogram_note(int(rr.size), int(np.count_nonzero(flags)))
+    note = charts.tachogram_note(
+        len(beats), int(rr.size), len(corrected), int(np.count_nonzero(flags))
+    )
     ctx["tachogram"] = charts.tachogram_chart(
         beats, corrected, session_end, marks, poor_spans, note=note
     )
@@ -201,6 +203,7 @@ def live_config(session: Any) -> dict[str, Any]:
     return {
         "sessionId": session.pk,
         "postUrl": reverse("physio_live", args=[session.pk]),
+        "finishUrl": reverse("physio_live_finish", args=[session.pk]),
         "maxBatch": services.MAX_LIVE_BATCH,
         "maxRrMs": formats.MAX_RR_MS,
     }

@@ -19,7 +19,7 @@ from somatrace.physio import formats, services
 from somatrace.physio.forms import MethodForm, OffsetForm, UploadForm
 from somatrace.physio.models import Recording
 from somatrace.physio.panels import live_config, recording_context
-from somatrace.physio.tasks import process_upload
+from somatrace.physio.tasks import analyse_live_recording, process_upload
 from somatrace.therapy.models import Session
 
 
@@ -248,3 +248,21 @@ def live(request: PracticeRequest, session_id: int) -> HttpResponse:
     except RuleError as refusal:
         return JsonResponse({"error": str(refusal)}, status=409)
     return JsonResponse({"stored": stored, "duplicate": duplicate})
+
+
+@clinical_required
+@require_POST
+def live_finish(request: PracticeRequest, session_id: int) -> HttpResponse:
+    """Stop the live recording: its whole series is analysed once, in the background. The
+    recorder's script sends this after its last batch (JSON answer); the recording card's
+    button sends a form (back to the session)."""
+    session = _session_for(request, session_id)
+    try:
+        recording = services.finish_live(request.actor, session, analyse_live_recording.enqueue)
+    except RuleError as refusal:
+        return JsonResponse({"error": str(refusal)}, status=409)
+    if request.content_type == "application/json":
+        return JsonResponse({"status": recording.status if recording else "none"})
+    messages.success(request, "The live recording is being analysed.")
+    target = reverse("session_detail", args=[session.pk])
+    return redirect(f"{target}#physio-recording-{recording.pk}" if recording else target)
