@@ -393,11 +393,13 @@ def append_live(actor: Actor, session: Session, batch: str, rr_ms: list[float]) 
 @transaction.atomic
 def finish_live(actor: Actor, session: Session, enqueue: Callable[[int], Any]) -> Recording | None:
     """The strap was stopped: have the whole live recording analysed once, in the background
-    (`enqueue(recording id)` runs analyse_live). Nothing to do when no beats came since the
-    last analysis. Returns the recording (None before the first beat)."""
+    (`enqueue(recording id)` runs analyse_live; asked again while it waits, it is queued
+    again, and the second run finds it done). Nothing to do when no beats came since the last
+    analysis. Returns the recording (None before the first beat)."""
     actor.require_clinical_staff(REFUSAL)
     recording = _live_recording(session)
-    if recording is None or recording.status != Recording.Status.LIVE:
+    waiting = (Recording.Status.LIVE, Recording.Status.PENDING)  # pending: queued again
+    if recording is None or recording.status not in waiting:
         return recording
     recording.status = Recording.Status.PENDING
     recording.save(update_fields=["status"])
@@ -414,7 +416,7 @@ def analyse_live(recording_id: int) -> Recording:
     again). The system does this for the practice, and it is audited."""
     with transaction.atomic():
         recording = (
-            Recording.objects.select_for_update()
+            Recording.objects.select_for_update(of=("self",))  # the session may be null
             .select_related("client__practice", "session")
             .get(pk=recording_id)
         )
