@@ -154,11 +154,20 @@ def length_problem(n_beats: int, duration_s: float) -> str | None:
     if n_beats > MAX_BEATS:
         return f"the recording has {n_beats:,} beats; {length_limit_text()}: {LENGTH_HINT}"
     if duration_s > MAX_DURATION_S:
-        return (
-            f"the recording lasts {duration_s / 3600:.1f} hours; {length_limit_text()}: "
-            f"{LENGTH_HINT}"
-        )
+        length = _duration_words(duration_s)
+        return f"the recording lasts {length}; {length_limit_text()}: {LENGTH_HINT}"
     return None
+
+
+def _duration_words(seconds: float) -> str:
+    """'50 hours', '48 hours and 2 seconds', '1 hour, 1 minute and 5 seconds' (whole s,
+    rounded up so that a length over a limit never reads as the limit)."""
+    whole = int(np.ceil(seconds))
+    units = ((whole // 3600, "hour"), (whole % 3600 // 60, "minute"), (whole % 60, "second"))
+    said = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in units if n]
+    if len(said) < 2:
+        return said[0] if said else "0 seconds"
+    return ", ".join(said[:-1]) + " and " + said[-1]
 
 
 def count_lines(data: bytes) -> int:

@@ -36,11 +36,15 @@ def test_a_recording_of_48_hours_is_read_and_a_longer_one_is_refused_naming_the_
     assert exactly.duration_s == 48 * 3600
     with pytest.raises(formats.FormatError) as refused:
         formats.read_recording(_lines(np.full(180_000, 1000.0)), format="plain-rr")
-    # 180,000 s = 50.0 hours
+    # 180,000 s = 50 hours
     assert str(refused.value) == (
-        f"the recording lasts 50.0 hours; {LIMIT_WORDS}: split it into parts of at most 48 "
+        f"the recording lasts 50 hours; {LIMIT_WORDS}: split it into parts of at most 48 "
         "hours and add each part as its own recording"
     )
+    # Two seconds over: said so, not rounded down to the limit.
+    just_over = np.concatenate((np.full(172_800, 1000.0), [2000.0]))
+    with pytest.raises(formats.FormatError, match=r"lasts 48 hours and 2 seconds; Somatrace"):
+        formats.read_recording(_lines(just_over), format="plain-rr")
 
 
 def test_more_beats_than_the_limit_are_refused_even_within_48_hours():
