@@ -11,6 +11,10 @@ in the same run (machines are noisy; ratios drift less than absolute times).
     HTML size and SQL queries, against /healthz and the pages of a 70-minute recording.
 (c) Live strap batches of 5 beats: median time of one batch when the recording holds 1,000
     beats and when it holds 100,000 (services.append_live), and their ratio.
+(d) The most a recording within the limit costs the worker: 576,000 beats at 201 bpm
+    (47.8 hours) and 200,000 beats at 70 bpm (47.6 hours) read, corrected and analysed
+    (services.process_bytes, as the worker does, without the database), against the
+    5-minute upload above.
 """
 
 from __future__ import annotations
@@ -194,6 +198,17 @@ def main() -> None:
         f"(c) a live batch of 5 beats: {e:.1f} ms at 1,000 beats, {lt:.1f} ms at 100,000 beats "
         f"(ratio {lt / e:.2f})"
     )
+
+    for n, hr in ((200_000, 70.0), (576_000, 201.0)):
+        data = rr_file(synthetic_rr(n, hr=hr))
+        held = Recording(client=client, original_filename="long.txt")
+        start = time.perf_counter()
+        services.process_bytes(held, data, format_name=None, sampling_rate_hz=None)
+        took = time.perf_counter() - start
+        print(
+            f"(d) {n:,} beats at {hr:.0f} bpm ({held.results['duration_s'] / 3600:.1f} h) read, "
+            f"corrected and analysed: {took:.2f} s ({took / reference:.0f} x reference)"
+        )
 
 
 if __name__ == "__main__":
