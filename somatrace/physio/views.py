@@ -257,12 +257,13 @@ def live_finish(request: PracticeRequest, session_id: int) -> HttpResponse:
     recorder's script sends this after its last batch (JSON answer); the recording card's
     button sends a form (back to the session)."""
     session = _session_for(request, session_id)
-    try:
-        recording = services.finish_live(request.actor, session, analyse_live_recording.enqueue)
-    except RuleError as refusal:
-        return JsonResponse({"error": str(refusal)}, status=409)
+    recording = services.finish_live(request.actor, session, analyse_live_recording.enqueue)
     if request.content_type == "application/json":
         return JsonResponse({"status": recording.status if recording else "none"})
-    messages.success(request, "The live recording is being analysed.")
     target = reverse("session_detail", args=[session.pk])
-    return redirect(f"{target}#physio-recording-{recording.pk}" if recording else target)
+    if recording is None:
+        messages.info(request, "No beats have come from a strap for this session.")
+        return redirect(target)
+    if recording.status == Recording.Status.PENDING:
+        messages.success(request, "The live recording is being analysed.")
+    return redirect(f"{target}#physio-recording-{recording.pk}")
