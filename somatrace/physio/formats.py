@@ -141,7 +141,9 @@ class Recording:
 
 # --- length --------------------------------------------------------------------------------
 
-LENGTH_HINT = "split it into parts of at most 48 hours and add each part as its own recording"
+LENGTH_HINT = (
+    f"split it into parts of at most {MAX_HOURS} hours and add each part as its own recording"
+)
 
 
 def length_limit_text() -> str:
@@ -171,7 +173,8 @@ def _duration_words(seconds: float) -> str:
 
 
 def count_lines(data: bytes) -> int:
-    """Lines of a text file, counted without decoding it (\n, or \r for old Mac files)."""
+    """Lines of a text file, counted without decoding it (line feeds, or carriage returns
+    for old Mac files; one more for a last line without either)."""
     lines = data.count(b"\n") or data.count(b"\r")
     return lines + (1 if data and not data.endswith((b"\n", b"\r")) else 0)
 

@@ -55,6 +55,13 @@ def test_more_beats_than_the_limit_are_refused_even_within_48_hours():
     assert read.rr_ms is not None and read.rr_ms.size == 576_000
 
 
+def test_lines_are_counted_with_any_line_ending():
+    assert formats.count_lines(b"800\n810\n820") == 3  # the last line has no line feed
+    assert formats.count_lines(b"800\r\n810\r\n") == 2
+    assert formats.count_lines(b"800\r810\r") == 2  # old Mac
+    assert formats.count_lines(b"") == 0
+
+
 def test_a_file_with_too_many_lines_is_refused_before_its_lines_are_read():
     # The last line is not a number: had any line been parsed, the error would name it.
     data = b"800\n" * formats.MAX_RR_LINES + b"not a number\n"
