@@ -173,6 +173,15 @@ def _normalise(values: np.ndarray, th: np.ndarray) -> np.ndarray:
     return out
 
 
+def _indices_near(centres: np.ndarray, offsets: np.ndarray, n: int) -> np.ndarray:
+    """Sorted distinct indices centre + offset, clipped to 0 .. n - 1 (np.unique of them, by
+    marking a mask: linear in n, where hashing many candidates' neighbourhoods is not)."""
+    mask = np.zeros(n, dtype=bool)
+    for offset in offsets.tolist():
+        mask[np.clip(centres + offset, 0, n - 1)] = True
+    return np.flatnonzero(mask)
+
+
 def detect(peaks_ms: np.ndarray) -> dict[str, list[int]]:
     """Classify beats. peaks_ms: beat times (ms), shape (n,), increasing.
 
@@ -195,7 +204,7 @@ def detect(peaks_ms: np.ndarray) -> dict[str, list[int]]:
     th[maybe] = _threshold_at(magnitude, maybe)
     with np.errstate(invalid="ignore"):
         over = maybe[(th[maybe] != 0) & (magnitude[maybe] > th[maybe])]
-    near = np.unique(np.clip(over[:, None] + np.arange(-1, 5)[None, :], 0, raw.size - 1))
+    near = _indices_near(over, np.arange(-1, 5), raw.size)
     near = near[np.isnan(th[near])]
     th[near] = _threshold_at(magnitude, near)
     drrs = _normalise(raw, th)
@@ -207,9 +216,9 @@ def detect(peaks_ms: np.ndarray) -> dict[str, list[int]]:
 
     # Th2 only where a candidate beat (or the one after it) is classified, so the running
     # median only within a Th2 window of those beats.
-    classified = np.unique(np.clip(np.concatenate((over, over + 1)), 0, rr.size - 1))
+    classified = _indices_near(over, np.arange(0, 2), rr.size)
     half = WINDOW // 2
-    around = np.unique(np.clip(classified[:, None] + np.arange(-half, half + 1), 0, rr.size - 1))
+    around = _indices_near(classified, np.arange(-half, half + 1), rr.size)
     medrr = np.full(rr.size, np.nan)
     medrr[around] = quantiles_at(rr, MEDIAN_ORDER, (0.5,), around)[0]
     mrrs = rr - medrr

@@ -8,6 +8,12 @@ phone's (CHART_MIN_WIDTH_PX), so a label is shown only when it is at least that 
 time axis after the last one shown; every event keeps its rule and tooltip, and the page's
 data table lists them all (event_rows). Stretches of poor ECG signal are shaded in
 vermillion.
+
+Long recordings: a chart never gets more than MAX_POINTS beats (the tachogram: the lowest
+and highest RR of each stretch of beats, downsample.envelope_indices), MAX_CORRECTED_POINTS
+corrected-beat markers (evenly spread) or MAX_WINDOW_POINTS windows per measure (the same
+envelope), whatever the recording's length, and a chart drawn from fewer points than there
+are says so in its title (`downsampled_note`).
 """
 
 from __future__ import annotations
@@ -18,12 +24,15 @@ from typing import Any
 import numpy as np
 
 from somatrace.charts import AFTER_COLOUR, BEFORE_COLOUR, base_spec
+from somatrace.physio.downsample import envelope_indices, even_indices
 
 CORRECTED_COLOUR = "#D55E00"  # Okabe-Ito vermillion
 RR_COLOUR = "#0072B2"
 HR_COLOUR = "#CC79A7"
 MARK_COLOUR = "#555555"
-MAX_POINTS = 6000  # tachogram points drawn; longer recordings are thinned evenly
+MAX_POINTS = 3000  # tachogram points drawn: the envelope of 1500 stretches of beats
+MAX_CORRECTED_POINTS = 1000  # corrected-beat markers drawn, evenly spread
+MAX_WINDOW_POINTS = 600  # windows drawn per measure: the envelope of 300 stretches
 LABEL_SLOT_PX = 14  # a 10 px vertical label and a little air
 CHART_MIN_WIDTH_PX = 280  # plotting width on a 390 px phone, after the y axis
 MAX_LABEL_CHARS = 24
@@ -156,22 +165,63 @@ def _span(*minute_lists: Sequence[float | None]) -> float:
 def tachogram_rows(
     rr_ms: np.ndarray, flags: np.ndarray, t0_s: float
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(all beats thinned to MAX_POINTS, corrected beats) as chart rows."""
-    times = t0_s + np.cumsum(rr_ms) / 1000.0
-    step = max(1, int(np.ceil(rr_ms.size / MAX_POINTS)))
-    idx = np.arange(0, rr_ms.size, step)
-    beats = [
-        {"minute": round(float(times[i]) / 60, 4), "rr_ms": round(float(rr_ms[i]), 1)} for i in idx
-    ]
+    """(beats, corrected beats) as chart rows: at most MAX_POINTS beats (their envelope,
+    module docstring) and MAX_CORRECTED_POINTS corrected beats. rr_ms: shape (n,), ms;
+    flags: bool, shape (n,); t0_s: the first interval's start on the session clock (s)."""
+    rr = np.asarray(rr_ms, dtype=np.float64)
+    times = t0_s + np.cumsum(rr) / 1000.0
+    digits = 4 if rr.size <= MAX_POINTS else 3  # a minute to 0.06 s is finer than a pixel
+    idx = envelope_indices(rr, MAX_POINTS)
+    minutes = np.round(times[idx] / 60, digits).tolist()
+    values = np.round(rr[idx], 1).tolist()
+    beats = [{"minute": m, "rr_ms": v} for m, v in zip(minutes, values, strict=True)]
+    flagged = np.flatnonzero(np.asarray(flags, dtype=bool))
+    flagged = flagged[even_indices(flagged.size, MAX_CORRECTED_POINTS)]
     corrected = [
         {
-            "minute": round(float(times[i]) / 60, 4),
-            "rr_ms": round(float(rr_ms[i]), 1),
+            "minute": round(float(times[i]) / 60, digits),
+            "rr_ms": round(float(rr[i]), 1),
             "beat": "Corrected beat",
         }
-        for i in np.flatnonzero(flags)[:2000]
+        for i in flagged
     ]
     return beats, corrected
+
+
+def downsampled_note(drawn: int, total: int, what: str, how: str) -> str | None:
+    """What a chart says of one kind of point when it shows fewer than there are, else
+    None (the chart's title joins them, _note)."""
+    if drawn >= total:
+        return None
+    return f"{drawn:,} of {total:,} {what} drawn ({how})"
+
+
+def _note(parts: list[str | None]) -> str | None:
+    said = [p for p in parts if p]
+    return "Downsampled: " + "; ".join(said) + "." if said else None
+
+
+def tachogram_note(drawn: int, n_beats: int, corrected_drawn: int, n_corrected: int) -> str | None:
+    """What the tachogram leaves out of a long recording, in words (None: nothing). drawn,
+    corrected_drawn: the rows tachogram_rows gave; n_beats, n_corrected: the recording's."""
+    parts = [
+        downsampled_note(
+            drawn, n_beats, "beats", "the lowest and highest RR of each stretch of beats"
+        ),
+        downsampled_note(corrected_drawn, n_corrected, "corrected beats", "evenly spread"),
+    ]
+    return _note(parts)
+
+
+def _titled(spec: dict[str, Any], note: str | None) -> None:
+    if note:
+        spec["title"] = {
+            "text": note,
+            "anchor": "start",
+            "fontSize": 11,
+            "fontWeight": "normal",
+            "color": MARK_COLOUR,
+        }
 
 
 def tachogram_chart(
@@ -180,9 +230,11 @@ def tachogram_chart(
     session_end_s: float | None,
     marks: Sequence[tuple[float, str, str]],
     poor_spans: Sequence[tuple[float, float]] = (),
+    note: str | None = None,
 ) -> dict[str, Any]:
     """RR interval of every beat over time; corrected beats as crosses in another colour;
-    poor_spans: stretches of poor ECG signal (s on the same clock), shaded."""
+    poor_spans: stretches of poor ECG signal (s on the same clock), shaded; note: what was
+    left out of a long recording (tachogram_note), shown as the chart's title."""
     spec = base_spec(
         "Tachogram: the time between heartbeats (RR interval, ms) over the recording; "
         "corrected beats are marked with crosses; the grey band is the session; vermillion "
@@ -232,6 +284,7 @@ def tachogram_chart(
         }
     )
     spec.update({"width": "container", "height": 180, "layer": layers})
+    _titled(spec, note)
     return spec
 
 
@@ -245,19 +298,35 @@ def windows_chart(
     frequency: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """60 s windows: heart rate (bpm) and RMSSD (ms); 300 s windows: HF power (ms²); one
-    panel each, same time axis (each 300 s window is drawn at its middle)."""
-    rows = []
-    for w in short:
-        if w.get("hr_bpm") is None:
-            continue
-        minute = round(w["mid_s"] / 60, 3)
-        rows.append({"minute": minute, "measure": "Heart rate (bpm)", "value": w["hr_bpm"]})
-        rows.append({"minute": minute, "measure": "RMSSD (ms)", "value": w["rmssd_ms"]})
-    for w in frequency or []:
-        if w.get("hf_ms2") is not None:
-            rows.append(
-                {"minute": round(w["mid_s"] / 60, 3), "measure": HF_LABEL, "value": w["hf_ms2"]}
-            )
+    panel each, same time axis (each 300 s window is drawn at its middle). At most
+    MAX_WINDOW_POINTS windows per measure (their envelope); the title says when fewer are
+    drawn than there are."""
+    shown = [w for w in short if w.get("hr_bpm") is not None]
+    spectral = [w for w in frequency or [] if w.get("hf_ms2") is not None]
+    rows: list[dict[str, Any]] = []
+    drawn = {"hr_bpm": 0, "rmssd_ms": 0, "hf_ms2": 0}
+    for measure, key, source in (
+        ("Heart rate (bpm)", "hr_bpm", shown),
+        ("RMSSD (ms)", "rmssd_ms", shown),
+        (HF_LABEL, "hf_ms2", spectral),
+    ):
+        keep = envelope_indices(np.array([w[key] for w in source]), MAX_WINDOW_POINTS)
+        drawn[key] = int(keep.size)
+        rows += [
+            {
+                "minute": round(source[i]["mid_s"] / 60, 3),
+                "measure": measure,
+                "value": source[i][key],
+            }
+            for i in keep
+        ]
+    how = "the lowest and highest of each stretch of windows, per measure"
+    notes = [
+        downsampled_note(
+            max(drawn["hr_bpm"], drawn["rmssd_ms"]), len(shown), "60-second windows", how
+        ),
+        downsampled_note(drawn["hf_ms2"], len(spectral), "5-minute windows", how),
+    ]
     spec = base_spec(
         "Heart rate and RMSSD in 60-second windows and HF power in 5-minute windows, every 30 "
         "seconds; windows with more than half of their beats corrected are left out; the "
@@ -296,6 +365,7 @@ def windows_chart(
         )
         panels.append({"width": "container", "height": 120, "layer": layers})
     spec.update({"vconcat": panels, "resolve": {"scale": {"x": "shared"}}})
+    _titled(spec, _note(notes))
     return spec
 
 

@@ -50,6 +50,15 @@ EDF: the header's record count and record size give the file's expected length; 
 short is read up to its last complete data record, and the notes say how much of what the
 header announced was read (a file without one complete record is refused).
 
+Length: a recording is at most MAX_HOURS = 48 hours long (a 24-hour Holter, the longest
+common use, twice over) and holds at most MAX_BEATS = 576,000 RR intervals (48 hours at a
+mean of 200 beats per minute, which no heart keeps up for two days). A longer recording is
+refused with a message naming the limit (`length_problem`). An RR text file is first
+screened by counting its lines, which costs milliseconds: one with more than
+MAX_RR_LINES (2 * MAX_BEATS, room for a header, comments and blank lines) cannot be within
+the limit and is refused before any line is parsed (`check_rr_lines`); the beats and the
+duration are checked exactly once read (`check_length`).
+
 Values: an RR interval that is not positive or is above 20 000 ms is an error (no heart beats
 that slowly; such a value means the column is not RR); RR intervals between those limits but
 outside the physiological 200–3000 ms are kept and left to the artefact corrector.
@@ -68,6 +77,10 @@ import numpy as np
 MAX_BYTES = 50 * 1024 * 1024  # 50 MB: a 24 h 130 Hz Polar ECG is about 35 MB
 MAX_RR_MS = 20_000.0  # above this the column is not RR (longest pauses are a few seconds)
 MIN_BEATS = 3
+MAX_HOURS = 48  # the longest recording read (module docstring, "Length")
+MAX_DURATION_S = MAX_HOURS * 3600.0
+MAX_BEATS = MAX_HOURS * 60 * 200  # 576,000: 48 h at a mean of 200 bpm
+MAX_RR_LINES = 2 * MAX_BEATS  # an RR text file with more lines cannot be within the limit
 MAX_SAMPLING_RATE_HZ = 10_000.0
 MIN_SAMPLING_RATE_HZ = 50.0  # below this an ECG cannot locate R peaks
 POLAR_EPOCH = datetime(2000, 1, 1)
@@ -124,6 +137,68 @@ class Recording:
         if self.ecg is not None and self.sampling_rate_hz:
             return float(self.ecg.size / self.sampling_rate_hz)
         return 0.0
+
+
+# --- length --------------------------------------------------------------------------------
+
+LENGTH_HINT = (
+    f"split it into parts of at most {MAX_HOURS} hours and add each part as its own recording"
+)
+
+
+def length_limit_text() -> str:
+    """The documented maximum, in words."""
+    return f"Somatrace reads recordings of at most {MAX_HOURS} hours ({MAX_BEATS:,} beats)"
+
+
+def length_problem(n_beats: int, duration_s: float) -> str | None:
+    """Why a recording of n_beats RR intervals lasting duration_s (s) is too long, or None."""
+    if n_beats > MAX_BEATS:
+        return f"the recording has {n_beats:,} beats; {length_limit_text()}: {LENGTH_HINT}"
+    if duration_s > MAX_DURATION_S:
+        length = _duration_words(duration_s)
+        return f"the recording lasts {length}; {length_limit_text()}: {LENGTH_HINT}"
+    return None
+
+
+def _duration_words(seconds: float) -> str:
+    """'50 hours', '48 hours and 2 seconds', '1 hour, 1 minute and 5 seconds' (whole s,
+    rounded up so that a length over a limit never reads as the limit)."""
+    whole = int(np.ceil(seconds))
+    units = ((whole // 3600, "hour"), (whole % 3600 // 60, "minute"), (whole % 60, "second"))
+    said = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in units if n]
+    if len(said) < 2:
+        return said[0] if said else "0 seconds"
+    return ", ".join(said[:-1]) + " and " + said[-1]
+
+
+def count_lines(data: bytes) -> int:
+    """Lines of a text file, counted without decoding it (line feeds, or carriage returns
+    for old Mac files; one more for a last line without either)."""
+    lines = data.count(b"\n") or data.count(b"\r")
+    return lines + (1 if data and not data.endswith((b"\n", b"\r")) else 0)
+
+
+def check_rr_lines(lines: int) -> None:
+    """Refuse an RR text file with more lines than a recording within the limit can have
+    (one RR interval per line at most, MAX_RR_LINES allowing for headers and blank lines)."""
+    if lines > MAX_RR_LINES:
+        raise FormatError(
+            None,
+            f"the file has {lines:,} lines, too many for one recording; {length_limit_text()}: "
+            f"{LENGTH_HINT}",
+        )
+
+
+def check_length(recording: Recording) -> Recording:
+    """The recording, or FormatError when it is longer than the limit (module docstring)."""
+    if recording.kind == "rr" and recording.rr_ms is not None:
+        problem = length_problem(recording.rr_ms.size, float(np.sum(recording.rr_ms)) / 1000.0)
+    else:
+        problem = length_problem(0, recording.duration_s)
+    if problem:
+        raise FormatError(None, problem)
+    return recording
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -999,7 +1074,7 @@ def read_recording(
         raise FormatError(1, "the file is empty")
     data, encoding = _as_text_file(data)
     try:
-        recording = _read(data, filename, format, sampling_rate_hz)
+        recording = check_length(_read(data, filename, format, sampling_rate_hz))
     except FormatError as error:
         if encoding:
             raise FormatError(
@@ -1017,6 +1092,8 @@ def _read(
     name = format or detect_format(data, filename)
     if name not in FORMATS:
         raise FormatError(None, f"unknown format '{_short(name)}'")
+    if name in RR_FORMATS:
+        check_rr_lines(count_lines(data))  # before any line is parsed
     if not data.strip():
         raise FormatError(1, "the file is empty")
     try:

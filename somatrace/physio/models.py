@@ -29,6 +29,7 @@ class Recording(models.Model):
         PROCESSING = "processing", "Processing"
         DONE = "done", "Done"
         FAILED = "failed", "Could not be read"
+        LIVE = "live", "Recording live"  # beats arriving from a strap; analysed when stopped
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="recordings")
     session = models.ForeignKey(
@@ -55,7 +56,9 @@ class Recording(models.Model):
     flags = models.BinaryField(default=b"", editable=False)
     raw_rr_ms = models.BinaryField(default=b"", editable=False)  # live: beats as received
     results = models.JSONField(default=dict, blank=True)
-    live_batches = models.JSONField(default=list, blank=True)
+    # live: the running state kept batch by batch (physio/live.py: beats and time so far, the
+    # last five minutes of beats and their heart rate and RMSSD); bounded in size.
+    live = models.JSONField(default=dict, blank=True, editable=False)
     upload_path = models.CharField(max_length=300, blank=True, editable=False)
 
     objects = ClientRecordQuerySet.as_manager()
@@ -94,3 +97,24 @@ class Recording(models.Model):
     def set_series(self, rr_ms: np.ndarray, flags: np.ndarray) -> None:
         self.rr_ms = np.asarray(rr_ms, dtype="<f4").tobytes()
         self.flags = np.asarray(flags, dtype=np.uint8).tobytes()
+
+
+class LiveBatch(models.Model):
+    """One batch of beats from a live strap, stored as it came (float32 little-endian RR, ms),
+    once per batch id. A batch is a few seconds of beats (at most services.MAX_LIVE_BATCH), so
+    storing one costs the same however long the recording already is; the whole series is
+    put together once, when the recording is analysed (services.analyse_live)."""
+
+    recording = models.ForeignKey(Recording, on_delete=models.CASCADE, related_name="batches")
+    batch = models.UUIDField()
+    rr_ms = models.BinaryField()
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recording", "batch"], name="physio_live_batch_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Live batch {self.pk}"

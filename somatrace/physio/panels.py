@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+from django.core.paginator import Page, Paginator
 from django.urls import reverse
 
 from somatrace.core.actor import Actor
@@ -14,12 +16,46 @@ from somatrace.physio.models import Recording
 
 MAX_PANEL_RECORDINGS = 10
 MAX_CLIENT_SESSIONS = 60
+WINDOW_ROWS_PER_PAGE = 50  # the recording page's table of 60-second windows, paged
+TACHOGRAM_CAPTION = (
+    "Time between heartbeats (RR interval) over the recording. Corrected beats are marked "
+    "with orange crosses; the grey band is the session; vermillion bands are poor ECG signal; "
+    "dashed lines are session events (labels are left out where they would overlap: hover a "
+    "line, or see the table of events)."
+)
+WINDOWS_CAPTION = (
+    "Heart rate and RMSSD in 60-second windows, HF power in 5-minute windows. Windows with "
+    "more than half of their beats corrected are left out."
+)
+
+
+def window_rows(short: list[dict[str, Any]], page: str | int | None) -> Page:
+    """One page of the table of 60-second windows (every other 30-s step: windows that do
+    not overlap), WINDOW_ROWS_PER_PAGE rows; a page number out of range or not a number gives
+    the nearest page (Paginator.get_page), never an error."""
+    rows = [
+        {
+            "minute": round(w["mid_s"] / 60, 1),
+            "hr": w["hr_bpm"],
+            "rmssd": w["rmssd_ms"],
+            "reason": w.get("reason", ""),
+            "corrected": f"{w['n_corrected']} of {w['n_beats']}",
+        }
+        for w in short[::2]
+    ]
+    return Paginator(rows, WINDOW_ROWS_PER_PAGE).get_page(page)
 
 
 def recording_context(
-    recording: Recording, marks: list[services.Mark] | None = None
+    recording: Recording,
+    marks: list[services.Mark] | None = None,
+    *,
+    windows_page: str | int | None = None,
+    table: bool = True,
 ) -> dict[str, Any]:
-    """What the recording card shows: tables, charts, the shift sentence.
+    """What the recording card shows: summary, charts (downsampled for long recordings, see
+    charts.py), the shift sentence and, when `table`, one page of the windows table
+    (windows_page, from the query string).
 
     marks: the session's timeline marks when the caller has them already (one read per
     session, however many recordings it has); read here otherwise.
@@ -42,30 +78,29 @@ def recording_context(
     poor_spans = [
         (a + shift, b + shift) for a, b in (results.get("quality") or {}).get("bridged_s", [])
     ]
-    ctx["tachogram"] = charts.tachogram_chart(beats, corrected, session_end, marks, poor_spans)
+    note = charts.tachogram_note(
+        len(beats), int(rr.size), len(corrected), int(np.count_nonzero(flags))
+    )
+    ctx["tachogram"] = charts.tachogram_chart(
+        beats, corrected, session_end, marks, poor_spans, note=note
+    )
+    ctx["tachogram_caption"] = f"{TACHOGRAM_CAPTION} {note}" if note else TACHOGRAM_CAPTION
     ctx["event_rows"] = charts.event_rows(marks)
     ctx["aligned"] = win is not None
     if win:
         ctx["windows_chart"] = charts.windows_chart(
             win["short"], session_end, marks, win.get("frequency")
         )
-        ctx["window_rows"] = [
-            {
-                "minute": round(w["mid_s"] / 60, 1),
-                "heart rate (bpm)": w["hr_bpm"] if w["hr_bpm"] is not None else w["reason"],
-                "RMSSD (ms)": w["rmssd_ms"] if w["rmssd_ms"] is not None else w["reason"],
-                "corrected beats": f"{w['n_corrected']} of {w['n_beats']}",
-            }
-            for w in win["short"][::2]
-        ]
+        title = ctx["windows_chart"].get("title")
+        ctx["windows_caption"] = f"{WINDOWS_CAPTION} {title['text']}" if title else WINDOWS_CAPTION
+        ctx["window_page"] = window_rows(win["short"], windows_page) if table else None
+        ctx["n_windows"] = (len(win["short"]) + 1) // 2
         ctx["segments"] = [
             ("Before (baseline)", win["segments"]["baseline"]),
             ("Session", win["segments"]["session"]),
             ("After", win["segments"]["after"]),
         ]
         ctx["shift"] = win["shift"]
-    else:
-        ctx["window_rows"] = []
     ctx["offset_form"] = OffsetForm(
         initial={"offset_seconds": recording.offset_seconds},
         auto_id=f"id_physio_{recording.pk}_%s",  # several recordings on one page
@@ -154,7 +189,7 @@ def session_panel(actor: Actor, session: Any) -> PanelData | None:
     return PanelData(
         {
             "session": session,
-            "recordings": [recording_context(r, marks) for r in recordings],
+            "recordings": [recording_context(r, marks, table=False) for r in recordings],
             "form": UploadForm(auto_id="id_physio_%s"),
             "upload_url": reverse("physio_upload_session", args=[session.pk]),
         },
@@ -168,6 +203,7 @@ def live_config(session: Any) -> dict[str, Any]:
     return {
         "sessionId": session.pk,
         "postUrl": reverse("physio_live", args=[session.pk]),
+        "finishUrl": reverse("physio_live_finish", args=[session.pk]),
         "maxBatch": services.MAX_LIVE_BATCH,
         "maxRrMs": formats.MAX_RR_MS,
     }

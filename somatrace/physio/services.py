@@ -17,8 +17,8 @@ from somatrace.audit import services as audit
 from somatrace.clients.models import Client
 from somatrace.core.actor import Actor
 from somatrace.core.errors import RuleError
-from somatrace.physio import artifacts, formats, hrv, pipeline, windows
-from somatrace.physio.models import Recording
+from somatrace.physio import artifacts, formats, hrv, live, pipeline, windows
+from somatrace.physio.models import LiveBatch, Recording
 from somatrace.therapy.models import Session
 from somatrace.therapy.queries import event_label, vocabulary_for
 
@@ -185,14 +185,15 @@ def refresh_results(recording: Recording) -> None:
     recording.results = {**keep, **compute_results(recording)}
 
 
-def append_live_beats(recording: Recording, rr_ms: list[float]) -> None:
-    """Add live RR values (ms) to the raw live series and re-correct the whole series."""
-    raw = np.concatenate(
-        [
-            np.frombuffer(bytes(recording.raw_rr_ms), dtype="<f4").astype(np.float64),
-            np.asarray(rr_ms, dtype=np.float64),
-        ]
-    )
+def live_series(recording: Recording) -> np.ndarray:
+    """Every beat of a live recording (RR, ms) as received, batch after batch: shape (n,)."""
+    chunks = LiveBatch.objects.filter(recording=recording).order_by("pk")
+    parts = [np.frombuffer(bytes(c), dtype="<f4") for c in chunks.values_list("rr_ms", flat=True)]
+    return np.concatenate(parts).astype(np.float64) if parts else np.zeros(0)
+
+
+def store_live_series(recording: Recording, raw: np.ndarray) -> None:
+    """Correct the whole live series and analyse it (fields filled, not saved)."""
     recording.raw_rr_ms = raw.astype("<f4").tobytes()
     if raw.size >= 4:
         fixed = artifacts.correct(raw)
@@ -208,12 +209,27 @@ def append_live_beats(recording: Recording, rr_ms: list[float]) -> None:
     refresh_results(recording)
 
 
+def _live_recording(session: Session, *fields: str) -> Recording | None:
+    """The session's latest live recording, locked, with only the small fields loaded (its
+    series and results stay in the database: a batch costs the same at any length)."""
+    return (
+        Recording.objects.select_for_update()
+        .filter(session=session, kind=Recording.Kind.LIVE)
+        .only("pk", "client_id", "session_id", "kind", "status", "live", *fields)
+        .order_by("-pk")
+        .first()
+    )
+
+
 def live_beats_stored(session: Session) -> int:
     """How many beats the session's live strap recording holds (0 before the first)."""
-    recording = (
-        Recording.objects.filter(session=session, kind=Recording.Kind.LIVE).order_by("-pk").first()
+    state = (
+        Recording.objects.filter(session=session, kind=Recording.Kind.LIVE)
+        .order_by("-pk")
+        .values_list("live", flat=True)
+        .first()
     )
-    return int(recording.rr_array().size) if recording else 0
+    return int((state or {}).get("n_beats", 0))
 
 
 # --- Writes ------------------------------------------------------------------------------------
@@ -274,9 +290,17 @@ def save_upload(
     folder = settings.DATA_DIR / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid_module.uuid4().hex}.upload"
+    lines = 0
     with path.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
+            lines += chunk.count(b"\n")
+    if format_name in formats.RR_FORMATS:
+        try:  # an RR file far too long for the limit is refused now, not in the background
+            formats.check_rr_lines(lines)
+        except formats.FormatError:
+            path.unlink(missing_ok=True)
+            raise
     recording.upload_path = str(path)
     recording.status = Recording.Status.PENDING
     with transaction.atomic():
@@ -325,14 +349,13 @@ def delete_recording(actor: Actor, recording: Recording) -> None:
 @transaction.atomic
 def append_live(actor: Actor, session: Session, batch: str, rr_ms: list[float]) -> tuple[int, bool]:
     """Add a batch of live RR intervals (ms) to the session's strap recording, once per
-    batch id (a re-sent batch is not added again). Returns (beats stored, was a duplicate)."""
+    batch id (a re-sent batch is not added again), and update its running state (live.py:
+    the last five minutes). The work is the same at any length of recording: the batch is
+    stored as a row of its own and nothing is recomputed over the whole series, which is
+    analysed once when the recording is stopped (finish_live). Returns (beats stored, was a
+    duplicate); RuleError when the batch would take it past the maximum length."""
     actor.require_clinical_staff(REFUSAL)
-    recording = (
-        Recording.objects.select_for_update()
-        .filter(session=session, kind=Recording.Kind.LIVE)
-        .order_by("-pk")
-        .first()
-    )
+    recording = _live_recording(session, "started_at")
     if recording is None:
         recording = Recording.objects.create(
             client_id=session.client_id,
@@ -340,19 +363,72 @@ def append_live(actor: Actor, session: Session, batch: str, rr_ms: list[float]) 
             kind=Recording.Kind.LIVE,
             format="live",
             uploaded_by=actor.user,
-            status=Recording.Status.DONE,
-            progress=100,
+            status=Recording.Status.LIVE,
         )
         audit.created(actor, recording, ["kind"])
-    if batch in recording.live_batches:
-        return len(recording.flag_array()), True
+    state = recording.live or {}
+    if LiveBatch.objects.filter(recording=recording, batch=batch).exists():
+        return int(state.get("n_beats", 0)), True
+    problem = formats.length_problem(
+        int(state.get("n_beats", 0)) + len(rr_ms),
+        (float(state.get("total_ms", 0.0)) + float(np.sum(rr_ms))) / 1000.0,
+    )
+    if problem:
+        raise RuleError(
+            f"This live recording is full: {formats.length_limit_text()}. Stop it to have it "
+            "analysed; these beats were not saved."
+        )
     if recording.started_at is None:
         recording.started_at = timezone.now() - timedelta(seconds=float(np.sum(rr_ms)) / 1000.0)
-    append_live_beats(recording, rr_ms)
-    recording.live_batches = [*recording.live_batches, batch][-5000:]
-    recording.save()
+    LiveBatch.objects.create(
+        recording=recording, batch=batch, rr_ms=np.asarray(rr_ms, dtype="<f4").tobytes()
+    )
+    recording.live = live.advance(state, rr_ms)
+    recording.status = Recording.Status.LIVE
+    recording.save(update_fields=["live", "status", "started_at"])
     audit.updated(actor, recording, ["rr_ms"])
-    return len(recording.flag_array()), False
+    return int(recording.live["n_beats"]), False
+
+
+@transaction.atomic
+def finish_live(actor: Actor, session: Session, enqueue: Callable[[int], Any]) -> Recording | None:
+    """The strap was stopped: have the whole live recording analysed once, in the background
+    (`enqueue(recording id)` runs analyse_live; asked again while it waits, it is queued
+    again, and the second run finds it done). Nothing to do when no beats came since the last
+    analysis. Returns the recording (None before the first beat)."""
+    actor.require_clinical_staff(REFUSAL)
+    recording = _live_recording(session)
+    waiting = (Recording.Status.LIVE, Recording.Status.PENDING)  # pending: queued again
+    if recording is None or recording.status not in waiting:
+        return recording
+    recording.status = Recording.Status.PENDING
+    recording.save(update_fields=["status"])
+    audit.updated(actor, recording, ["status"])
+    pk = recording.pk
+    transaction.on_commit(lambda: enqueue(pk))
+    return recording
+
+
+def analyse_live(recording_id: int) -> Recording:
+    """The background half of finish_live: put the batches together, correct and analyse the
+    whole series once. Batches that come while it runs wait for the lock; a recording that
+    took more beats since it was stopped is left recording (it is analysed when stopped
+    again). The system does this for the practice, and it is audited."""
+    with transaction.atomic():
+        recording = (
+            Recording.objects.select_for_update(of=("self",))  # the session may be null
+            .select_related("client__practice", "session")
+            .get(pk=recording_id)
+        )
+        if recording.status not in (Recording.Status.PENDING, Recording.Status.PROCESSING):
+            return recording
+        store_live_series(recording, live_series(recording))
+        recording.status = Recording.Status.DONE
+        recording.progress = 100
+        recording.save()
+        system = Actor.system(recording.client.practice_id, "physio: analyse live recording")
+        audit.updated(system, recording, ["status", "rr_ms", "results"])
+    return recording
 
 
 def finish_upload(

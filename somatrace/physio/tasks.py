@@ -7,7 +7,7 @@ from pathlib import Path
 from django_tasks import task
 
 from somatrace.physio.models import Recording
-from somatrace.physio.services import finish_upload
+from somatrace.physio.services import analyse_live, finish_upload
 
 
 @task()
@@ -24,3 +24,9 @@ def process_upload(
     finish_upload(recording_id, data, format_name, sampling_rate_hz)
     if path is not None:
         path.unlink(missing_ok=True)
+
+
+@task()
+def analyse_live_recording(recording_id: int) -> None:
+    """Analyse a stopped live recording once, over all its beats (services.analyse_live)."""
+    analyse_live(recording_id)

@@ -37,4 +37,9 @@ urlpatterns: list[URLPattern] = [
         name="physio_recording_delete",
     ),
     path("physio/sessions/<int:session_id>/live/", views.live, name="physio_live"),
+    path(
+        "physio/sessions/<int:session_id>/live/finish/",
+        views.live_finish,
+        name="physio_live_finish",
+    ),
 ]

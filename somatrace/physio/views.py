@@ -19,7 +19,7 @@ from somatrace.physio import formats, services
 from somatrace.physio.forms import MethodForm, OffsetForm, UploadForm
 from somatrace.physio.models import Recording
 from somatrace.physio.panels import live_config, recording_context
-from somatrace.physio.tasks import process_upload
+from somatrace.physio.tasks import analyse_live_recording, process_upload
 from somatrace.therapy.models import Session
 
 
@@ -123,7 +123,10 @@ def recording_detail(request: PracticeRequest, recording_id: int) -> HttpRespons
     return render(
         request,
         "physio/recording.html",
-        {**recording_context(recording), "client": recording.client},
+        {
+            **recording_context(recording, windows_page=request.GET.get("windows")),
+            "client": recording.client,
+        },
     )
 
 
@@ -245,3 +248,22 @@ def live(request: PracticeRequest, session_id: int) -> HttpResponse:
     except RuleError as refusal:
         return JsonResponse({"error": str(refusal)}, status=409)
     return JsonResponse({"stored": stored, "duplicate": duplicate})
+
+
+@clinical_required
+@require_POST
+def live_finish(request: PracticeRequest, session_id: int) -> HttpResponse:
+    """Stop the live recording: its whole series is analysed once, in the background. The
+    recorder's script sends this after its last batch (JSON answer); the recording card's
+    button sends a form (back to the session)."""
+    session = _session_for(request, session_id)
+    recording = services.finish_live(request.actor, session, analyse_live_recording.enqueue)
+    if request.content_type == "application/json":
+        return JsonResponse({"status": recording.status if recording else "none"})
+    target = reverse("session_detail", args=[session.pk])
+    if recording is None:
+        messages.info(request, "No beats have come from a strap for this session.")
+        return redirect(target)
+    if recording.status == Recording.Status.PENDING:
+        messages.success(request, "The live recording is being analysed.")
+    return redirect(f"{target}#physio-recording-{recording.pk}")

@@ -133,7 +133,8 @@ def test_a_simulated_strap_shows_live_values_and_saves_the_beats(
     assert page.evaluate("window.__requested.filters[0].services[0]") == "heart_rate"
     expect(page.locator("#live-stored")).to_have_text("5", timeout=10_000)
     recording = Recording.objects.get(session=session, kind="live")
-    assert [round(v, 1) for v in recording.rr_array()] == [820.3, 799.8, 839.8, 830.1, 849.6]
+    beats = services.live_series(recording)  # as received; analysed when stopped
+    assert [round(v, 1) for v in beats] == [820.3, 799.8, 839.8, 830.1, 849.6]
 
 
 def test_the_session_console_records_from_the_strap_beside_the_timeline(
@@ -147,7 +148,7 @@ def test_the_session_console_records_from_the_strap_beside_the_timeline(
     expect(page.locator("#live-hr")).to_have_text("73")
     expect(page.locator("#live-rmssd")).to_have_text("25.0")  # as worked out above
     expect(page.locator("#live-stored")).to_have_text("5", timeout=10_000)
-    assert Recording.objects.get(session=session, kind="live").rr_array().size == 5
+    assert services.live_series(Recording.objects.get(session=session, kind="live")).size == 5
     assert serious_violations(page) == []
 
 
@@ -185,6 +186,11 @@ def live_url(live_server, session) -> str:
 
 def live_posts(session) -> re.Pattern[str]:
     return re.compile(rf".*/physio/sessions/{session.pk}/live/$")
+
+
+def batch_ids(recording: Recording) -> list[str]:
+    """The ids of the live batches the server stored, in the order they came."""
+    return [str(b) for b in recording.batches.order_by("pk").values_list("batch", flat=True)]
 
 
 def watch_page_errors(page: Page) -> list[str]:
@@ -237,8 +243,8 @@ def test_unsent_beats_survive_a_reload_and_are_sent_once_the_server_is_back(
     expect(sync).to_have_text("All beats sent: 5 beats saved with the session.", timeout=15_000)
     expect(page.locator("#live-stored")).to_have_text("5")
     recording = Recording.objects.get(session=session, kind="live")
-    assert [round(v, 1) for v in recording.rr_array()] == LIVE_BEATS
-    assert recording.live_batches == [attempts[0]["batch"]]  # the same batch, stored once
+    assert [round(v, 1) for v in services.live_series(recording)] == LIVE_BEATS
+    assert batch_ids(recording) == [attempts[0]["batch"]]  # the same batch, stored once
     assert stored_on_device(page) == []
     assert problems == []
 
@@ -293,7 +299,7 @@ def test_a_backlog_goes_in_batches_the_server_takes_each_stored_once(
     expect(sync).to_contain_text("1100 beats waiting to be sent", timeout=10_000)
     page.get_by_role("button", name="Stop").click()
     expect(sync).to_contain_text("1100 beats waiting to be sent")
-    assert Recording.objects.get(session=session).live_batches == [sent[0]["batch"]]
+    assert batch_ids(Recording.objects.get(session=session)) == [sent[0]["batch"]]
 
     network["up"] = True
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
@@ -302,8 +308,8 @@ def test_a_backlog_goes_in_batches_the_server_takes_each_stored_once(
     batches = list(dict.fromkeys(body["batch"] for body in sent))
     assert len(batches) == 3  # 500 + 500 + 100
     recording = Recording.objects.get(session=session, kind="live")
-    assert recording.live_batches == batches
-    raw = np.frombuffer(bytes(recording.raw_rr_ms), dtype="<f4")
+    assert batch_ids(recording) == batches
+    raw = services.live_series(recording)
     assert raw.size == 1100  # the first batch, sent twice, is there once
     assert raw.tolist() == pytest.approx(expected, abs=0.01)  # and in order
     assert stored_on_device(page) == []
@@ -338,7 +344,7 @@ def test_a_batch_the_server_refuses_is_shown_and_not_called_saved(
         "2 beats saved with the session; 2 beats refused and not saved.", timeout=10_000
     )
     expect(page.locator("#live-stored")).to_have_text("2")
-    assert Recording.objects.get(session=session).rr_array().tolist() == [800.0, 805.5]
+    assert services.live_series(Recording.objects.get(session=session)).tolist() == [800.0, 805.5]
     assert stored_on_device(page) == []  # refused: set aside, never retried
     assert serious_violations(page) == []
     assert problems == []

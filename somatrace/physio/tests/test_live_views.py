@@ -11,6 +11,8 @@ from somatrace.physio import formats, services
 from somatrace.physio.models import Recording
 from somatrace.testing import make_session
 
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
 
 @pytest.fixture
 def session(client_record):
@@ -32,7 +34,10 @@ def test_live_page_renders_and_audits(login, practitioner, session):
 
 
 @pytest.mark.django_db
-def test_batches_append_beats_once_each(login, practitioner, session):
+def test_batches_append_beats_once_each_and_stop_analyses_them(
+    login, practitioner, session, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = IMMEDIATE  # the enqueued analysis really runs, after the stop commits
     browser = login(practitioner)
     batch = str(uuid.uuid4())
     first = _post(browser, session, {"batch": batch, "rr_ms": [800, 810, 790]})
@@ -43,12 +48,22 @@ def test_batches_append_beats_once_each(login, practitioner, session):
     assert second.json()["stored"] == 5
     recording = Recording.objects.get()
     assert recording.kind == "live" and recording.session == session
-    assert recording.rr_array().tolist() == [800, 810, 790, 805.5, 795]
+    assert recording.status == "live" and recording.results == {}  # not analysed while live
+    assert services.live_series(recording).tolist() == [800, 810, 790, 805.5, 795]
     assert recording.started_at is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        stop = browser.post(
+            f"/physio/sessions/{session.pk}/live/finish/", "{}", content_type="application/json"
+        )
+    assert stop.status_code == 200 and stop.json() == {"status": "pending"}
+    recording.refresh_from_db()
+    assert recording.status == "done"
+    assert recording.rr_array().tolist() == [800, 810, 790, 805.5, 795]
     # RMSSD of 800, 810, 790, 805.5, 795: diffs 10, -20, 15.5, -10.5
     # squares 100 + 400 + 240.25 + 110.25 = 850.5 / 4 = 212.625 -> 14.582
     assert recording.results["time"]["rmssd_ms"] == pytest.approx(14.582, abs=1e-3)
-    assert AuditEvent.objects.filter(action="update", object_type="physio.recording").count() == 2
+    updates = AuditEvent.objects.filter(action="update", object_type="physio.recording")
+    assert updates.count() == 4  # two batches, the stop, the analysis (by the system)
 
 
 @pytest.mark.django_db
@@ -98,6 +113,7 @@ def test_the_recorder_is_given_the_servers_limits_as_json(login, practitioner, s
     assert json.loads(match.group(1)) == {
         "sessionId": session.pk,
         "postUrl": f"/physio/sessions/{session.pk}/live/",
+        "finishUrl": f"/physio/sessions/{session.pk}/live/finish/",
         "maxBatch": services.MAX_LIVE_BATCH,
         "maxRrMs": formats.MAX_RR_MS,
     }

@@ -13,9 +13,13 @@
 // backlog is sent in few requests. A page that opens with unsent beats of this session
 // sends them, strap or not.
 //
+// Stop puts a "finish" request in the same queue, after the last batch: the server then
+// analyses the whole recording once (it keeps only a running five-minute summary while beats
+// arrive, so a batch costs the same however long the recording is).
+//
 // What the server owns comes in the "physio-live-config" JSON (physio/panels.py
-// live_config): the session id, the post URL, maxBatch (beats per batch) and maxRrMs (the
-// longest RR interval it accepts).
+// live_config): the session id, the post and finish URLs, maxBatch (beats per batch) and
+// maxRrMs (the longest RR interval it accepts).
 import { RequestQueue, uuid4 } from "../net.js";
 
 const BATCH_MS = 3000;
@@ -138,6 +142,7 @@ function start(root, config) {
       render();
     },
     onRejected: (item, status, body) => {
+      if (!item.body?.rr_ms) return; // the finish request, which carries no beats
       const count = item.body?.rr_ms?.length || 0;
       refused += count;
       refusedBox.textContent =
@@ -233,6 +238,7 @@ function start(root, config) {
     recording = false;
     if (device && device.gatt && device.gatt.connected) device.gatt.disconnect();
     close(true);
+    queue.add({ id: uuid4(), url: config.finishUrl, body: {} }); // after the last batch
     state.textContent = "Stopped.";
     stop.hidden = true;
     connect.hidden = false;
