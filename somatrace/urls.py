@@ -6,6 +6,7 @@ from somatrace.accounts import views as accounts
 from somatrace.accounts.forms import EmailAuthenticationForm
 from somatrace.alerts import views as alerts
 from somatrace.clients import views as clients
+from somatrace.core import idle
 from somatrace.core import views as core
 
 auth_patterns = [
@@ -44,6 +45,8 @@ auth_patterns = [
 urlpatterns = [
     path("", pages.dashboard, name="dashboard"),
     path("healthz", core.healthz, name="healthz"),
+    path("session/idle/", idle.idle_status, name="idle_status"),
+    path("session/stay/", idle.idle_stay, name="idle_stay"),
     path("", include(auth_patterns)),
     path("clients/", clients.client_list, name="client_list"),
     path("clients/new/", clients.client_create, name="client_create"),
