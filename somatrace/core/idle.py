@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -33,8 +34,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+
+from somatrace.core.bodies import is_public
 
 LAST_ACTIVE = "somatrace.last_active"
 BACKGROUND_HEADER = "X-Somatrace-Background"
@@ -106,7 +110,8 @@ class IdleTimeoutMiddleware:
         if remaining is not None and remaining < 0:
             limit = limit_seconds()
             logout(request)
-            return signed_out(request, limit)
+            if not is_public(request.path_info):  # a public page just goes on, signed out
+                return signed_out(request, limit)
         return self.get_response(request)
 
     def process_view(
@@ -119,10 +124,18 @@ class IdleTimeoutMiddleware:
         limit = limit_seconds()
         if not limit or not request.user.is_authenticated or is_background(request, view):
             return
-        now = time.time()
         last = request.session.get(LAST_ACTIVE)
-        if not isinstance(last, int | float) or now - last >= refresh_interval(limit):
-            request.session[LAST_ACTIVE] = now
+        if not isinstance(last, int | float) or time.time() - last >= refresh_interval(limit):
+            record_activity(request)
+
+
+def record_activity(request: HttpRequest) -> None:
+    """Note the activity in the session. Writing the session would move its expiry (Django
+    counts SESSION_COOKIE_AGE from the last save), so the first write pins the expiry to a
+    fixed time: the absolute limit stays absolute."""
+    if "_session_expiry" not in request.session:
+        request.session.set_expiry(timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE))
+    request.session[LAST_ACTIVE] = time.time()
 
 
 def signed_out(request: HttpRequest, limit: float) -> HttpResponse:
@@ -171,5 +184,5 @@ idle_status.idle_background = True  # type: ignore[attr-defined]
 @require_POST
 def idle_stay(request: HttpRequest) -> JsonResponse:
     """'Stay signed in': counts as activity, whenever the last one was recorded."""
-    request.session[LAST_ACTIVE] = time.time()
+    record_activity(request)
     return JsonResponse({"remaining": limit_seconds()})

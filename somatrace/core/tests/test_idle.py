@@ -144,3 +144,24 @@ def test_a_tiny_limit_from_the_settings_applies(settings, login, practitioner) -
     response = browser.get("/clients/", headers={"Accept": "application/json"})
     assert response.status_code == 401
     assert response.json()["error"] == "You were signed out after 12 seconds without activity."
+
+
+def test_activity_does_not_move_the_absolute_limit(settings, login, practitioner) -> None:
+    browser = login(practitioner)
+    start = timezone.now()
+    assert browser.get("/clients/").status_code == 200  # the first activity pins the expiry
+    expiry = browser.session.get_expiry_date()
+    assert abs((expiry - start).total_seconds() - settings.SESSION_COOKIE_AGE) < 60
+    idle_for(browser, 5 * MINUTE)
+    assert browser.get("/clients/").status_code == 200  # activity: the session is written
+    assert last_active(browser) > time.time() - 60
+    assert browser.session.get_expiry_date() == expiry
+
+
+def test_after_the_limit_a_public_page_goes_on_signed_out(login, practitioner) -> None:
+    browser = login(practitioner)
+    idle_for(browser, 31 * MINUTE)
+    response = browser.get("/session/idle/", headers={BACKGROUND_HEADER: "1"})
+    assert response.status_code == 200
+    assert response.json() == {"signed_in": False, "remaining": None}
+    assert "_auth_user_id" not in browser.session
