@@ -138,6 +138,13 @@ def record_activity(request: HttpRequest) -> None:
     request.session[LAST_ACTIVE] = time.time()
 
 
+def on_login(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
+    """Signing in is activity: the clock starts, and the absolute limit is pinned, in the
+    session the login saves anyway (so the first page after it writes nothing more)."""
+    if request is not None and hasattr(request, "session"):
+        record_activity(request)
+
+
 def signed_out(request: HttpRequest, limit: float) -> HttpResponse:
     """The answer to a request that came after the idle limit (the user is signed out)."""
     message = signed_out_message(limit)
