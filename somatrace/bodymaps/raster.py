@@ -21,6 +21,12 @@ Painting model (RASTER_VERSION "r1"):
 - No Gaussian blur (GAUSSIAN_SIGMA = 0): the brush edge is what the person drew. emBODY blurs
   with sigma ~5 px because its strokes are single points; ours have a radius.
 - Everything is clipped to 0-1 and masked by the body silhouette (union of CHOIR polygons).
+
+Drawing (not part of the model: both ways give the same raster): each stroke is drawn the
+cheaper way, stamping a disc at every dab, or, for long strokes of far-apart points with a
+large brush, a running maximum of the dab centres over the disc's rows within the stroke's
+bounding box. `painting_work` counts the pixel operations; payload.py refuses a painting above
+MAX_WORK, so no painting within the payload limits holds a worker for long.
 """
 
 from __future__ import annotations
@@ -174,7 +180,7 @@ _PADDED = (GRID[0] + 2 * PAD, GRID[1] + 2 * PAD)
 # Bounded work (issue 10). Stamping a disc at every dab costs dabs x disc area pixel writes:
 # a stroke of far-apart points with a large brush has ~10^5 dabs of ~5 000 pixels each. Such a
 # stroke is drawn instead as a dilation of its dab centres within its bounding box (the same
-# maximum over the same disc, so the same raster), which costs (2 r + 1) x box area however
+# maximum over the same disc, so the same raster), which costs ~(3 r + 2) x box area however
 # many dabs there are. What remains proportional to the stroke's length is placing the dabs
 # themselves, and the painting as a whole is held to MAX_WORK (payload.py refuses more).
 DAB_CHUNK = 262_144  # dab centres made at a time (3 float64 each: ~6 MB)
@@ -227,8 +233,9 @@ def _costs(points: np.ndarray, radius: float) -> tuple[int, int, int]:
     """(placing the dabs, stamping them, dilating them) in pixel operations, for a stroke of
     `points` (shape (n, 2 or more), atlas units) drawn with `radius`.
 
-    Weights measured on one core (bench/bodymaps.py): a dab costs ~DAB_WORK scattered pixel
-    writes to place; a dilation's contiguous float32 maxima cost ~1/4 of a scattered write.
+    The unit is one scattered pixel write of the stamp (~4-7 ns on one core of the test
+    machine); placing a dab (interpolation, rounding, the centre image) costs ~30 ns, hence
+    DAB_WORK; a dilation's contiguous float32 maxima ~1-2 ns each, hence the / 4.
     """
     if len(points) == 0:
         return 0, 0, 0
