@@ -44,13 +44,30 @@ export function watchIdle({ onSignedIn = () => {} } = {}) {
   function warn() {
     stay.hidden = false;
     login.hidden = true;
-    const update = () => {
-      message.textContent =
-        `You will be signed out in ${clock(left())} without activity. ` +
-        "Stay signed in to keep working; events you log are kept either way.";
-    };
-    update();
-    if (!ticker) ticker = setInterval(update, 1000);
+    if (!ticker) {
+      // The countdown ticks for the eye only; a screen reader hears the alert once, with the
+      // time in words, not a new announcement every second.
+      const countdown = document.createElement("span");
+      countdown.setAttribute("aria-hidden", "true");
+      const spoken = document.createElement("span");
+      spoken.className = "visually-hidden";
+      const seconds = Math.max(0, Math.ceil(left()));
+      spoken.textContent =
+        seconds >= 60
+          ? `about ${Math.round(seconds / 60)} minute${Math.round(seconds / 60) === 1 ? "" : "s"}`
+          : `${seconds} seconds`;
+      message.replaceChildren(
+        "You will be signed out in ",
+        countdown,
+        spoken,
+        " without activity. Stay signed in to keep working; events you log are kept either way.",
+      );
+      const update = () => {
+        countdown.textContent = clock(left());
+      };
+      update();
+      ticker = setInterval(update, 1000);
+    }
     banner.hidden = false;
   }
 
