@@ -95,8 +95,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): whether this sign-in passed a second factor.
     "django_otp.middleware.OTPMiddleware",
+    # Bounded work (issue 10): an anonymous body is refused before CSRF reads it (bodies.py).
+    "somatrace.core.bodies.UnauthenticatedBodyMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Bounded sessions (issue 10): sign out after SOMATRACE_IDLE_MINUTES without activity.
+    "somatrace.core.idle.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "somatrace.accounts.middleware.PracticeMiddleware",
@@ -283,6 +287,9 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = int(os.environ.get("SOMATRACE_SESSION_SECONDS", str(12 * 3600)))
+# Idle sign-out (issue 10, core/idle.py): staff are signed out after this many minutes
+# without activity (0: never), as well as SESSION_COOKIE_AGE after signing in whatever they do.
+SOMATRACE_IDLE_MINUTES = float(os.environ.get("SOMATRACE_IDLE_MINUTES", "30"))
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -6,6 +6,7 @@ from somatrace.accounts import views as accounts
 from somatrace.accounts.forms import EmailAuthenticationForm
 from somatrace.alerts import views as alerts
 from somatrace.clients import views as clients
+from somatrace.core import idle
 from somatrace.core import views as core
 
 auth_patterns = [
@@ -52,6 +53,8 @@ auth_patterns = [
 urlpatterns = [
     path("", pages.dashboard, name="dashboard"),
     path("healthz", core.healthz, name="healthz"),
+    path("session/idle/", idle.idle_status, name="idle_status"),
+    path("session/stay/", idle.idle_stay, name="idle_stay"),
     path("", include(auth_patterns)),
     path("account/security/", accounts.account_security, name="account_security"),
     path("account/security/totp/new/", accounts.totp_add, name="totp_add"),

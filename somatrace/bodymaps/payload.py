@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from somatrace.bodymaps.atlas import ATLAS_VERSIONS, BODY_SHAPES, REGION_BY_CODE, VIEWS
-from somatrace.bodymaps.raster import LAYERS, MAX_RADIUS, MIN_RADIUS, MODES, REGION_LEVELS
+from somatrace.bodymaps.raster import (
+    LAYERS,
+    MAX_RADIUS,
+    MAX_WORK,
+    MIN_RADIUS,
+    MODES,
+    REGION_LEVELS,
+    painting_work,
+)
 from somatrace.bodymaps.vocabulary import EMOTION_LABELS
 
 MAX_POINTS = 20_000  # per painting, all strokes together
@@ -126,6 +134,13 @@ def validate(data: Any) -> CleanPainting:
                 ),
                 "points": clean_points,
             }
+        )
+    work = painting_work(strokes)
+    if work > MAX_WORK:
+        raise PayloadError(
+            f"This painting is too much to draw: its strokes need about {work / 1e6:,.0f} "
+            f"million pixel operations, and a painting may need at most {MAX_WORK / 1e6:,.0f} "
+            "million. Paint with fewer or shorter strokes, or split it into two paintings."
         )
     regions = []
     for k, raw in enumerate(

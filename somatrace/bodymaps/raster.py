@@ -21,18 +21,25 @@ Painting model (RASTER_VERSION "r1"):
 - No Gaussian blur (GAUSSIAN_SIGMA = 0): the brush edge is what the person drew. emBODY blurs
   with sigma ~5 px because its strokes are single points; ours have a radius.
 - Everything is clipped to 0-1 and masked by the body silhouette (union of CHOIR polygons).
+
+Drawing (not part of the model: both ways give the same raster): each stroke is drawn the
+cheaper way, stamping a disc at every dab, or, for long strokes of far-apart points with a
+large brush, a running maximum of the dab centres over the disc's rows within the stroke's
+bounding box. `painting_work` counts the pixel operations; payload.py refuses a painting above
+MAX_WORK, so no painting within the payload limits holds a worker for long.
 """
 
 from __future__ import annotations
 
 import itertools
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from typing import Any
 
 import numpy as np
 from PIL import Image, ImageDraw
+from scipy import ndimage
 
 from somatrace.bodymaps import embody
 from somatrace.bodymaps.atlas import CHOIR_CODES, HEIGHT, VIEWS, WIDTH, ZONE_CODES, polygons
@@ -164,27 +171,109 @@ def dab_centres(points: np.ndarray, radius: float) -> np.ndarray:
     stylus stroke costs what its length costs. The discs of consecutive dabs overlap, so the
     whole centre line is covered; a sharp corner between two dabs is rounded by < step/2.
     """
-    if len(points) < 2:
-        return points
-    step = max(DAB_SPACING * radius, 0.5)
-    seg = np.hypot(*np.diff(points[:, :2], axis=0).T)
-    along = np.concatenate([[0.0], np.cumsum(seg)])
-    total = along[-1]
-    n = int(np.ceil(total / step))
-    if n == 0:
-        return points[[0, -1]]
-    targets = np.linspace(0.0, total, n + 1)  # spacing total / n <= step
-    return np.column_stack([np.interp(targets, along, points[:, k]) for k in range(3)])
+    return np.concatenate(list(_dab_chunks(points, radius)))
 
 
 PAD = int(np.ceil(MAX_RADIUS * SCALE)) + 2  # border of the working canvas: no bounds checks
 _PADDED = (GRID[0] + 2 * PAD, GRID[1] + 2 * PAD)
+
+# Bounded work (issue 10). Stamping a disc at every dab costs dabs x disc area pixel writes:
+# a stroke of far-apart points with a large brush has ~10^5 dabs of ~5 000 pixels each. Such a
+# stroke is drawn instead as a dilation of its dab centres within its bounding box (the same
+# maximum over the same disc, so the same raster), which costs ~(3 r + 2) x box area however
+# many dabs there are. What remains proportional to the stroke's length is placing the dabs
+# themselves, and the painting as a whole is held to MAX_WORK (payload.py refuses more).
+DAB_CHUNK = 262_144  # dab centres made at a time (3 float64 each: ~6 MB)
+STAMP_CHUNK = 4_000_000  # pixel indices written at a time when stamping (int64: 32 MB)
+MAX_WORK = 100_000_000  # pixel operations per painting, all strokes (stroke_work): ~0.5 s
+DAB_WORK = 8  # placing one dab costs about as much as writing 8 pixels
 
 
 @cache
 def _flat_offsets(radius: float) -> np.ndarray:
     drow, dcol = _disc_offsets(radius)
     return (drow * _PADDED[1] + dcol).astype(np.int64)
+
+
+@cache
+def _disc_rows(radius: float) -> tuple[tuple[int, int], ...]:
+    """The disc of `radius` as rows: (row offset, half-width), from the same pixel offsets
+    as the stamp (_disc_offsets), so both ways of drawing cover the same pixels."""
+    drow, dcol = _disc_offsets(radius)
+    return tuple((int(k), int(np.abs(dcol[drow == k]).max())) for k in np.unique(drow))
+
+
+def _path(points: np.ndarray) -> np.ndarray:
+    """Cumulative arc length at each point of a polyline, shape (n,), atlas units."""
+    seg = np.hypot(*np.diff(points[:, :2], axis=0).T)
+    return np.concatenate([[0.0], np.cumsum(seg)])
+
+
+def _dab_chunks(points: np.ndarray, radius: float, chunk: int = DAB_CHUNK) -> Iterator[np.ndarray]:
+    """dab_centres(points, radius) in pieces of at most `chunk` rows (bounded memory)."""
+    if len(points) < 2:
+        yield points
+        return
+    along = _path(points)
+    total = along[-1]
+    n = int(np.ceil(total / max(DAB_SPACING * radius, 0.5)))
+    if n == 0:
+        yield points[[0, -1]]
+        return
+    for start in range(0, n + 1, chunk):
+        k = np.arange(start, min(start + chunk, n + 1), dtype=np.float64)
+        # The targets of np.linspace(0, total, n + 1): k x (total / n), the last one exact.
+        targets = k * (total / n)
+        if k[-1] == n:
+            targets[-1] = total
+        yield np.column_stack([np.interp(targets, along, points[:, c]) for c in range(3)])
+
+
+def _costs(points: np.ndarray, radius: float) -> tuple[int, int, int]:
+    """(placing the dabs, stamping them, dilating them) in pixel operations, for a stroke of
+    `points` (shape (n, 2 or more), atlas units) drawn with `radius`.
+
+    The unit is one scattered pixel write of the stamp (~4-7 ns on one core of the test
+    machine); placing a dab (interpolation, rounding, the centre image) costs ~30 ns, hence
+    DAB_WORK; a dilation's contiguous float32 maxima ~1-2 ns each, hence the / 4.
+    """
+    if len(points) == 0:
+        return 0, 0, 0
+    if len(points) == 1:
+        dabs = 1
+    else:
+        n = int(np.ceil(_path(points)[-1] / max(DAB_SPACING * radius, 0.5)))
+        dabs = 2 if n == 0 else n + 1
+    span = int(np.ceil(radius * SCALE))
+    rows = int(np.ptp(points[:, 1]) * SCALE) + 2 + 4 * span
+    cols = int(np.ptp(points[:, 0]) * SCALE) + 2 + 2 * span
+    passes = len(_disc_rows(radius)) + len({half for _, half in _disc_rows(radius)})
+    return DAB_WORK * dabs, dabs * len(_flat_offsets(radius)), rows * cols * passes // 4
+
+
+def stroke_work(points: np.ndarray, radius: float) -> int:
+    """Pixel operations `rasterise` spends on one stroke: placing its dabs, then the cheaper
+    of stamping a disc at each dab and dilating the dab centres within the stroke's box.
+
+    points: shape (n, 2 or more), x, y in atlas units; radius in atlas units. However many
+    dabs a stroke has, drawing them costs at most ~9 million (radius 40 across the whole
+    view), plus DAB_WORK per dab.
+    """
+    place, stamp, dilate = _costs(points, radius)
+    return place + min(stamp, dilate)
+
+
+def painting_work(strokes: Iterable[Mapping[str, Any]]) -> int:
+    """Pixel operations `rasterise` spends on these strokes (see stroke_work); at most
+    MAX_WORK for a painting the server accepts."""
+    return sum(stroke_work(stroke_values(s), float(s["radius"])) for s in strokes)
+
+
+def _centres(dabs: np.ndarray) -> np.ndarray:
+    """Flat indices into the padded layer of the pixels the dab centres fall in."""
+    return (np.floor(dabs[:, 1] * SCALE).astype(np.int64) + PAD) * _PADDED[1] + (
+        np.floor(dabs[:, 0] * SCALE).astype(np.int64) + PAD
+    )
 
 
 def _stamp(layer: np.ndarray, dabs: np.ndarray, radius: float, erase: bool) -> None:
@@ -195,25 +284,73 @@ def _stamp(layer: np.ndarray, dabs: np.ndarray, radius: float, erase: bool) -> N
     """
     if len(dabs) == 0:
         return
-    centres = (np.floor(dabs[:, 1] * SCALE).astype(np.int64) + PAD) * _PADDED[1] + (
-        np.floor(dabs[:, 0] * SCALE).astype(np.int64) + PAD
-    )
+    centres = _centres(dabs)
     values = dabs[:, 2].astype(np.float32)
     offsets = _flat_offsets(radius)
     target = layer.reshape(-1)
+    per_chunk = max(1, STAMP_CHUNK // len(offsets))
     if erase or values.min() == values.max():
         centres = np.unique(centres)
-        flat = (centres[:, None] + offsets[None, :]).ravel()
-        if erase:
-            target[flat] = 0.0
-        else:
-            target[flat] = np.maximum(target[flat], values[0])
+        for start in range(0, len(centres), per_chunk):
+            flat = (centres[start : start + per_chunk, None] + offsets[None, :]).ravel()
+            if erase:
+                target[flat] = 0.0
+            else:
+                target[flat] = np.maximum(target[flat], values[0])
         return
     order = np.argsort(values, kind="stable")  # ascending: the last write is the maximum
-    flat = (centres[order][:, None] + offsets[None, :]).ravel()
     stamped = np.zeros_like(target)
-    stamped[flat] = np.repeat(values[order], len(offsets))
+    for start in range(0, len(order), per_chunk):
+        chunk = order[start : start + per_chunk]
+        flat = (centres[chunk][:, None] + offsets[None, :]).ravel()
+        stamped[flat] = np.repeat(values[chunk], len(offsets))
     np.maximum(target, stamped, out=target)
+
+
+def _dilate(layer: np.ndarray, points: np.ndarray, radius: float, erase: bool) -> None:
+    """Draw a stroke into a padded `layer` in place as a grey dilation of its dab centres.
+
+    Each pixel takes the largest dab value among the dab centres within the disc around it,
+    exactly what stamping gives, but the work is ~(3 r + 2) x the stroke's bounding box
+    (float32 maxima, scipy's running maximum along rows) instead of dabs x disc area. The
+    dabs are made DAB_CHUNK at a time, so memory stays bounded however long the stroke is.
+    points: shape (n, 3), x, y in atlas units and the dab value (stroke_values).
+    """
+    if len(points) == 0:
+        return
+    span = int(np.ceil(radius * SCALE))
+    # Dabs lie on the polyline's segments: its points' bounding box holds every centre.
+    top = int(np.floor(points[:, 1].min() * SCALE)) + PAD - span
+    bottom = int(np.floor(points[:, 1].max() * SCALE)) + PAD + span + 1
+    left = int(np.floor(points[:, 0].min() * SCALE)) + PAD - span
+    right = int(np.floor(points[:, 0].max() * SCALE)) + PAD + span + 1
+    box = layer[top:bottom, left:right]
+    # Dab values at their centre pixels, the largest where several fall in one pixel; `span`
+    # more rows above and below, so that every shifted row below is a plain slice.
+    width = right - left
+    centres = np.zeros((bottom - top + 2 * span) * width, dtype=np.float32)
+    for dabs in _dab_chunks(points, radius):
+        i = np.floor(dabs[:, 1] * SCALE).astype(np.int64) + (PAD - top + span)
+        j = np.floor(dabs[:, 0] * SCALE).astype(np.int64) + (PAD - left)
+        values = dabs[:, 2].astype(np.float32)
+        if values.min() == values.max():
+            centres[i * width + j] = values[0]
+        else:
+            np.maximum.at(centres, i * width + j, values)
+    grid = centres.reshape(-1, width)
+    drawn = np.zeros(box.shape, dtype=np.float32)
+    runs: dict[int, np.ndarray] = {}
+    for k, half in _disc_rows(radius):
+        if half not in runs:
+            runs[half] = ndimage.maximum_filter1d(
+                grid, size=2 * half + 1, axis=1, mode="constant", cval=0.0
+            )
+        # Pixel (i, j) is reached by the centres at (i - k, j - half ... j + half).
+        np.maximum(drawn, runs[half][span - k : span - k + box.shape[0]], out=drawn)
+    if erase:
+        box[drawn > 0] = 0.0
+    else:
+        np.maximum(box, drawn, out=box)
 
 
 def stroke_values(stroke: Mapping[str, Any]) -> np.ndarray:
@@ -244,8 +381,13 @@ def rasterise(
     for stroke in strokes:
         v, lay = VIEWS.index(stroke["view"]), LAYERS.index(stroke["layer"])
         radius = float(stroke["radius"])
-        dabs = dab_centres(stroke_values(stroke), radius)
-        _stamp(work[v, lay], dabs, radius, erase=stroke.get("mode", "paint") == "erase")
+        points = stroke_values(stroke)
+        erase = stroke.get("mode", "paint") == "erase"
+        _, stamp, dilate = _costs(points, radius)
+        if stamp <= dilate:
+            _stamp(work[v, lay], dab_centres(points, radius), radius, erase)
+        else:
+            _dilate(work[v, lay], points, radius, erase)
     result = np.ascontiguousarray(out)
     for v, view in enumerate(VIEWS):
         result[v] *= body_mask(body_shape, view)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from somatrace.audit import services as audit
 from somatrace.clients.models import Client
 from somatrace.core.decorators import PracticeRequest, clinical_required
 from somatrace.core.errors import RuleError
+from somatrace.core.jsonbody import BadJSON, read_json
 from somatrace.physio import formats, services
 from somatrace.physio.forms import MethodForm, OffsetForm, UploadForm
 from somatrace.physio.models import Recording
@@ -203,9 +203,9 @@ def recording_delete(request: PracticeRequest, recording_id: int) -> HttpRespons
 def _live_payload(request: PracticeRequest) -> tuple[str, list[float]] | str:
     """(batch uuid, RR values in ms) or an error message."""
     try:
-        payload = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return "the body is not JSON"
+        payload = read_json(request, empty={})
+    except BadJSON as bad:
+        return str(bad)
     if not isinstance(payload, dict):
         return "the body must be a JSON object"
     try:

@@ -7,10 +7,8 @@ then paints on a page with no name and no navigation, built from the same parts
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -34,6 +32,7 @@ from somatrace.clients.models import Client
 from somatrace.core.actor import Actor
 from somatrace.core.decorators import PracticeRequest, clinical_required
 from somatrace.core.errors import RuleError
+from somatrace.core.jsonbody import BadJSON, read_json
 from somatrace.therapy.models import Session
 
 TOO_LARGE = "This painting is too large to store."
@@ -53,14 +52,12 @@ PAINT_CONFIG = {
 
 def read_painting(request: HttpRequest) -> CleanPainting | JsonResponse:
     """The validated painting of a JSON POST, or the JSON error to answer with."""
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
-        return json_error(TOO_LARGE, 413)
     try:
-        data = json.loads(request.body or b"null")
-    except RequestDataTooBig:
-        return json_error(TOO_LARGE, 413)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return json_error("The painting could not be read (not valid JSON).")
+        data = read_json(request, max_bytes=MAX_BODY_BYTES)
+    except BadJSON as bad:
+        if bad.status == 413:
+            return json_error(TOO_LARGE, 413)
+        return json_error(f"The painting could not be read: {bad}")
     try:
         return validate(data)
     except PayloadError as error:

@@ -26,6 +26,7 @@ APP_TESTING = [therapy_testing, measures_testing, bodymaps_testing, physio_testi
 # Reachable without logging in, on purpose.
 PUBLIC = {
     "healthz",
+    "idle_status",  # says only whether this browser is signed in and for how long
     "login",
     "logout",
     "password_reset",

@@ -68,6 +68,36 @@ export async function postJSON(url, body = {}, { signal } = {}) {
   return { ok: response.ok, status: response.status, body: answer, offline: false, auth };
 }
 
+/**
+ * GET JSON from `url` (same origin); answers like postJSON. `background: true` marks the
+ * request as the page's own, not the user's activity (core/idle.py: it does not keep the
+ * session alive).
+ */
+export async function getJSON(url, { background = false, signal } = {}) {
+  let response;
+  try {
+    response = await fetch(url, {
+      headers: { Accept: "application/json", ...(background ? { "X-Somatrace-Background": "1" } : {}) },
+      credentials: "same-origin",
+      redirect: "manual",
+      signal,
+    });
+  } catch (error) {
+    if (error && error.name === "AbortError") throw error;
+    return { ok: false, status: 0, body: {}, offline: true, auth: false };
+  }
+  const auth =
+    response.type === "opaqueredirect" || response.status === 401 || response.status === 403;
+  let answer = {};
+  try {
+    answer = response.type === "opaqueredirect" ? {} : await response.json();
+  } catch {
+    answer = {};
+  }
+  if (answer === null || typeof answer !== "object") answer = {};
+  return { ok: response.ok, status: response.status, body: answer, offline: false, auth };
+}
+
 /** Kept and retried, never set aside: no answer, the login ran out, or the server failed. */
 function worthRetrying(answer) {
   return (

@@ -4,7 +4,6 @@ and the pacing guard hold the same for each."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from somatrace.audit import services as audit
 from somatrace.core.decorators import PracticeRequest, clinical_required
 from somatrace.core.errors import RuleError
+from somatrace.core.jsonbody import BadJSON, read_json
 from somatrace.therapy import services
 from somatrace.therapy.forms import EventAddForm, EventEditForm, EventForm, local_time_on
 from somatrace.therapy.models import TimelineEvent
@@ -26,10 +26,8 @@ from somatrace.therapy.views.console import prompt_json
 
 
 def _json_body(request: PracticeRequest) -> dict[str, Any] | None:
-    try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return None
+    """The posted object; None when it is JSON but not an object. BadJSON when not JSON."""
+    data = read_json(request, empty={})
     return data if isinstance(data, dict) else None
 
 
@@ -43,7 +41,10 @@ def event_create(request: PracticeRequest, session_id: int) -> HttpResponse:
     """POST one event as JSON. 201 when stored, 200 when this uuid was already stored,
     400 for an invalid event, 409 when the session or touch consent refuses it."""
     session = session_for(request, session_id)
-    data = _json_body(request)
+    try:
+        data = _json_body(request)
+    except BadJSON as bad:
+        return bad.response()
     if data is None:
         return JsonResponse({"error": "Send one event as a JSON object."}, status=400)
     # Form fields would read a list or an object as its text; an event holds only plain values.

@@ -2,6 +2,7 @@
 // keyboard shortcuts and a low-glare theme. Events go through RequestQueue (../net.js), so
 // nothing is lost when the connection drops. Everything the server owns (URLs, the SUDS
 // window, labels, how many recent events to show) comes in the "console-config" JSON.
+import { watchIdle } from "../idle.js";
 import { RequestQueue, postJSON, uuid4 } from "../net.js";
 
 const THEME_KEY = "somatrace.console.theme";
@@ -115,8 +116,13 @@ let recent = config.recent.map((e, index) => ({
 }));
 const undoAfterSend = new Set();
 
+let idle = null; // the idle sign-out warning (../idle.js), set up below
+
 const queue = new RequestQueue(`somatrace.console.queue.${config.sessionId}`, {
-  onChange: (items, problem) => showUnsent(items, problem),
+  onChange: (items, problem) => {
+    showUnsent(items, problem);
+    if (problem === "auth") idle?.checkSoon();
+  },
   onSent: (item, status, body) => {
     if (item.type !== "event") return;
     const entry = recent.find((e) => e.uuid === item.id);
@@ -150,6 +156,9 @@ const queue = new RequestQueue(`somatrace.console.queue.${config.sessionId}`, {
     renderRecent();
   },
 });
+
+// Signed out after the idle limit, then in again in another tab: send what was kept at once.
+idle = watchIdle({ onSignedIn: () => queue.flushSoon(0) });
 
 for (const item of queue.pending) {
   if (item.type === "event" && !recent.some((e) => e.uuid === item.id)) {
