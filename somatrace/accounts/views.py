@@ -4,7 +4,6 @@ own security page (second factors) and the second step of signing in."""
 from __future__ import annotations
 
 import base64
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -36,6 +35,7 @@ from somatrace.core import throttle
 from somatrace.core.client_address import client_ip
 from somatrace.core.decorators import PracticeRequest, member_required, owner_required
 from somatrace.core.errors import RuleError
+from somatrace.core.jsonbody import BadJSON, read_json
 
 
 def _send_password_link(request: PracticeRequest, membership: Membership) -> None:
@@ -182,9 +182,10 @@ PASSKEY_STATE = "somatrace_passkey_state"
 
 
 def _json_body(request: HttpRequest) -> dict[str, Any]:
+    """The passkey answer, or {} for anything else (the service then refuses it by name)."""
     try:
-        body = json.loads(request.body or b"{}")
-    except (ValueError, RecursionError):
+        body = read_json(request, empty={})
+    except BadJSON:
         return {}
     return body if isinstance(body, dict) else {}
 
