@@ -1,7 +1,10 @@
-"""SQLite, with a test flush that lifts and restores the append-only triggers (see core.db)."""
+"""SQLite, owner-only on disk, with a test flush that lifts and restores the append-only
+triggers (see core.db)."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from django.db.backends.sqlite3 import base, creation, operations
@@ -39,6 +42,24 @@ class DatabaseCreation(creation.DatabaseCreation):
         return super().create_test_db(*args, **kwargs)
 
 
+def keep_private(name: object) -> None:
+    """The database file and its -wal and -shm (which SQLite creates with the database's own
+    mode) readable by the owner only, however they were created."""
+    if not isinstance(name, str | Path) or str(name).startswith("file:") or name == ":memory:":
+        return
+    for path in (Path(name), Path(f"{name}-wal"), Path(f"{name}-shm")):
+        try:
+            if path.stat().st_mode & 0o077:
+                os.chmod(path, 0o600)
+        except FileNotFoundError:
+            continue
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     ops_class = DatabaseOperations
     creation_class = DatabaseCreation
+
+    def get_new_connection(self, conn_params: Any) -> Any:
+        connection = super().get_new_connection(conn_params)
+        keep_private(self.settings_dict["NAME"])
+        return connection
