@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import gzip
 import hashlib
 import io
 import json
@@ -429,7 +430,12 @@ def write_backup(target: Path, encryption: Encryption) -> Written:
             dump_postgresql(database, dump)
         listed: list[dict[str, Any]] = []
         plain = scratch / "backup.tar.gz" if encryption.enabled else target
-        with create_private(plain) as out, tarfile.open(fileobj=out, mode="w|gz") as archive:
+        with (
+            create_private(plain) as out,
+            # Level 6, not tarfile's 9: nearly as small, several times faster.
+            gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6) as packed,
+            tarfile.open(fileobj=packed, mode="w|") as archive,
+        ):
             _add(archive, DATABASE_MEMBER[vendor], dump, listed)
             dump.unlink()
             for root_name, root in file_roots().items():
