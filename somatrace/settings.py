@@ -7,6 +7,7 @@ embedded SQLite database on their own machine.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -88,6 +89,10 @@ INSTALLED_APPS = [
     "django.forms",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "django_tasks",
     "django_tasks_db",
     "somatrace.core",
@@ -109,11 +114,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this sign-in passed a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "somatrace.accounts.middleware.PracticeMiddleware",
+    # A member with a second factor must use it; one the practice requires it of must enrol.
+    "somatrace.accounts.middleware.TwoFactorMiddleware",
     "somatrace.core.middleware.NoStoreMiddleware",
     # Axes must come last: it turns a lockout signal into the lockout response.
     "axes.middleware.AxesMiddleware",
@@ -178,6 +187,19 @@ for _database in DATABASES.values():
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache ------------------------------------------------------------------------------
+
+# In the database, so that every gunicorn worker sees the same counts (the password-reset
+# throttle, core/throttle.py). core's migration 0001 creates the table. Past MAX_ENTRIES the
+# cache forgets a third of its entries: a flood must not be able to wipe the counts.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "somatrace_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
+
 # --- Authentication ---------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
@@ -210,7 +232,71 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("SOMATRACE_PROXY_COUNT", "0")) or None
+# One answer to "from where?" for the lockout, the audit log and the access log; failed
+# sign-ins are logged by account reference and address, never by the email typed.
+AXES_CLIENT_IP_CALLABLE = "somatrace.core.client_address.client_ip"
+AXES_CLIENT_STR_CALLABLE = "somatrace.core.client_address.describe_attempt"
+
+# --- Behind a reverse proxy ------------------------------------------------------------
+
+# See core/client_address.py and docs/administrator.md, "Behind a reverse proxy". Without
+# SOMATRACE_BEHIND_PROXY, X-Forwarded-* headers are ignored: a client cannot forge them.
+SOMATRACE_BEHIND_PROXY = env_bool("SOMATRACE_BEHIND_PROXY", False)
+
+
+def _proxy_count() -> int:
+    value = os.environ.get("SOMATRACE_PROXY_COUNT") or "1"
+    if not value.isdigit() or int(value) < 1:
+        raise ImproperlyConfigured(
+            f"SOMATRACE_PROXY_COUNT must be the number of proxies in front (1 or more), "
+            f"not {value!r}"
+        )
+    return int(value)
+
+
+def _trusted_proxies() -> list[str]:
+    networks = env_list("SOMATRACE_TRUSTED_PROXIES", "127.0.0.1,::1")
+    for network in networks:
+        try:
+            ipaddress.ip_network(network)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"SOMATRACE_TRUSTED_PROXIES holds addresses or networks (10.0.0.0/8), "
+                f"not {network!r}"
+            ) from None
+    return networks
+
+
+# How many proxies append to X-Forwarded-For (Caddy alone: 1), and the addresses the
+# nearest one connects from; gunicorn (somatrace serve) trusts the same addresses.
+SOMATRACE_PROXY_COUNT = _proxy_count()
+SOMATRACE_TRUSTED_PROXIES = _trusted_proxies()
+if SOMATRACE_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Two-factor sign-in (django-otp; passkeys through django-otp-webauthn, as a second factor
+# only: the password and its lockout always come first). See docs/administrator.md.
+OTP_TOTP_ISSUER = "Somatrace"
+OTP_TOTP_THROTTLE_FACTOR = 1  # after n wrong codes, wait 2^(n-1) seconds before the next
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_WEBAUTHN_RP_NAME = "Somatrace"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+
+
+def _webauthn_rp_id() -> str:
+    """Passkeys are bound to a host name: the first of ALLOWED_HOSTS that is one."""
+    for host in ALLOWED_HOSTS:
+        name = host.lstrip(".")
+        if name and name != "*" and not name.replace(".", "").isdigit() and ":" not in name:
+            return name
+    return "localhost"
+
+
+OTP_WEBAUTHN_RP_ID = os.environ.get("SOMATRACE_WEBAUTHN_RP_ID") or _webauthn_rp_id()
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "SOMATRACE_WEBAUTHN_ORIGINS",
+    f"https://{OTP_WEBAUTHN_RP_ID}" + (",http://localhost:8000" if DEBUG else ""),
+)
 
 # --- HTTP security ----------------------------------------------------------------------
 
@@ -223,8 +309,6 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("SOMATRACE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("SOMATRACE_HSTS_SECONDS", "31536000")) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env_bool("SOMATRACE_HSTS_PRELOAD", False)
-if env_bool("SOMATRACE_BEHIND_PROXY", False):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

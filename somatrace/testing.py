@@ -14,6 +14,8 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from somatrace.accounts.models import Membership, Practice, Role, User
 from somatrace.alerts.services import raise_alert
@@ -73,6 +75,17 @@ def make_session(client: Client, *, days_ago: int = 1, **fields: Any) -> Session
     session = Session.objects.create(practice_id=client.practice_id, client=client, **fields)
     Note.objects.create(session=session, **text)
     return session
+
+
+def make_totp_device(user: User, *, name: str = "Phone") -> TOTPDevice:
+    """A confirmed authenticator app; its secret is `device.key` (hex, RFC 6238 SHA-1, 30 s)."""
+    return TOTPDevice.objects.create(user=user, name=name, confirmed=True)
+
+
+def make_recovery_codes(user: User, codes: list[str]) -> StaticDevice:
+    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return device
 
 
 def staff_actor(user: User) -> Actor:

@@ -20,7 +20,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 class PracticeForm(forms.ModelForm):
     class Meta:
         model = Practice
-        fields = ["name", "time_zone", "crisis_resources", "safety_protocol"]
+        fields = ["name", "time_zone", "crisis_resources", "safety_protocol", "require_two_factor"]
         widgets = {
             "crisis_resources": forms.Textarea(attrs={"rows": 4}),
             "safety_protocol": forms.Textarea(attrs={"rows": 4}),
@@ -50,3 +50,32 @@ class MembershipForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sees_all_clients"].label = "May see every client in the practice"
+
+
+class SecondFactorForm(forms.Form):
+    """The code asked for after the password: from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        help_text="The 6 digits your authenticator app shows, or one of your recovery codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+
+class TotpConfirmForm(forms.Form):
+    code = forms.CharField(
+        label="Code from the app",
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+    name = forms.CharField(
+        label="Name (optional)",
+        max_length=64,
+        required=False,
+        help_text="To tell your devices apart, for example “Phone”.",
+    )

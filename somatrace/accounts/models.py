@@ -41,6 +41,12 @@ class Practice(models.Model):
         max_length=4000,
         help_text="What a practitioner does when a safety alert is raised.",
     )
+    require_two_factor = models.BooleanField(
+        "Require two-factor sign-in for everyone",
+        default=False,
+        help_text="Everyone in the practice must add an authenticator app or a passkey "
+        "before they can open anything else.",
+    )
     is_demo = models.BooleanField(
         default=False, help_text="The demo practice: the only place demo passwords exist."
     )

@@ -1,23 +1,42 @@
-"""Changes to the practice and its people: settings, members, roles, access, deactivation.
+"""Changes to the practice and its people: settings, members, roles, access, deactivation,
+and each person's second factors for signing in.
 
-Every change of who may see what is audited as an access change. Only an owner does these.
+Every change of who may see what is audited as an access change. Only an owner changes the
+practice and its members; each person adds and removes their own second factors, and the
+owner (or the server's command line) can reset someone's when a device is lost.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.forms import PasswordResetForm
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn import exceptions as webauthn_errors
+from django_otp_webauthn.helpers import WebAuthnHelper
+from django_otp_webauthn.models import WebAuthnCredential
+from django_otp_webauthn.utils import rewrite_exceptions
 
 from somatrace.accounts.models import Membership, Practice, Role, User
 from somatrace.audit import services as audit
-from somatrace.core.actor import Actor
+from somatrace.core.actor import Actor, ActorKind
 from somatrace.core.errors import RuleError
 
-PRACTICE_FIELDS = ("name", "time_zone", "crisis_resources", "safety_protocol")
+PRACTICE_FIELDS = (
+    "name",
+    "time_zone",
+    "crisis_resources",
+    "safety_protocol",
+    "require_two_factor",
+)
 
 
 @transaction.atomic
@@ -154,3 +173,254 @@ def send_password_link(membership: Membership, *, domain: str, use_https: bool) 
             # The stubs say str values; Django passes any object to the template.
             extra_email_context={"practice": membership.practice},  # type: ignore[dict-item]
         )
+
+
+# --- Two-factor sign-in ---------------------------------------------------------------------
+#
+# Three kinds of second factor, all django-otp devices: an authenticator app (TOTPDevice), a
+# passkey or security key (django-otp-webauthn's WebAuthnCredential) and one set of ten
+# one-time recovery codes (a StaticDevice). Each person manages their own; the audit row
+# names the device and the fields written, never a secret or a code.
+
+RECOVERY_CODE_COUNT = 10
+DEVICE_NAME_MAX = 64
+# The kinds that count as a second factor of their own: recovery codes only stand in for them.
+AUTHENTICATORS: tuple[type[Device], ...] = (TOTPDevice, WebAuthnCredential)
+DEVICE_MODELS: tuple[type[Device], ...] = (*AUTHENTICATORS, StaticDevice)
+
+
+def _own_user(actor: Actor) -> User:
+    if not actor.is_staff_member or actor.user is None:
+        raise PermissionDenied("Only a signed-in member manages their own second factors.")
+    user: User = actor.user
+    return user
+
+
+def has_authenticator(user: Any) -> bool:
+    """Whether the person has a confirmed authenticator app or passkey."""
+    return any(
+        model.objects.filter(user_id=user.pk, confirmed=True).exists() for model in AUTHENTICATORS
+    )
+
+
+@transaction.atomic
+def start_totp(actor: Actor) -> TOTPDevice:
+    """A fresh authenticator-app secret for the actor: unusable until confirmed with a code
+    from the app. An earlier unconfirmed one is forgotten."""
+    user = _own_user(actor)
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    audit.access_changed(actor, device, ["key"])
+    return device
+
+
+def _digits(code: str) -> str:
+    return re.sub(r"[\s-]", "", code)
+
+
+def confirm_totp(actor: Actor, device_id: int, code: str, *, name: str = "") -> TOTPDevice:
+    """Confirm a new authenticator app with a code it shows. A wrong code is refused (and
+    counted: django-otp makes each further try wait longer)."""
+    user = _own_user(actor)
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, confirmed=False, pk=device_id)
+            .first()
+        )
+        if device is None:
+            raise RuleError("This set-up has expired: start again.")
+        allowed, _ = device.verify_is_allowed()
+        # The failure count is saved before the refusal: it must not roll back.
+        verified = allowed and device.verify_token(_digits(code))
+        if verified:
+            device.confirmed = True
+            device.name = name.strip()[:DEVICE_NAME_MAX] or "Authenticator app"
+            device.save(update_fields=["confirmed", "name"])
+            audit.access_changed(actor, device, ["confirmed", "name"])
+    if not allowed:
+        raise RuleError("Too many wrong codes: wait a few seconds, then try again.")
+    if not verified:
+        raise RuleError("That code did not match. Type the 6 digits the app shows now.")
+    return device
+
+
+@transaction.atomic
+def new_recovery_codes(actor: Actor) -> list[str]:
+    """Ten new one-time recovery codes; any earlier ones stop working. Returned once, to be
+    shown once: the audit row says only that the set was replaced."""
+    user = _own_user(actor)
+    if not has_authenticator(user):
+        raise RuleError("Add an authenticator app or a passkey first.")
+    device = StaticDevice.objects.select_for_update().filter(user=user).first()
+    if device is None:
+        device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    device.token_set.all().delete()
+    codes: set[str] = set()
+    while len(codes) < RECOVERY_CODE_COUNT:
+        codes.add(StaticToken.random_token())
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    audit.access_changed(actor, device, ["token_set"])
+    return sorted(codes)
+
+
+def devices_of(user: Any) -> list[Device]:
+    """Every confirmed second factor of the person, authenticators first."""
+    found: list[Device] = []
+    for model in DEVICE_MODELS:
+        found += model.objects.filter(user_id=user.pk, confirmed=True).order_by("pk")
+    return found
+
+
+def find_device(user: Any, persistent_id: str) -> Device | None:
+    """One of the person's own devices by its django-otp persistent id, else None."""
+    # Parsed here: django-otp's from_persistent_id fails on some malformed ids.
+    label, _, pk = persistent_id.partition("/")
+    for model in DEVICE_MODELS:
+        if model.model_label() == label and pk.isdigit():
+            found: Device | None = model.objects.filter(user_id=user.pk, pk=int(pk)).first()
+            return found
+    return None
+
+
+@transaction.atomic
+def remove_device(actor: Actor, persistent_id: str) -> None:
+    """Remove one of the actor's own second factors. Removing the last authenticator also
+    removes the recovery codes, which only stand in for one."""
+    user = _own_user(actor)
+    device = find_device(user, persistent_id)
+    if device is None:
+        raise RuleError("That device is not one of yours, or was already removed.")
+    audit.access_changed(actor, device, ["deleted"])
+    device.delete()
+    if not has_authenticator(user):
+        for codes in StaticDevice.objects.filter(user=user):
+            audit.access_changed(actor, codes, ["deleted"])
+            codes.delete()
+
+
+@transaction.atomic
+def reset_second_factors(actor: Actor, membership: Membership) -> int:
+    """Remove every second factor of a member who lost their device: they sign in with their
+    password alone (and must enrol again if the practice requires it). The owner does this
+    from the member's page; the server's command line (`somatrace reset-2fa`) for anyone,
+    including an owner who lost their own. Returns how many devices were removed."""
+    if actor.is_staff_member:
+        actor.require_owner("Only the practice owner can reset someone's second factors.")
+    elif actor.kind is not ActorKind.CLI:
+        raise PermissionDenied("Second factors are reset by an owner or at the command line.")
+    if membership.practice_id != actor.practice_id:
+        raise PermissionDenied("This person is not in your practice.")
+    removed = 0
+    for model in DEVICE_MODELS:
+        devices = model.objects.filter(user_id=membership.user_id)
+        removed += devices.count()
+        devices.delete()
+    audit.access_changed(actor, membership, ["second_factors"])
+    return removed
+
+
+def verify_code(actor: Actor, code: str) -> Device | None:
+    """Check a code typed at sign-in: 6 digits against the person's authenticator apps,
+    anything else against their recovery codes (a used recovery code is gone, and audited).
+    Returns the device that accepted it, or None. Each wrong code makes the next try wait
+    longer (django-otp's throttling); RuleError says so while it must wait."""
+    user = _own_user(actor)
+    code = _digits(code).lower()
+    if not code or len(code) > 16:
+        return None
+    # An app shows 6 digits; a recovery code is 8 letters and digits (django-otp's).
+    is_app_code = len(code) == 6 and code.isdigit()
+    models: tuple[type[Device], ...] = (TOTPDevice,) if is_app_code else (StaticDevice,)
+    waiting = False
+    with transaction.atomic():
+        for model in models:
+            for device in model.objects.select_for_update().filter(user=user, confirmed=True):
+                allowed, _ = device.verify_is_allowed()
+                if not allowed:
+                    waiting = True
+                    continue
+                if device.verify_token(code):
+                    if isinstance(device, StaticDevice):
+                        audit.access_changed(actor, device, ["token_used"])
+                    return device
+    if waiting:
+        raise RuleError("Too many wrong codes: wait a few seconds, then try again.")
+    return None
+
+
+# Passkeys: the ceremonies are django-otp-webauthn's helper (which uses py_webauthn), with
+# the relying party from settings (OTP_WEBAUTHN_RP_ID, OTP_WEBAUTHN_ALLOWED_ORIGINS). The
+# door keeps the challenge (`state`) in the session between the two steps.
+
+
+@dataclass(frozen=True)
+class PasskeyChallenge:
+    options: dict[str, Any]  # for navigator.credentials.create() or .get(), as JSON
+    state: dict[str, Any]  # the door keeps it in the session for the second step
+
+
+def _helper() -> WebAuthnHelper:
+    return WebAuthnHelper(request=None)
+
+
+MALFORMED_PASSKEY = "The passkey was not accepted: the browser's answer was malformed."
+
+
+def _passkey_refusal(error: Exception) -> RuleError:
+    detail = getattr(error, "detail", "")
+    return RuleError(f"The passkey was not accepted{': ' + str(detail) if detail else '.'}")
+
+
+@transaction.atomic
+def begin_passkey_registration(actor: Actor) -> PasskeyChallenge:
+    user = _own_user(actor)
+    options, state = _helper().register_begin(user=user)
+    return PasskeyChallenge(options, state)
+
+
+@transaction.atomic
+def complete_passkey_registration(
+    actor: Actor, state: dict[str, Any] | None, response: Any, *, name: str = ""
+) -> WebAuthnCredential:
+    """Store the passkey the browser created, once py_webauthn has checked it against the
+    challenge, the relying party and the origin."""
+    user = _own_user(actor)
+    if not state or not isinstance(response, dict):
+        raise RuleError("This passkey set-up has expired: start again.")
+    try:
+        with rewrite_exceptions():
+            device = _helper().register_complete(user=user, state=state, data=response)
+    except webauthn_errors.OTPWebAuthnApiError as error:
+        raise _passkey_refusal(error) from error
+    except (KeyError, TypeError, ValueError) as error:
+        raise RuleError(MALFORMED_PASSKEY) from error
+    device.name = name.strip()[:DEVICE_NAME_MAX] or "Passkey"
+    device.save(update_fields=["name"])
+    audit.access_changed(actor, device, ["public_key", "name"])
+    return device
+
+
+@transaction.atomic
+def begin_passkey_sign_in(actor: Actor) -> PasskeyChallenge:
+    user = _own_user(actor)
+    options, state = _helper().authenticate_begin(user=user, require_user_verification=False)
+    return PasskeyChallenge(options, state)
+
+
+@transaction.atomic
+def verify_passkey(actor: Actor, state: dict[str, Any] | None, response: Any) -> Device:
+    """Check the browser's signature with one of the person's own passkeys."""
+    user = _own_user(actor)
+    if not state or not isinstance(response, dict):
+        raise RuleError("This passkey sign-in has expired: try again.")
+    try:
+        with rewrite_exceptions():
+            device = _helper().authenticate_complete(user=user, state=state, data=response)
+    except webauthn_errors.OTPWebAuthnApiError as error:
+        raise _passkey_refusal(error) from error
+    except (KeyError, TypeError, ValueError) as error:
+        raise RuleError(MALFORMED_PASSKEY) from error
+    if not device.confirmed:
+        raise RuleError("This passkey has been removed.")
+    return device

@@ -19,13 +19,20 @@ from somatrace.core.actor import token_reference
 # URL parameters that are secrets (the questionnaire link token, Django's password reset).
 SECRET_URL_KWARGS = frozenset({"token", "uidb64"})
 
-_UNPRINTABLE = re.compile(r"[\x00-\x20\x7f-\x9f]")
+_UNPRINTABLE = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _PATH_WORD = re.compile(r"/[^\s\"']*")
 
 
 def escape(text: str) -> str:
     """Percent-encode control characters and spaces so that a path stays on its line."""
     return _UNPRINTABLE.sub(lambda m: quote(m.group(0)), text)
+
+
+def escape_controls(text: str) -> str:
+    """Percent-encode control characters (newlines, escapes) so that a message stays on
+    its line; spaces are kept."""
+    return _CONTROL.sub(lambda m: quote(m.group(0)), text)
 
 
 def safe_path(path: str) -> str:
@@ -42,10 +49,12 @@ def safe_path(path: str) -> str:
 
 
 class RedactPathsFilter(logging.Filter):
-    """For Django's request loggers: rewrites every path in the message with safe_path."""
+    """For every log handler: escapes control characters in the message (a traceback, added
+    by the formatter, keeps its lines) and rewrites every path in it with safe_path."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        # Control characters first: a newline ends a path word, and must not end the line.
+        message = escape_controls(record.getMessage())
         record.msg = _PATH_WORD.sub(lambda m: safe_path(m.group(0)), message)
         record.args = ()
         return True

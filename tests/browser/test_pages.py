@@ -35,6 +35,7 @@ PAGES = [
     "/clients/{client}/intake/",
     "/clients/{client}/sessions/new/",
     "/password/change/",
+    "/account/security/",
 ]
 OWNER_PAGES = ["/practice/", "/practice/consent/", "/practice/team/", "/practice/audit/"]
 

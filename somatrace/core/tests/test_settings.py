@@ -119,3 +119,35 @@ def test_unknown_ids_get_a_404_page_not_a_500(login, practitioner) -> None:
     ):
         response = browser.get(url)
         assert response.status_code == 404, url
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("SOMATRACE_PROXY_COUNT", "0", "SOMATRACE_PROXY_COUNT must be the number of proxies"),
+        ("SOMATRACE_PROXY_COUNT", "one", "SOMATRACE_PROXY_COUNT must be the number of proxies"),
+        ("SOMATRACE_TRUSTED_PROXIES", "127.0.0.1,caddy", "not 'caddy'"),
+        ("SOMATRACE_TRUSTED_PROXIES", "10.0.0.1/8", "not '10.0.0.1/8'"),
+    ],
+)
+def test_a_wrong_proxy_setting_stops_the_start_with_its_name(
+    tmp_path: Path, variable: str, value: str, message: str
+) -> None:
+    result = somatrace("check", env={**DEPLOY_ENV, variable: value}, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_behind_a_proxy_the_defaults_trust_this_machine_and_one_proxy(tmp_path: Path) -> None:
+    code = (
+        "from django.conf import settings as s; import json; print(json.dumps([s.SOMATRACE_BEHIND_PROXY, "
+        "s.SOMATRACE_PROXY_COUNT, s.SOMATRACE_TRUSTED_PROXIES, s.SECURE_PROXY_SSL_HEADER]))"
+    )
+    env = {**DEPLOY_ENV, "SOMATRACE_BEHIND_PROXY": "1"}
+    result = somatrace("shell", "-c", code, env=env, tmp_path=tmp_path)
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [
+        True,
+        1,
+        ["127.0.0.1", "::1"],
+        ["HTTP_X_FORWARDED_PROTO", "https"],
+    ]

@@ -176,7 +176,12 @@ def test_practice_pages_are_for_owners_only(login, practitioner, assistant, vict
 
 
 # Pages about people and settings, not a client's record (their own tests cover their audit).
-NOT_CLIENT_DATA = {"member_edit", "member_deactivate", "member_reactivate"}
+NOT_CLIENT_DATA = {
+    "member_edit",
+    "member_deactivate",
+    "member_reactivate",
+    "member_reset_two_factor",
+}
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 
@@ -33,7 +34,15 @@ class Command(BaseCommand):
             # query strings and tokens never reach the log.
             "--logger-class=somatrace.core.access_log.AccessLogger",
             '--access-logformat=%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
-            "--forwarded-allow-ips=" + os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            # Behind a reverse proxy, X-Forwarded-Proto counts from its addresses only (and
+            # the access log names the client it reports: core/client_address.py); served
+            # directly, from nobody.
+            "--forwarded-allow-ips="
+            + (
+                ",".join(settings.SOMATRACE_TRUSTED_PROXIES)
+                if settings.SOMATRACE_BEHIND_PROXY
+                else ""
+            ),
         ]
         import sys
 
