@@ -44,8 +44,9 @@ DEBUG = env_bool("SOMATRACE_DEBUG", False)
 # process (the server and its workers, the background worker, every command) loads these
 # settings before it writes a byte, so this is where the umask is set: whatever umask the
 # process was started with, what it creates is 0600 (files) and 0700 (directories). The
-# files that matter most are also chmod-ed explicitly where they are made (the database in
-# core/db, backups and the before-restore copy in core/backup.py, uploads below).
+# files that matter most also get their mode explicitly where they are made: the database
+# (core/db), backups and the before-restore copy (core/backup.py), recordings waiting for
+# the worker (physio/services.py), uploaded files (FILE_UPLOAD_PERMISSIONS below).
 PRIVATE_UMASK = 0o077
 os.umask(PRIVATE_UMASK)
 
@@ -69,7 +70,7 @@ def _secret_key() -> str:
     if not key_file.exists():
         key_file.touch(mode=0o600)
         key_file.write_text(secrets.token_urlsafe(50))
-    if key_file.stat().st_mode & 0o077:
+    if key_file.stat().st_mode & 0o077 and key_file.stat().st_uid == os.geteuid():
         key_file.chmod(0o600)
     return key_file.read_text().strip()
 
