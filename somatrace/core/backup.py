@@ -429,7 +429,9 @@ def write_backup(target: Path, encryption: Encryption) -> Written:
         else:
             dump_postgresql(database, dump)
         listed: list[dict[str, Any]] = []
-        plain = scratch / "backup.tar.gz" if encryption.enabled else target
+        # Written in the staging folder first: a backup that fails half way leaves nothing
+        # at target that could pass for a backup.
+        plain = scratch / "backup.tar.gz"
         with (
             create_private(plain) as out,
             # Level 6, not tarfile's 9: nearly as small, several times faster.
@@ -459,6 +461,9 @@ def write_backup(target: Path, encryption: Encryption) -> Written:
             archive.addfile(info, io.BytesIO(body))
         if encryption.enabled:
             _encrypt(plain, target, encryption)
+        else:
+            create_private(target).close()
+            shutil.move(plain, target)
     os.chmod(target, 0o600)
     kind = "passphrase" if encryption.passphrase is not None else "public key"
     return Written(
@@ -498,8 +503,8 @@ class Opened:
 
 
 def encryption_of(path: Path) -> str:
-    """ "passphrase", "public key", "" (not encrypted) or "sqlite" (a bare SQLite database, as
-    `somatrace backup` wrote before backups were archives)."""
+    """How the file at path is encrypted: "passphrase", "public key", "" (not encrypted), or
+    "sqlite" (a bare SQLite database, as `somatrace backup` wrote before it made archives)."""
     try:
         with path.open("rb") as stream:
             head = stream.read(4096)
@@ -650,7 +655,8 @@ def check_compatible(opened: Opened) -> bool:
 
 def restore_backup(opened: Opened) -> Restored:
     """Put the checked backup in place: the database first (its safety copy kept), then the
-    files, added to the folders they came from (files there already are left alone)."""
+    files, into the folders they came from (a file of the same name is replaced; other files
+    there are left alone)."""
     older = check_compatible(opened)
     database = settings.DATABASES["default"]
     if opened.vendor == "sqlite":
