@@ -22,10 +22,13 @@ from somatrace.core.backup import AGE_MAGIC
 
 PASSPHRASE = "correct horse battery staple"
 LETTER_SHA256 = "ccef240c8e4905c7011d15da33870555e607a92266c17bbebf1e42060dcbf338"
-POSTGRES = os.environ.get("DATABASE_URL", "")
-if not POSTGRES.startswith("postgres"):
-    POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
-SERVER = POSTGRES.rsplit("/", 1)[0]
+# The PostgreSQL server the suite uses (or the local one), through its maintenance database:
+# each test makes a database of its own there.
+_URL = os.environ.get("DATABASE_URL", "")
+SERVER = (_URL if _URL.startswith("postgres") else "postgres://postgres@127.0.0.1:5432/x").rsplit(
+    "/", 1
+)[0]
+POSTGRES = f"{SERVER}/postgres"
 
 SETUP = """
 from somatrace.testing import make_client, make_member, make_practice
@@ -286,3 +289,38 @@ def test_a_damaged_backup_is_refused_before_anything_changes(tmp_path: Path) -> 
         "Added Later",
         "Changed Name",
     ]
+
+
+def test_the_passphrase_is_asked_for_at_a_terminal(tmp_path: Path) -> None:
+    """Typed at the prompt (twice when choosing it), never on the command line."""
+    import pexpect
+
+    data = tmp_path / "data"
+    ok(somatrace("migrate", data=data))
+    ok(somatrace("shell", "-c", SETUP, data=data))
+    env = {"PATH": "/usr/bin:/bin", "SOMATRACE_DATA_DIR": str(data), "HOME": str(tmp_path)}
+    backup = tmp_path / "asked.age"
+
+    def run(args: list[str], answers: list[tuple[str, str]]) -> str:
+        child = pexpect.spawn(
+            sys.executable, ["-m", "somatrace.cli", *args], encoding="utf-8", timeout=120, env=env
+        )
+        for prompt, answer in answers:
+            child.expect(prompt)
+            child.sendline(answer)
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0, child.before
+        return str(child.before)
+
+    made = run(
+        ["backup", str(backup), "--passphrase"],
+        [("Backup passphrase: ", PASSPHRASE), ("Again: ", PASSPHRASE)],
+    )
+    assert "encrypted to a passphrase" in made and PASSPHRASE not in made
+    ok(somatrace("shell", "-c", ALTER, data=data))
+    restored = run(
+        ["restore", str(backup)], [("Backup passphrase: ", PASSPHRASE), (r"\[y/N\] ", "y")]
+    )
+    assert "Restored" in restored
+    assert state(data)[0] == ["Quinn Example"]
