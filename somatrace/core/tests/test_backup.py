@@ -19,6 +19,9 @@ from pyrage import decrypt_io, x25519
 from pyrage import passphrase as age_passphrase
 
 from somatrace.core.backup import AGE_MAGIC
+from somatrace.physio.models import Recording
+from somatrace.physio.tasks import process_upload
+from somatrace.physio.testing import rr_file, settling_rr
 
 PASSPHRASE = "correct horse battery staple"
 LETTER_SHA256 = "ccef240c8e4905c7011d15da33870555e607a92266c17bbebf1e42060dcbf338"
@@ -324,3 +327,22 @@ def test_the_passphrase_is_asked_for_at_a_terminal(tmp_path: Path) -> None:
     )
     assert "Restored" in restored
     assert state(data)[0] == ["Quinn Example"]
+
+
+@pytest.mark.django_db
+def test_a_waiting_recording_restored_into_another_data_directory_is_still_analysed(
+    settings, tmp_path: Path, client_record
+) -> None:
+    """The recording row names the file where it was first kept; the restore put it back
+    under this installation's data directory, and the worker finds it there."""
+    settings.DATA_DIR = tmp_path
+    (tmp_path / "uploads").mkdir()
+    kept = tmp_path / "uploads" / "5a6b7c8d.upload"
+    kept.write_bytes(rr_file(settling_rr(300, 1800, 300)))
+    recording = Recording.objects.create(
+        client=client_record, upload_path="/srv/old-machine/var/uploads/5a6b7c8d.upload"
+    )
+    process_upload.func(recording.pk, None, None)
+    recording.refresh_from_db()
+    assert recording.status == "done" and recording.upload_path == ""
+    assert not kept.exists()
