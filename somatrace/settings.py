@@ -17,6 +17,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from somatrace.core.db import ENGINES as DB_ENGINES
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
 
@@ -38,8 +40,26 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("SOMATRACE_DEBUG", False)
 
-DATA_DIR = Path(os.environ.get("SOMATRACE_DATA_DIR") or REPO_DIR / "var").resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Health records on disk are for the account that runs Somatrace only. Every Somatrace
+# process (the server and its workers, the background worker, every command) loads these
+# settings before it writes a byte, so this is where the umask is set: whatever umask the
+# process was started with, what it creates is 0600 (files) and 0700 (directories). The
+# files that matter most also get their mode explicitly where they are made: the database
+# (core/db), backups and the before-restore copy (core/backup.py), recordings waiting for
+# the worker (physio/services.py), uploaded files (FILE_UPLOAD_PERMISSIONS below).
+PRIVATE_UMASK = 0o077
+os.umask(PRIVATE_UMASK)
+
+
+def private_dir(path: Path) -> Path:
+    """Create path (0700), or tighten it to 0700 if it exists and is ours."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077 and path.stat().st_uid == os.geteuid():
+        path.chmod(0o700)
+    return path
+
+
+DATA_DIR = private_dir(Path(os.environ.get("SOMATRACE_DATA_DIR") or REPO_DIR / "var").resolve())
 
 
 def _secret_key() -> str:
@@ -50,6 +70,8 @@ def _secret_key() -> str:
     if not key_file.exists():
         key_file.touch(mode=0o600)
         key_file.write_text(secrets.token_urlsafe(50))
+    if key_file.stat().st_mode & 0o077 and key_file.stat().st_uid == os.geteuid():
+        key_file.chmod(0o600)
     return key_file.read_text().strip()
 
 
@@ -158,6 +180,15 @@ else:
             },
         }
     }
+
+# Django's backends, whose only difference is that a test run's flush may empty the audit
+# log's table past its append-only triggers (somatrace/core/db).
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.sqlite3":
+        # Django's default for a SQLite test database, said explicitly: tools that recognise
+        # SQLite by its engine name (pytest-django's xdist suffix) no longer can.
+        _database.setdefault("TEST", {}).setdefault("NAME", ":memory:")
+    _database["ENGINE"] = DB_ENGINES.get(_database["ENGINE"], _database["ENGINE"])
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -349,6 +380,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# Uploaded files: kept under the data directory, owner-only. Django's temporary files for
+# large uploads go there too rather than to the shared /tmp.
+MEDIA_ROOT = DATA_DIR / "media"
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+FILE_UPLOAD_TEMP_DIR = str(private_dir(DATA_DIR / "tmp"))
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Background tasks -------------------------------------------------------------------

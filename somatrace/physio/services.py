@@ -3,6 +3,7 @@ the session clock. Every write takes the Actor who acts and is audited."""
 
 from __future__ import annotations
 
+import os
 import uuid as uuid_module
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -288,10 +289,11 @@ def save_upload(
         format_name = formats.detect_format(next(upload.chunks(64 * 1024), b""), upload.name)
         upload.seek(0)
     folder = settings.DATA_DIR / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = folder / f"{uuid_module.uuid4().hex}.upload"
     lines = 0
-    with path.open("wb") as out:
+    # Owner-only whatever the umask; `somatrace backup` includes the files still waiting here.
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
             lines += chunk.count(b"\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django_tasks import task
 
 from somatrace.physio.models import Recording
@@ -17,6 +18,9 @@ def process_upload(
     """Read the kept upload, have services.finish_upload analyse it, delete the file."""
     kept = Recording.objects.values_list("upload_path", flat=True).get(pk=recording_id)
     path = Path(kept) if kept else None
+    if path is not None and not path.exists():
+        # Restored from a backup into another data directory: the file came back here.
+        path = settings.DATA_DIR / "uploads" / path.name
     try:
         data = path.read_bytes() if path is not None else None
     except OSError:
