@@ -44,6 +44,8 @@ class Practice(models.Model):
     require_two_factor = models.BooleanField(
         "Require two-factor sign-in for everyone",
         default=False,
+        # Rows written by code that predates the column (older migrations) get False too.
+        db_default=False,
         help_text="Everyone in the practice must add an authenticator app or a passkey "
         "before they can open anything else.",
     )

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='practice',
             name='require_two_factor',
-            field=models.BooleanField(default=False, help_text='Everyone in the practice must add an authenticator app or a passkey before they can open anything else.', verbose_name='Require two-factor sign-in for everyone'),
+            field=models.BooleanField(default=False, db_default=False, help_text='Everyone in the practice must add an authenticator app or a passkey before they can open anything else.', verbose_name='Require two-factor sign-in for everyone'),
         ),
     ]
