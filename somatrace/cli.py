@@ -1,7 +1,7 @@
 """The `somatrace` command: Django's management commands under the project's own name.
 
 somatrace demo | serve | migrate | createpractice | worker | backup PATH | restore PATH
-somatrace check --deploy | seed --scale N | help
+somatrace check --deploy | seed --scale N | reset-2fa EMAIL | help
 somatrace hrv analyze FILE [--json]  (runs without Django: physio/report.py)
 """
 
