@@ -139,7 +139,14 @@ export class RequestQueue {
     this.inFlight = null;
     this.delay = 1000;
     this.timer = null;
-    window.addEventListener("online", () => this.flushSoon(0));
+    // Back online: try at once, and from a short wait again. If a send is still failing
+    // from before, `wokenUp` makes its retry come at once instead of after its backoff.
+    this.wokenUp = false;
+    window.addEventListener("online", () => {
+      this.delay = 1000;
+      this.wokenUp = true;
+      this.flushSoon(0);
+    });
   }
 
   load() {
@@ -197,6 +204,7 @@ export class RequestQueue {
   async flush() {
     if (this.sending) return;
     this.sending = true;
+    this.wokenUp = false;
     try {
       for (;;) {
         const [item] = this.load();
@@ -206,8 +214,9 @@ export class RequestQueue {
         if (worthRetrying(answer)) {
           this.inFlight = null;
           this.onChange(this.load(), answer.offline ? "offline" : answer.auth ? "auth" : "retrying");
-          this.flushSoon(this.delay);
-          this.delay = Math.min(this.delay * 2, MAX_DELAY_MS);
+          this.flushSoon(this.wokenUp ? 0 : this.delay);
+          this.delay = this.wokenUp ? 1000 : Math.min(this.delay * 2, MAX_DELAY_MS);
+          this.wokenUp = false;
           return;
         }
         this.drop(item.id);
