@@ -8,11 +8,13 @@ from typing import Any
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.questionnaire import Questionnaire
 from pydantic import ValidationError
 
 from somatrace.audit.models import AuditEvent
 from somatrace.bodymaps.models import RegionFinding
 from somatrace.exports import codes, fhir, services
+from somatrace.measures import instruments
 from somatrace.measures.testing import make_administration, phq9_answers
 from somatrace.physio.testing import make_recording
 from somatrace.testing import make_client, make_session, staff_actor
@@ -278,3 +280,14 @@ def test_a_client_of_another_practitioner_in_view_of_the_owner(owner, practice, 
     other = make_client(practice, practitioner, consented=True)
     bundle = bundle_for(owner, other)
     assert resources(bundle, "Patient")[0]["name"][0]["text"] == other.name
+
+
+@pytest.mark.parametrize("code", instruments.ORDER)
+def test_every_instrument_exports_as_a_valid_questionnaire(code: str) -> None:
+    resource = fhir.questionnaire(code)["resource"]
+    Questionnaire.model_validate(resource)
+    defn = instruments.INSTRUMENTS[code]
+    assert [item["text"] for item in resource["item"]] == [item.text for item in defn.items]
+    assert [o["valueCoding"]["code"] for o in resource["item"][0]["answerOption"]] == [
+        str(o.value) for o in defn.options
+    ]

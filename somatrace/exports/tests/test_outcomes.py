@@ -127,3 +127,16 @@ def test_the_docs_list_every_column() -> None:
     text = DOCS.read_text()
     for column in (*outcomes.CLIENT_COLUMNS, *outcomes.CASELOAD_COLUMNS):
         assert f"| `{column.name}` |" in text, column.name
+
+
+def test_the_csvs_take_a_bounded_number_of_queries(
+    login, owner, practice, practitioner, client_record, django_assert_max_num_queries
+) -> None:
+    _improvers(practice, practitioner, 6)
+    for days in range(5):
+        make_administration(client_record, "PHQ9", answers=phq9_answers(days), days_ago=days)
+    browser = login(owner)
+    with django_assert_max_num_queries(10):
+        assert browser.get(f"/clients/{client_record.pk}/export/outcomes.csv").status_code == 200
+    with django_assert_max_num_queries(10):
+        assert browser.get("/exports/caseload.csv").status_code == 200
