@@ -97,8 +97,16 @@ def deleted(actor: Actor, obj: models.Model) -> AuditEvent:
     return _object_event(actor, Action.DELETE, obj)
 
 
-def exported(actor: Actor, obj: models.Model) -> AuditEvent:
-    return _object_event(actor, Action.EXPORT, obj)
+def exported(
+    actor: Actor, obj: models.Model, *, shown: Mapping[str, Iterable[int]] | None = None
+) -> AuditEvent:
+    """A file that takes a record out of Somatrace; `shown` names the records in it by type."""
+    return _object_event(actor, Action.EXPORT, obj, shown=shown)
+
+
+def exported_list(actor: Actor, object_type: str, ids: Iterable[int]) -> AuditEvent:
+    """A file about several records at once (the caseload CSV): which records went into it."""
+    return _record(actor, Action.EXPORT, object_type, object_ids=ids)
 
 
 def access_changed(actor: Actor, obj: models.Model, fields: Iterable[str]) -> AuditEvent:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 import segno
@@ -22,7 +21,7 @@ from somatrace.core.actor import Actor, token_reference
 from somatrace.core.decorators import PracticeRequest, clinical_required, owner_required
 from somatrace.core.errors import RuleError
 from somatrace.core.redact import safe_path
-from somatrace.measures import instruments, services, summary
+from somatrace.measures import instruments, queries, services, summary
 from somatrace.measures.forms import AnswersForm, AssignForm, GiveForm, SettingsForm
 from somatrace.measures.models import (
     Administration,
@@ -338,16 +337,7 @@ def questionnaire_view(request: HttpRequest, token: str) -> HttpResponse:
 @clinical_required
 @require_GET
 def caseload_view(request: PracticeRequest) -> HttpResponse:
-    rows = (
-        Administration.objects.visible_to(request.actor)
-        .filter(status=Status.COMPLETED, valid=True, total__isnull=False)
-        .order_by("completed_at", "pk")
-        .values_list("client_id", "instrument", "completed_at", "total")
-    )
-    per_client: dict[tuple[int, str], list[summary.Point]] = defaultdict(list)
-    for client_id, code, completed_at, total in rows:
-        if completed_at is not None:  # always set on a completed administration
-            per_client[(client_id, code)].append(summary.Point(completed_at.date(), total))
+    per_client = queries.caseload_points(request.actor)
     table = summary.caseload(per_client)
     audit.listed(request.actor, "measures.caseload", sorted({c for c, _ in per_client}))
     return render(

@@ -185,6 +185,10 @@ NOT_CLIENT_DATA = {
 }
 
 
+# Downloads that take a client's record out of Somatrace: audited as an export, not a read.
+EXPORTS = {"export_fhir", "export_outcomes"}
+
+
 @pytest.mark.django_db
 def test_every_client_page_leaves_one_audit_row_naming_the_actor_and_practice(
     login, practitioner, practice, victim, client_record
@@ -209,7 +213,8 @@ def test_every_client_page_leaves_one_audit_row_naming_the_actor_and_practice(
             (r.action, r.object_type, r.actor_id, r.practice_id, r.client_id, r.channel, r.path)
             for r in rows
         ]
-        expected = ("read", practitioner.pk, practice.pk, client_record.pk, "web", url)
+        action = "export" if pattern.name in EXPORTS else "read"
+        expected = (action, practitioner.pk, practice.pk, client_record.pk, "web", url)
         if len(rows) != 1 or (described[0][:1] + described[0][2:]) != expected:
             problems.append((url, described))
         opened.append(pattern.name)

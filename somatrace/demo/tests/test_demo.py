@@ -15,6 +15,7 @@ import pytest
 from django.db import transaction
 from django.db.models import Count, Value
 from django.db.models.functions import Concat
+from fhir.resources.R4B.bundle import Bundle
 
 from somatrace.accounts.models import Membership, Practice, User
 from somatrace.alerts.models import Alert
@@ -22,9 +23,11 @@ from somatrace.bodymaps.demo import RELEASE_CUES
 from somatrace.bodymaps.models import RegionFinding
 from somatrace.clients.models import Client
 from somatrace.demo.seed import DEMO_PASSWORD, seed_demo
+from somatrace.exports import fhir
+from somatrace.exports import services as exports
 from somatrace.measures import summary
 from somatrace.measures.models import AccessLink, Administration, Status
-from somatrace.testing import make_member, make_practice
+from somatrace.testing import make_member, make_practice, staff_actor
 from somatrace.therapy import guard
 from somatrace.therapy.models import (
     AftercareTemplate,
@@ -179,3 +182,39 @@ def test_demo_charts_follow_the_timeline_and_the_touch_consent_maps(demo: Practi
     assert not work.filter(touch_status="not_welcome", override__isnull=True).exists()
     overrides = TouchOverride.objects.filter(client__practice=demo)
     assert overrides.exists() and all(o.reason for o in overrides)
+
+
+# --- Exports ------------------------------------------------------------------------------
+
+
+def test_every_demo_clients_fhir_bundle_validates_with_its_answers(demo: Practice) -> None:
+    """The check the issue names: a demo client's bundle validates with an independent
+    library, carries the LOINC codes, and its answers are the stored ones item by item."""
+    owner = Membership.objects.get(practice=demo, role="owner").user
+    actor = staff_actor(owner)
+    loinc: set[str] = set()
+    compared = 0
+    for client in Client.objects.filter(practice=demo).order_by("pk"):
+        bundle = exports.fhir_bundle(actor, client.pk)
+        Bundle.model_validate(bundle)
+        entries = [e["resource"] for e in bundle["entry"]]
+        for resource in entries:
+            if resource["resourceType"] == "Questionnaire":
+                loinc |= {c["code"] for c in resource["code"] if c["system"] == "http://loinc.org"}
+        responses = {
+            r["identifier"]["value"]: r
+            for r in entries
+            if r["resourceType"] == "QuestionnaireResponse"
+        }
+        stored = Administration.objects.filter(client=client, status=Status.COMPLETED)
+        for administration in stored:
+            response = responses[str(administration.pk)]
+            assert response["questionnaire"] == fhir.questionnaire_url(administration.instrument)
+            exported = [
+                int(item["answer"][0]["valueCoding"]["code"]) if item.get("answer") else None
+                for item in response["item"]
+            ]
+            assert exported == list(administration.answers), administration.pk
+            compared += 1
+    assert {"44249-1", "69737-5"} <= loinc
+    assert compared > 100
