@@ -97,8 +97,16 @@ def deleted(actor: Actor, obj: models.Model) -> AuditEvent:
     return _object_event(actor, Action.DELETE, obj)
 
 
-def exported(actor: Actor, obj: models.Model) -> AuditEvent:
-    return _object_event(actor, Action.EXPORT, obj)
+def exported(
+    actor: Actor,
+    obj: models.Model,
+    fields: Iterable[str] = (),
+    *,
+    shown: Mapping[str, Iterable[int]] | None = None,
+) -> AuditEvent:
+    """A record that left Somatrace (a PDF, a file); `fields` name what it included and
+    `shown` the other records in it by type."""
+    return _object_event(actor, Action.EXPORT, obj, fields, shown)
 
 
 def access_changed(actor: Actor, obj: models.Model, fields: Iterable[str]) -> AuditEvent:
