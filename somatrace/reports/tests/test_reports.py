@@ -254,3 +254,19 @@ def test_the_wrong_user_gets_no_session_pdf(
     assert b"%PDF" not in response.content
     assert client_record.name.encode() not in response.content
     assert not AuditEvent.objects.filter(client_id=client_record.pk).exists()
+
+
+@pytest.mark.django_db
+def test_client_and_session_pages_link_to_the_reports(
+    login, practitioner, assistant, client_record, signed_session
+) -> None:
+    browser = login(practitioner)
+    client_page = browser.get(reverse("client_detail", args=[client_record.pk])).content.decode()
+    assert reverse("reports_progress", args=[client_record.pk]) in client_page
+    session_page = browser.get(reverse("session_detail", args=[signed_session.pk])).content.decode()
+    assert reverse("reports_note_pdf", args=[signed_session.pk]) in session_page
+    assert reverse("reports_aftercare_pdf", args=[signed_session.pk]) in session_page
+    assistant_page = login(assistant).get(reverse("client_detail", args=[client_record.pk]))
+    assert (
+        reverse("reports_progress", args=[client_record.pk]) not in assistant_page.content.decode()
+    )
