@@ -92,6 +92,13 @@ def test_progress_report_pdf_names_the_client_the_practice_and_the_scores(
     assert "8 → 5" in text  # first session's SUDS before -> after
     assert "First in the period" in text and "Last in the period" in text
     assert "likely range" in text
+    # The charts are drawn into the PDF as vectors, their words with them: the ratings
+    # chart's panel titles and the heart chart's, which only the charts carry.
+    assert "Distress (SUDS)" in text and "Body tension" in text
+    assert "Heart rate (bpm)" in text and "RMSSD (ms)" in text
+    # The two body maps are pictures in the PDF.
+    reader = PdfReader(io.BytesIO(response.content))
+    assert sum(len(page.images) for page in reader.pages) >= 2
 
 
 @pytest.mark.django_db
@@ -270,3 +277,12 @@ def test_client_and_session_pages_link_to_the_reports(
     assert (
         reverse("reports_progress", args=[client_record.pk]) not in assistant_page.content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_a_period_with_nothing_recorded_says_so(login, practitioner, client_record) -> None:
+    text = pdf_text(_post(login(practitioner), client_record.pk).content)
+    assert "No session in the period." in text
+    assert "No questionnaire was completed in the period." in text
+    assert "No body map was painted in the period." in text
+    assert "No heart recording was analysed in the period." in text
