@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "somatrace.physio",
     "somatrace.demo",
     "somatrace.exports",
+    "somatrace.reports",
 ]
 
 MIDDLEWARE = [
@@ -423,6 +424,9 @@ LOGGING = {
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # WeasyPrint logs each layout step (and fontTools each subset): warnings only.
+        "weasyprint": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "fontTools": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 DEFAULT_EXCEPTION_REPORTER_FILTER = "somatrace.core.reporting.ClinicalDataFilter"

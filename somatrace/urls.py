@@ -105,4 +105,5 @@ urlpatterns = [
     path("", include("somatrace.bodymaps.urls")),
     path("", include("somatrace.physio.urls")),
     path("", include("somatrace.exports.urls")),
+    path("", include("somatrace.reports.urls")),
 ]

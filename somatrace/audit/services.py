@@ -98,10 +98,15 @@ def deleted(actor: Actor, obj: models.Model) -> AuditEvent:
 
 
 def exported(
-    actor: Actor, obj: models.Model, *, shown: Mapping[str, Iterable[int]] | None = None
+    actor: Actor,
+    obj: models.Model,
+    fields: Iterable[str] = (),
+    *,
+    shown: Mapping[str, Iterable[int]] | None = None,
 ) -> AuditEvent:
-    """A file that takes a record out of Somatrace; `shown` names the records in it by type."""
-    return _object_event(actor, Action.EXPORT, obj, shown=shown)
+    """A record that left Somatrace (a PDF, a file); `fields` name what it included and
+    `shown` the other records in it by type."""
+    return _object_event(actor, Action.EXPORT, obj, fields, shown)
 
 
 def exported_list(actor: Actor, object_type: str, ids: Iterable[int]) -> AuditEvent:

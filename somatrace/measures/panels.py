@@ -35,7 +35,7 @@ def _points(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def _series_blocks(administrations: list[Administration]) -> list[dict[str, Any]]:
+def series_blocks(administrations: list[Administration]) -> list[dict[str, Any]]:
     by_code: dict[str, list[summary.Point]] = defaultdict(list)
     for a in administrations:
         if a.status == Status.COMPLETED and a.valid and a.completed_at is not None:
@@ -131,7 +131,7 @@ def client_panel(actor: Actor, client: Any) -> PanelData | None:
         {
             "show": True,
             "client": client,
-            "blocks": _series_blocks(administrations),
+            "blocks": series_blocks(administrations),
             "pending": pending,
             "completed": completed,
             "assignments": assignments,

@@ -31,6 +31,7 @@ APP_LAYERS = {
     "physio": 6,
     "demo": 7,
     "exports": 7,
+    "reports": 7,
 }
 
 # A module whose dotted name has one of these parts belongs to the Django shell; every other

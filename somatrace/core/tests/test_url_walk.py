@@ -176,6 +176,9 @@ def test_practice_pages_are_for_owners_only(login, practitioner, assistant, vict
                 assert method(url_for(route, victim)).status_code == 403, (route, user)
 
 
+# Files that leave Somatrace when opened: their one row is an export, not a read.
+EXPORTS = {"reports_note_pdf", "reports_aftercare_pdf"}
+
 # Pages about people and settings, not a client's record (their own tests cover their audit).
 NOT_CLIENT_DATA = {
     "member_edit",
