@@ -9,8 +9,10 @@ from somatrace.api import services
 from somatrace.api.scopes import SCOPES
 from somatrace.core.actor import Actor
 
-# The schema is public on purpose: it describes the API, never a record.
-PUBLIC_URL_NAMES = {"openapi-json"}
+# The schema is public on purpose: it describes the API, never a record; /api/ itself (ninja's
+# root) answers 404 to everyone. The resources under /api/v1/ are unnamed: they answer 401,
+# not the login page, and somatrace/api/tests check who sees what through them.
+PUBLIC_URL_NAMES = {"openapi-json", "api-root"}
 
 
 def make_token(user: Any, scopes: list[str] | None = None, *, days: int = 90) -> str:
