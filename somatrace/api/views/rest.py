@@ -7,8 +7,8 @@ every write through the same service as the web (therapy.services.add_event).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.conf import settings
@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
+from pydantic import field_validator
 
 from somatrace.api import cursor, services
 from somatrace.api.errors import ApiError, body
@@ -34,6 +35,8 @@ from somatrace.therapy.forms import EventForm
 from somatrace.therapy.models import Session, TimelineEvent
 
 MAX_LIMIT = 100
+MAX_ID = 2**53  # ids beyond any the database holds are refused as input, not looked up
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 def rate_per_minute() -> int:
@@ -138,6 +141,19 @@ class PageQuery(Schema):
     since: datetime | None = Field(None, description="only from this time on (ISO 8601)")
     until: datetime | None = Field(None, description="only before this time (ISO 8601)")
 
+    @field_validator("since", "until")
+    @classmethod
+    def in_range(cls, value: datetime | None) -> datetime | None:
+        """In UTC (naive means UTC), between the years 2 and 9998 so that no database
+        conversion overflows."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        if not 2 <= value.year <= 9998:
+            raise ValueError("a time between the years 2 and 9998")
+        return value.astimezone(UTC)
+
 
 class ClinicalOut(Schema):
     date_of_birth: str | None
@@ -165,7 +181,7 @@ class ClientPage(Schema):
 
 class SessionOut(Schema):
     id: int
-    client_id: int
+    client_id: RecordId
     practitioner_id: int
     starts_at: datetime
     duration_minutes: int
@@ -305,14 +321,14 @@ def event_json(event: TimelineEvent) -> dict[str, Any]:
     }
 
 
-def client_for(actor: Actor, client_id: int, *, clinical: bool) -> Client:
+def client_for(actor: Actor, client_id: RecordId, *, clinical: bool) -> Client:
     client = Client.objects.visible_to(actor, clinical=clinical).filter(pk=client_id).first()
     if client is None:
         raise Http404
     return client
 
 
-def session_for(actor: Actor, session_id: int) -> Session:
+def session_for(actor: Actor, session_id: RecordId) -> Session:
     session = (
         Session.objects.visible_to(actor).select_related("client").filter(pk=session_id).first()
     )
@@ -335,7 +351,7 @@ def list_clients(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any
 
 
 @v1.get("/clients/{client_id}", response={200: ClientOut, **errors(404)}, summary="One client")
-def get_client(request: HttpRequest, client_id: int) -> dict[str, Any]:
+def get_client(request: HttpRequest, client_id: RecordId) -> dict[str, Any]:
     actor = need(request, "clients:read")
     client = client_for(actor, client_id, clinical=False)
     audit.read(actor, client)
@@ -347,7 +363,9 @@ def get_client(request: HttpRequest, client_id: int) -> dict[str, Any]:
     response={200: SessionPage, **errors(404)},
     summary="A client's sessions",
 )
-def list_sessions(request: HttpRequest, client_id: int, query: Query[PageQuery]) -> dict[str, Any]:
+def list_sessions(
+    request: HttpRequest, client_id: RecordId, query: Query[PageQuery]
+) -> dict[str, Any]:
     actor = need(request, "sessions:read")
     client = client_for(actor, client_id, clinical=True)
     rows, next_cursor = page(
@@ -358,7 +376,7 @@ def list_sessions(request: HttpRequest, client_id: int, query: Query[PageQuery])
 
 
 @v1.get("/sessions/{session_id}", response={200: SessionOut, **errors(404)}, summary="One session")
-def get_session(request: HttpRequest, session_id: int) -> dict[str, Any]:
+def get_session(request: HttpRequest, session_id: RecordId) -> dict[str, Any]:
     actor = need(request, "sessions:read")
     session = session_for(actor, session_id)
     audit.read(actor, session)
@@ -370,7 +388,9 @@ def get_session(request: HttpRequest, session_id: int) -> dict[str, Any]:
     response={200: EventPage, **errors(404)},
     summary="A session's timeline",
 )
-def list_events(request: HttpRequest, session_id: int, query: Query[PageQuery]) -> dict[str, Any]:
+def list_events(
+    request: HttpRequest, session_id: RecordId, query: Query[PageQuery]
+) -> dict[str, Any]:
     actor = need(request, "events:read")
     session = session_for(actor, session_id)
     rows, next_cursor = page(
@@ -387,7 +407,7 @@ def list_events(request: HttpRequest, session_id: int, query: Query[PageQuery]) 
     description="The same rules as the live console: touch consent (409 when a technique "
     "on a region the client marked not welcome has no override_reason) and the pacing guard.",
 )
-def append_event(request: HttpRequest, session_id: int, payload: EventIn) -> Status:
+def append_event(request: HttpRequest, session_id: RecordId, payload: EventIn) -> Status:
     actor = need(request, "events:write")
     session = session_for(actor, session_id)
     data = {k: v for k, v in payload.dict().items() if v is not None}
