@@ -8,7 +8,10 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver
 
-from somatrace.api.views.rest import api
+from somatrace.api.views import records  # noqa: F401 - its resources join the v1 router
+from somatrace.api.views.rest import api, v1
+
+api.add_router("/v1/", v1)
 
 
 def _open(patterns: list[Any]) -> list[Any]:

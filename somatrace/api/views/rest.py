@@ -437,6 +437,3 @@ def append_event(request: HttpRequest, session_id: RecordId, payload: EventIn) -
         raise ApiError(409, str(refusal), "touch_not_welcome") from None
     status = 201 if posted.created else 200
     return Status(status, {"event": event_json(posted.event), "created": posted.created})
-
-
-api.add_router("/v1/", v1)
