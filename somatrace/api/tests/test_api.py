@@ -259,3 +259,21 @@ def test_a_large_body_with_a_token_reaches_the_api(client, practitioner, client_
     )
     assert response.status_code == 400  # the API's answer (text too long), not the 401
     assert response.json()["error"]["code"] == "bad_request"
+
+
+def test_a_body_over_the_servers_limit_gets_413_in_the_error_shape(
+    client, practitioner, client_record
+) -> None:
+    session = started_session(client_record)
+    token = make_token(practitioner)
+    body = technique("", text="x" * 3_000_000)
+    response = call(
+        client,
+        "post",
+        f"/api/v1/sessions/{session.pk}/events",
+        token,
+        data=body,
+        content_type="application/json",
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
