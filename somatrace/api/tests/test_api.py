@@ -277,3 +277,28 @@ def test_a_body_over_the_servers_limit_gets_413_in_the_error_shape(
     )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "too_large"
+
+
+def test_a_large_body_without_a_valid_token_is_refused_unread(client, client_record) -> None:
+    session = make_session(client_record)
+    url = f"/api/v1/sessions/{session.pk}/events"
+    body = technique("", text="x" * 20_000)
+    anonymous = client.post(url, body, content_type="application/json")
+    assert anonymous.status_code == 401  # core/bodies.py: no Authorization header
+    forged = call(client, "post", url, "st_forged", data=body, content_type="application/json")
+    assert forged.status_code == 401  # the API checks the token before it reads the body
+    assert forged.json()["error"]["code"] == "unauthorized"
+    assert not TimelineEvent.objects.exists()
+
+
+def test_a_full_page_costs_a_bounded_number_of_queries(
+    client, practitioner, practice, django_assert_max_num_queries
+) -> None:
+    for _ in range(30):
+        make_client(practice, practitioner)
+    token = make_token(practitioner)
+    call(client, "get", "/api/v1/clients?limit=1", token)  # last_used_at written once
+    # token, membership, the rate limit in the database cache (5), the page, the audit row
+    with django_assert_max_num_queries(10):
+        response = call(client, "get", "/api/v1/clients?limit=100", token)
+    assert len(response.json()["items"]) == 30
