@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "somatrace.demo",
     "somatrace.exports",
     "somatrace.reports",
+    "somatrace.api",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from somatrace import views as pages
 from somatrace.accounts import views as accounts
 from somatrace.accounts.forms import EmailAuthenticationForm
 from somatrace.alerts import views as alerts
+from somatrace.api.views import tokens
 from somatrace.clients import views as clients
 from somatrace.core import idle
 from somatrace.core import views as core
@@ -67,6 +68,8 @@ urlpatterns = [
     path("account/security/passkey/", accounts.passkey_add, name="passkey_add"),
     path("account/security/recovery-codes/", accounts.recovery_codes, name="recovery_codes"),
     path("account/security/remove/", accounts.device_remove, name="device_remove"),
+    path("account/tokens/", tokens.token_list, name="token_list"),
+    path("account/tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token_revoke"),
     path("clients/", clients.client_list, name="client_list"),
     path("clients/new/", clients.client_create, name="client_create"),
     path("clients/<int:client_id>/", clients.client_detail, name="client_detail"),
@@ -106,4 +109,5 @@ urlpatterns = [
     path("", include("somatrace.physio.urls")),
     path("", include("somatrace.exports.urls")),
     path("", include("somatrace.reports.urls")),
+    path("api/", include(("somatrace.api.urls", "api"), namespace="api")),
 ]

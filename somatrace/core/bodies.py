@@ -12,6 +12,8 @@ session cookie and the URL alone (it never touches request.body, POST or FILES):
 - the public pages that take data without a login (views marked @login_not_required: the
   login and password-reset forms, the secure questionnaire link /q/<token>/, the body-map link
   /p/<token>/ and the kiosk) take up to DATA_UPLOAD_MAX_MEMORY_SIZE (2 MB, in memory too);
+- a request to the REST API (/api/) with an Authorization header goes on: the API checks the
+  token before it reads the body (somatrace/api), and refuses it with a 401 otherwise;
 - anything else is answered at once: 401 (sign in first) on every other page, 413 (too large)
   on a public one. The server discards whatever of the body the client still sends.
 """
@@ -25,6 +27,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 
 ANONYMOUS_BODY_BYTES = 16 * 1024
+API_PREFIX = "/api/"
 SIGN_IN_FIRST = "Sign in first: this address takes data only from a signed-in user."
 TOO_LARGE = "This request is too large for a page used without signing in."
 
@@ -53,6 +56,8 @@ def refusal(request: HttpRequest) -> tuple[int, str] | None:
         return None
     if request.user.is_authenticated:  # the session cookie and the user row, never the body
         return None
+    if request.path_info.startswith(API_PREFIX) and "Authorization" in request.headers:
+        return None  # the API checks the token before it reads the body
     if not is_public(request.path_info):
         return 401, SIGN_IN_FIRST
     if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:

@@ -32,6 +32,7 @@ APP_LAYERS = {
     "demo": 7,
     "exports": 7,
     "reports": 7,
+    "api": 7,
 }
 
 # A module whose dotted name has one of these parts belongs to the Django shell; every other

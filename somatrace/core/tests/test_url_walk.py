@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from somatrace.api import testing as api_testing
 from somatrace.audit.models import AuditEvent
 from somatrace.bodymaps import testing as bodymaps_testing
 from somatrace.bodymaps.testing import make_painting
@@ -21,7 +22,7 @@ from somatrace.testing import make_alert, make_session
 from somatrace.therapy import testing as therapy_testing
 from somatrace.therapy.models import Session
 
-APP_TESTING = [therapy_testing, measures_testing, bodymaps_testing, physio_testing]
+APP_TESTING = [therapy_testing, measures_testing, bodymaps_testing, physio_testing, api_testing]
 
 # Reachable without logging in, on purpose.
 PUBLIC = {
@@ -185,6 +186,7 @@ NOT_CLIENT_DATA = {
     "member_deactivate",
     "member_reactivate",
     "member_reset_two_factor",
+    "token_revoke",
 }
 
 
