@@ -177,9 +177,6 @@ def test_practice_pages_are_for_owners_only(login, practitioner, assistant, vict
                 assert method(url_for(route, victim)).status_code == 403, (route, user)
 
 
-# Files that leave Somatrace when opened: their one row is an export, not a read.
-EXPORTS = {"reports_note_pdf", "reports_aftercare_pdf"}
-
 # Pages about people and settings, not a client's record (their own tests cover their audit).
 NOT_CLIENT_DATA = {
     "member_edit",
@@ -190,8 +187,9 @@ NOT_CLIENT_DATA = {
 }
 
 
-# Downloads that take a client's record out of Somatrace: audited as an export, not a read.
-EXPORTS = {"export_fhir", "export_outcomes"}
+# Downloads and files that take a client's record out of Somatrace: their one row is an
+# export, not a read.
+EXPORTS = {"export_fhir", "export_outcomes", "reports_note_pdf", "reports_aftercare_pdf"}
 
 
 @pytest.mark.django_db
