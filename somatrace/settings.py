@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "somatrace.bodymaps",
     "somatrace.physio",
     "somatrace.demo",
+    "somatrace.transfer",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ APP_LAYERS = {
     "measures": 6,
     "physio": 6,
     "demo": 7,
+    "transfer": 7,
 }
 
 # A module whose dotted name has one of these parts belongs to the Django shell; every other
