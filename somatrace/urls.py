@@ -104,4 +104,5 @@ urlpatterns = [
     path("", include("somatrace.measures.urls")),
     path("", include("somatrace.bodymaps.urls")),
     path("", include("somatrace.physio.urls")),
+    path("", include("somatrace.transfer.urls")),
 ]

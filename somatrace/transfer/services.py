@@ -9,23 +9,37 @@ keeping ids, and resets PostgreSQL's sequences.
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
+import tempfile
+import zipfile
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core import serializers
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.core.serializers.jsonl import Serializer as JsonLinesSerializer
 from django.db import connection, models, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.timezone import localtime
 
 from somatrace.accounts.models import Practice
 from somatrace.audit import services as audit
+from somatrace.bodymaps import figures
+from somatrace.bodymaps import render as draw
+from somatrace.bodymaps.atlas import VIEW_LABELS
+from somatrace.bodymaps.raster import views_of
+from somatrace.bodymaps.services import painting_raster
 from somatrace.core.actor import Actor
 from somatrace.transfer.archive import (
     ArchiveError,
@@ -35,7 +49,13 @@ from somatrace.transfer.archive import (
     version_tuple,
     write_manifest,
 )
-from somatrace.transfer.queries import PARTS, Part, builtin_techniques, practice_rows
+from somatrace.transfer.queries import (
+    PARTS,
+    Part,
+    builtin_techniques,
+    client_rows,
+    practice_rows,
+)
 
 BATCH = 500  # rows fetched at a time while exporting
 UPLOADS = "files/uploads"
@@ -245,3 +265,102 @@ def import_practice(
 
 def manifest_summary(manifest: dict[str, Any]) -> str:
     return json.dumps(manifest.get("counts", {}), sort_keys=True)
+
+
+# --- Subject access ------------------------------------------------------------------------
+
+
+@dataclass
+class Section:
+    """One kind of record in the readable document, each row as (label, words) pairs."""
+
+    title: str
+    rows: list[tuple[str, list[tuple[str, str]], str]]  # heading, fields, body-map PNG (data URI)
+
+
+def _words(row: models.Model, field: models.Field[Any, Any], people: dict[int, str]) -> str:
+    value = getattr(row, field.attname)
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(getattr(row, f"get_{field.name}_display")())
+    if field.is_relation and field.related_model is not None:
+        if field.related_model._meta.label_lower == "accounts.user":
+            return people.get(value, f"a former staff member (no. {value})")
+        return f"{field.related_model._meta.verbose_name} no. {value}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return localtime(value).strftime("%d %B %Y, %H:%M")
+    if isinstance(value, bytes | memoryview):
+        return f"{len(value)} bytes of recorded data (complete in the archive)"
+    if isinstance(field, models.JSONField):
+        text = json.dumps(value, ensure_ascii=False)
+        return text if len(text) <= 2000 else text[:2000] + " … (complete in the archive)"
+    return str(value)
+
+
+def _body_map(painting: Any) -> str:
+    grid = painting_raster(painting)
+    overlays = figures.painting_overlays(grid, figures.display_scale(grid, painting.body_shape))
+    views = views_of(painting.body_shape)
+    image = draw.png(painting.body_shape, overlays, [VIEW_LABELS[v] for v in views], views)
+    return "data:image/png;base64," + base64.b64encode(image).decode()
+
+
+def _sections(client: Any, people: dict[int, str]) -> list[Section]:
+    sections = []
+    for part in PARTS:
+        if not part.client:
+            continue
+        model = part.model
+        shown = [
+            f
+            for f in model._meta.local_fields
+            if not f.primary_key and f.name not in {"practice", "practice_id", "client"}
+        ]
+        rows = []
+        for row in client_rows(part, client.pk).iterator(chunk_size=BATCH):
+            fields = [(str(f.verbose_name).capitalize(), _words(row, f, people)) for f in shown]
+            image = _body_map(row) if part.label == "bodymaps.painting" else ""
+            rows.append((f"{model._meta.verbose_name.capitalize()} no. {row.pk}", fields, image))
+        sections.append(Section(str(model._meta.verbose_name_plural).capitalize(), rows))
+    return sections
+
+
+def subject_access(actor: Actor, client: Any, target: IO[bytes]) -> None:
+    """Everything held about one client, as a ZIP: a readable document (record.html) and the
+    machine-readable archive (manifest.json, data/*.jsonl, files/), audited as an export."""
+    if not actor.sees_clinical_data or client.practice_id != actor.practice_id:
+        raise PermissionDenied
+    audit.exported(actor, client)
+    people = dict(
+        apps.get_model("accounts.user")
+        ._base_manager.filter(membership__practice=client.practice_id)
+        .values_list("pk", "full_name")
+    )
+    with tempfile.TemporaryDirectory(prefix="subject-access-") as scratch:
+        folder = Path(scratch)
+        counts = {}
+        for part in PARTS:
+            if part.client:
+                rows = client_rows(part, client.pk)
+                counts[part.label] = write_rows(part, rows, folder / data_name(part.label))
+                copy_files(part, rows, folder)
+        document = render_to_string(
+            "transfer/subject_access.html",
+            {
+                "client": client,
+                "practice": client.practice,
+                "sections": _sections(client, people),
+                "made_at": timezone.now(),
+                "made_by": actor.user,
+            },
+        )
+        (folder / "record.html").write_text(document, encoding="utf-8")
+        scope = {"kind": "subject-access", "client_id": client.pk}
+        write_manifest(folder, _header(scope, counts))
+        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    archive.write(path, path.relative_to(folder).as_posix())
