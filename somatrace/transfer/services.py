@@ -69,7 +69,7 @@ class ExactSerializer(JsonLinesSerializer):
     def handle_field(self, obj: models.Model, field: models.Field[Any, Any]) -> None:
         value = field.value_from_object(obj)
         if isinstance(value, datetime | time):
-            self._current[field.name] = value.isoformat()
+            self._current[field.name] = value.isoformat()  # type: ignore[attr-defined]
         else:
             super().handle_field(obj, field)
 
@@ -117,8 +117,8 @@ def copy_files(part: Part, rows: models.QuerySet[models.Model], directory: Path)
         for stored in rows.exclude(**{name: ""}).values_list(name, flat=True).iterator():
             target = directory / MEDIA / safe_member(str(stored))
             target.parent.mkdir(parents=True, exist_ok=True)
-            with default_storage.open(str(stored), "rb") as source, target.open("wb") as out:
-                shutil.copyfileobj(source, out)
+            with default_storage.open(str(stored), "rb") as stored_file, target.open("wb") as out:
+                shutil.copyfileobj(stored_file, out)
             copied += 1
     return copied
 
@@ -323,7 +323,9 @@ def _sections(client: Any, people: dict[int, str]) -> list[Section]:
         for row in client_rows(part, client.pk).iterator(chunk_size=BATCH):
             fields = [(str(f.verbose_name).capitalize(), _words(row, f, people)) for f in shown]
             image = _body_map(row) if part.label == "bodymaps.painting" else ""
-            rows.append((f"{model._meta.verbose_name.capitalize()} no. {row.pk}", fields, image))
+            rows.append(
+                (f"{str(model._meta.verbose_name).capitalize()} no. {row.pk}", fields, image)
+            )
         sections.append(Section(str(model._meta.verbose_name_plural).capitalize(), rows))
     return sections
 

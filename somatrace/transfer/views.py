@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
@@ -17,13 +17,13 @@ SPOOL_BYTES = 16 * 1024 * 1024  # larger archives go to a temporary file, not me
 
 @require_POST
 @clinical_required
-def client_subject_access(request: PracticeRequest, client_id: int) -> FileResponse:
+def client_subject_access(request: PracticeRequest, client_id: int) -> HttpResponse:
     client = get_object_or_404(Client.objects.visible_to(request.actor), pk=client_id)
     archive = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed by FileResponse
     subject_access(request.actor, client, archive)
     archive.seek(0)
     # The file name carries the record's number, never the client's name.
-    return FileResponse(
+    return FileResponse(  # type: ignore[return-value]
         archive,
         as_attachment=True,
         filename=f"subject-access-{client.pk}.zip",
