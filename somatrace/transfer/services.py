@@ -319,9 +319,18 @@ def _sections(client: Any, people: dict[int, str]) -> list[Section]:
             for f in model._meta.local_fields
             if not f.primary_key and f.name not in {"practice", "practice_id", "client"}
         ]
+        many = [f for f in model._meta.local_many_to_many if f.name not in part.leave_out]
         rows = []
-        for row in client_rows(part, client.pk).iterator(chunk_size=BATCH):
+        found = client_rows(part, client.pk).prefetch_related(*(f.name for f in many))
+        for row in found.iterator(chunk_size=BATCH):
             fields = [(str(f.verbose_name).capitalize(), _words(row, f, people)) for f in shown]
+            fields += [
+                (
+                    str(f.verbose_name).capitalize(),
+                    ", ".join(str(other) for other in getattr(row, f.name).all()) or "—",
+                )
+                for f in many
+            ]
             image = _body_map(row) if part.label == "bodymaps.painting" else ""
             rows.append(
                 (f"{str(model._meta.verbose_name).capitalize()} no. {row.pk}", fields, image)

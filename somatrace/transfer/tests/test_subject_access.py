@@ -35,6 +35,7 @@ def test_the_archive_holds_a_readable_document_and_this_clients_records_only(
     login: Any, practitioner: Any, practice: Any, client_record: Any
 ) -> None:
     session = make_session(client_record, subjective="Shoulders eased after the breath work")
+    client_record.tags.create(practice=practice, name="Weekly-mornings")
     make_painting(client_record, session=session, moment="pre")
     other = make_client(practice, name="Other Person", practitioner=practitioner)
     make_session(other, subjective="Not about this client")
@@ -50,6 +51,7 @@ def test_the_archive_holds_a_readable_document_and_this_clients_records_only(
     document = archive.read("record.html").decode()
     assert f"Everything we hold about {client_record.name}" in document
     assert "Shoulders eased after the breath work" in document
+    assert "Weekly-mornings" in document  # the client's tags, in words
     assert "data:image/png;base64," in document  # the body map, drawn
     assert "Not about this client" not in document and "Other Person" not in document
     sessions = [
