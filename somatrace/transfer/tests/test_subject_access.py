@@ -9,6 +9,8 @@ import zipfile
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from somatrace.audit.models import AuditEvent
 from somatrace.bodymaps.testing import make_painting
@@ -80,3 +82,22 @@ def test_nobody_else_gets_the_archive(
             b"" if response.streaming else response.content
         )
     assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_the_archive_takes_as_many_queries_for_many_sessions_as_for_one(
+    login: Any, practitioner: Any, client_record: Any
+) -> None:
+    browser = login(practitioner)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = browser.post(url(client_record))
+            b"".join(response.streaming_content)
+        return len(captured)
+
+    make_session(client_record, days_ago=9)
+    few = queries()
+    for days in range(1, 7):
+        session = make_session(client_record, days_ago=days)
+        make_painting(client_record, session=session, moment="post")
+    assert queries() == few
