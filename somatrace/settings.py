@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "somatrace.exports",
     "somatrace.reports",
     "somatrace.api",
+    "somatrace.transfer",
 ]
 
 MIDDLEWARE = [

@@ -110,4 +110,5 @@ urlpatterns = [
     path("", include("somatrace.exports.urls")),
     path("", include("somatrace.reports.urls")),
     path("api/", include(("somatrace.api.urls", "api"), namespace="api")),
+    path("", include("somatrace.transfer.urls")),
 ]

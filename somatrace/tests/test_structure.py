@@ -33,6 +33,7 @@ APP_LAYERS = {
     "exports": 7,
     "reports": 7,
     "api": 7,
+    "transfer": 7,
 }
 
 # A module whose dotted name has one of these parts belongs to the Django shell; every other
