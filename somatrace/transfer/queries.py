@@ -70,7 +70,11 @@ PARTS: tuple[Part, ...] = (
     Part("audit.auditevent", "practice_id", "client_id"),
 )
 
-EXCLUDED: dict[str, str] = {}
+EXCLUDED: dict[str, str] = {
+    # Credentials for one installation, like passkeys: after a move, members make new ones,
+    # and a token copied out of a practice archive must not open the new instance.
+    "api.accesstoken": "API tokens belong to one installation; members create new ones",
+}
 
 
 def somatrace_models() -> Iterator[type[models.Model]]:
