@@ -3,6 +3,7 @@ queries (one per section). The doors render it (views.py) and audit it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -197,13 +198,31 @@ SECTION_READERS = {
 }
 
 
+def session_count(actor: Actor, client: Client, start: date, end: date) -> int:
+    """How many sessions the report would cover: what decides whether it is made now."""
+    since, until = _bounds(start, end)
+    return (
+        Session.objects.visible_to(actor)
+        .filter(client_id=client.pk, starts_at__gte=since, starts_at__lt=until)
+        .count()
+    )
+
+
 def progress_report(
-    actor: Actor, client: Client, start: date, end: date, sections: list[str]
+    actor: Actor,
+    client: Client,
+    start: date,
+    end: date,
+    sections: list[str],
+    on_section: Callable[[str], None] | None = None,
 ) -> Report:
-    """Everything the progress report shows for `client` from `start` to `end` (inclusive)."""
+    """Everything the progress report shows for `client` from `start` to `end` (inclusive).
+    on_section(key) is called before each section is read (the background job's progress)."""
     since, until = _bounds(start, end)
     report = Report(client, start, end, sections, timezone.localtime())
     for key in sections:
+        if on_section is not None:
+            on_section(key)
         reader, kind = SECTION_READERS[key]
         part = reader(actor, client, since, until)
         report.context[key] = part

@@ -16,4 +16,7 @@ urlpatterns: list[URLPattern] = [
         views.aftercare_pdf,
         name="reports_aftercare_pdf",
     ),
+    path("reports/<int:job_id>/", views.job, name="reports_job"),
+    path("reports/<int:job_id>/status/", views.job_status, name="reports_job_status"),
+    path("reports/<int:job_id>/report.pdf", views.job_pdf, name="reports_job_pdf"),
 ]

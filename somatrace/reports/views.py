@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,9 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from somatrace.audit import services as audit
 from somatrace.clients.models import Client
 from somatrace.core.decorators import PracticeRequest, clinical_required
-from somatrace.reports import pdf
+from somatrace.reports import pdf, services
 from somatrace.reports.forms import SECTIONS, ProgressForm
-from somatrace.reports.queries import progress_report
+from somatrace.reports.models import ReportJob
+from somatrace.reports.queries import progress_report, session_count
+from somatrace.reports.tasks import make_progress_report
 from somatrace.therapy.models import Note, NoteAmendment
 from somatrace.therapy.views.common import session_for
 
@@ -41,16 +43,27 @@ def progress(request: PracticeRequest, client_id: int) -> HttpResponse:
     defaults = ProgressForm.defaults(timezone.localdate())
     form = ProgressForm(request.POST if request.method == "POST" else defaults)
     report = None
+    wants_pdf = request.method == "POST" and bool(request.POST.get("pdf"))
     if form.is_valid():
-        report = progress_report(
-            request.actor,
-            client,
-            form.cleaned_data["start"],
-            form.cleaned_data["end"],
-            [key for key, _ in SECTIONS if key in form.cleaned_data["sections"]],
-        )
-    context: dict[str, Any] = {"client": client, "form": form, "report": report}
-    if request.method == "POST" and request.POST.get("pdf") and report is not None:
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        sections = [key for key, _ in SECTIONS if key in form.cleaned_data["sections"]]
+        if (
+            wants_pdf
+            and session_count(request.actor, client, start, end) > services.BACKGROUND_SESSIONS
+        ):
+            job = services.start_job(
+                request.actor, client, start, end, sections, make_progress_report.enqueue
+            )
+            return redirect("reports_job", job.pk)
+        report = progress_report(request.actor, client, start, end, sections)
+    jobs = list(
+        ReportJob.objects.visible_to(request.actor)
+        .filter(client_id=client.pk, created_at__gte=timezone.now() - services.EXPIRY)
+        .only("pk", "status", "created_at", "client_id")[:10]
+    )
+    context: dict[str, Any] = {"client": client, "form": form, "report": report, "jobs": jobs}
+    context["background_sessions"] = services.BACKGROUND_SESSIONS
+    if wants_pdf and report is not None:
         html = render_to_string("reports/progress_document.html", context, request=request)
         body = pdf.html_to_pdf(html)
         audit.exported(request.actor, client, report.sections, shown=report.shown)
@@ -106,3 +119,55 @@ def aftercare_pdf(request: PracticeRequest, session_id: int) -> HttpResponse:
     body = pdf.html_to_pdf(html)
     audit.exported(request.actor, session, ["aftercare"])
     return _pdf_response(body, "aftercare.pdf")
+
+
+def _job_for(request: PracticeRequest, job_id: int) -> ReportJob:
+    """A job of a client this member sees (404 otherwise), not yet expired."""
+    job = get_object_or_404(
+        ReportJob.objects.visible_to(request.actor).select_related("client"), pk=job_id
+    )
+    if job.created_at < timezone.now() - services.EXPIRY:
+        raise Http404
+    return job
+
+
+@clinical_required
+@require_GET
+def job(request: PracticeRequest, job_id: int) -> HttpResponse:
+    """A progress report being prepared: its progress, then its download."""
+    found = _job_for(request, job_id)
+    audit.read(request.actor, found)
+    return render(
+        request,
+        "reports/job.html",
+        {"job": found, "client": found.client, "expiry_hours": _expiry_hours()},
+    )
+
+
+@clinical_required
+@require_GET
+def job_status(request: PracticeRequest, job_id: int) -> HttpResponse:
+    """The progress fragment, polled by htmx every 2 s until the job is finished."""
+    found = _job_for(request, job_id)
+    audit.read(request.actor, found)
+    return render(
+        request, "reports/_job_status.html", {"job": found, "expiry_hours": _expiry_hours()}
+    )
+
+
+@clinical_required
+@require_GET
+def job_pdf(request: PracticeRequest, job_id: int) -> HttpResponse:
+    """The finished PDF (an export by whoever downloads it); before that, the job page."""
+    found = _job_for(request, job_id)
+    if found.status != ReportJob.Status.DONE or not found.pdf:
+        return redirect("reports_job", found.pk)
+    try:
+        body = services.download(request.actor, found)
+    except FileNotFoundError:
+        raise Http404 from None
+    return _pdf_response(body, "progress-report.pdf")
+
+
+def _expiry_hours() -> int:
+    return int(services.EXPIRY.total_seconds() // 3600)

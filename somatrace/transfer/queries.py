@@ -74,6 +74,8 @@ EXCLUDED: dict[str, str] = {
     # Credentials for one installation, like passkeys: after a move, members make new ones,
     # and a token copied out of a practice archive must not open the new instance.
     "api.accesstoken": "API tokens belong to one installation; members create new ones",
+    # Transient: a PDF being prepared, deleted 24 hours after it was asked for.
+    "reports.reportjob": "a progress report's PDF prepared in the background, kept 24 hours",
 }
 
 

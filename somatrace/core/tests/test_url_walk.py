@@ -18,11 +18,19 @@ from somatrace.bodymaps import testing as bodymaps_testing
 from somatrace.bodymaps.testing import make_painting
 from somatrace.measures import testing as measures_testing
 from somatrace.physio import testing as physio_testing
+from somatrace.reports import testing as reports_testing
 from somatrace.testing import make_alert, make_session
 from somatrace.therapy import testing as therapy_testing
 from somatrace.therapy.models import Session
 
-APP_TESTING = [therapy_testing, measures_testing, bodymaps_testing, physio_testing, api_testing]
+APP_TESTING = [
+    therapy_testing,
+    measures_testing,
+    bodymaps_testing,
+    physio_testing,
+    api_testing,
+    reports_testing,
+]
 
 # Reachable without logging in, on purpose.
 PUBLIC = {
@@ -189,7 +197,13 @@ NOT_CLIENT_DATA = {
 
 # Downloads and files that take a client's record out of Somatrace: their one row is an
 # export, not a read.
-EXPORTS = {"export_fhir", "export_outcomes", "reports_note_pdf", "reports_aftercare_pdf"}
+EXPORTS = {
+    "export_fhir",
+    "export_outcomes",
+    "reports_note_pdf",
+    "reports_aftercare_pdf",
+    "reports_job_pdf",
+}
 
 
 @pytest.mark.django_db
