@@ -139,7 +139,7 @@ def test_the_status_shows_the_step_and_progress_while_the_report_is_prepared(
 
 
 @pytest.mark.django_db
-def test_the_steps_are_recorded_in_order(client_record, many_sessions, media) -> None:
+def test_the_steps_are_recorded_in_order(client_record, many_sessions, media, monkeypatch):
     job = make_job(client_record)
     job.options["sections"] = ["sessions", "measures", "bodymaps", "heart"]  # as the form
     job.save()
@@ -150,11 +150,8 @@ def test_the_steps_are_recorded_in_order(client_record, many_sessions, media) ->
         seen.append((step, progress))
         original(job, step, progress, **fields)
 
-    services._set = spy  # type: ignore[assignment]
-    try:
-        make_progress_report.func(job.pk)
-    finally:
-        services._set = original  # type: ignore[assignment]
+    monkeypatch.setattr(services, "_set", spy)  # records each step, then saves it as usual
+    make_progress_report.func(job.pk)
     assert [step for step, _ in seen] == [
         "Gathering sessions",
         "Gathering sessions",
