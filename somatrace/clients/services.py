@@ -420,7 +420,8 @@ def save_touch_map(actor: Actor, client: Client, marks: Mapping[str, str]) -> To
 class Upload(Protocol):
     """What an uploaded file gives (Django's UploadedFile, or any file opened for reading)."""
 
-    size: int | None
+    @property
+    def size(self) -> int | None: ...
 
     def read(self, size: int = ..., /) -> bytes: ...
 
@@ -458,7 +459,7 @@ def add_attachment(
         uploaded_by=actor.user,
     )
     attachment.file.save(secrets.token_hex(16) + document.extension, ContentFile(data), save=False)
-    stored = attachment.file.name
+    stored = str(attachment.file.name)
     try:
         attachment.save()
         audit.created(actor, attachment, ["title", "kind", "file"])
@@ -471,7 +472,7 @@ def add_attachment(
 def read_attachment(actor: Actor, attachment: Attachment) -> bytes:
     """The document's bytes, checked against the checksum taken when it was stored; audited."""
     actor.require_clinical_staff("Documents on a record are open to practitioners and owners.")
-    with default_storage.open(attachment.file.name, "rb") as stored:
+    with default_storage.open(str(attachment.file.name), "rb") as stored:
         data = stored.read()
     if hashlib.sha256(data).hexdigest() != attachment.sha256:
         raise RuleError("This document's file has changed since it was stored.")
@@ -485,7 +486,7 @@ def remove_attachment(actor: Actor, attachment: Attachment) -> None:
     actor.require_clinical_staff("Only a practitioner or owner removes documents.")
     if attachment.client.practice_id != actor.practice_id:
         raise PermissionDenied("This document belongs to another practice.")
-    stored = attachment.file.name
+    stored = str(attachment.file.name)
     audit.deleted(actor, attachment)
     attachment.delete()
     transaction.on_commit(lambda: default_storage.delete(stored))
