@@ -28,7 +28,11 @@ def client_attachments(actor: Actor, client: Client) -> PanelData | None:
         Attachment.objects.visible_to(actor).filter(client=client).select_related("uploaded_by")
     )
     return PanelData(
-        {"client": client, "attachments": attachments, "form": AttachmentForm()},
+        {
+            "client": client,
+            "attachments": attachments,
+            "form": AttachmentForm(auto_id="id_attachment_%s"),
+        },
         {"clients.attachment": [a.pk for a in attachments]},
     )
 
