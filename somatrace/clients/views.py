@@ -328,7 +328,10 @@ def _upload_refused(request: PracticeRequest, client: Client, message: str) -> H
 def attachment_view(request: PracticeRequest, client_id: int, attachment_id: int) -> HttpResponse:
     client = _client_for(request, client_id)
     attachment = _attachment_for(request, client, attachment_id)
-    data = services.read_attachment(request.actor, attachment)
+    try:
+        data = services.read_attachment(request.actor, attachment)
+    except RuleError as refusal:  # the stored file no longer matches its checksum
+        return HttpResponse(str(refusal), content_type="text/plain", status=409)
     document = BY_CONTENT_TYPE[attachment.content_type]
     response = HttpResponse(data, content_type=document.content_type)
     response["Content-Disposition"] = (

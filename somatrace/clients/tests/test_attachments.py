@@ -200,3 +200,15 @@ def test_a_document_is_not_reached_through_another_clients_address(
     attachment = make_attachment(client_record)
     response = login(practitioner).get(f"/clients/{other.pk}/attachments/{attachment.pk}/")
     assert response.status_code == 404
+
+
+def test_a_stored_file_changed_behind_somatraces_back_is_not_served(
+    login, practitioner, client_record
+) -> None:
+    attachment = make_attachment(client_record)
+    (path,) = stored_files()
+    path.write_bytes(HTML_PAGE)
+    response = login(practitioner).get(f"/clients/{client_record.pk}/attachments/{attachment.pk}/")
+    assert response.status_code == 409
+    assert b"has changed since it was stored" in response.content
+    assert HTML_PAGE not in response.content
