@@ -40,6 +40,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.longrepr = f"Skipped in CI, which is not allowed: {report.longrepr}"
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Uploaded files (attachments) go to a fresh directory per test, not the repository's."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 # --- People and practices -----------------------------------------------------------------
 
 

@@ -78,6 +78,21 @@ urlpatterns = [
     path("clients/<int:client_id>/clearance/", clients.clearance_create, name="clearance_create"),
     path("clients/<int:client_id>/consent/", clients.consent_sign, name="consent_sign"),
     path(
+        "clients/<int:client_id>/attachments/",
+        clients.attachment_upload,
+        name="attachment_upload",
+    ),
+    path(
+        "clients/<int:client_id>/attachments/<int:attachment_id>/",
+        clients.attachment_view,
+        name="attachment_view",
+    ),
+    path(
+        "clients/<int:client_id>/attachments/<int:attachment_id>/delete/",
+        clients.attachment_delete,
+        name="attachment_delete",
+    ),
+    path(
         "clients/<int:client_id>/consent/<int:record_id>/withdraw/",
         clients.consent_withdraw,
         name="consent_withdraw",

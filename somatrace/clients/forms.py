@@ -6,7 +6,16 @@ from django import forms
 from django.utils import timezone
 
 from somatrace.accounts.models import User
-from somatrace.clients.models import Client, ConsentForm, ConsentRecord, Intake, Status, Tag
+from somatrace.clients.documents import MAX_DOCUMENT_LABEL
+from somatrace.clients.models import (
+    AttachmentKind,
+    Client,
+    ConsentForm,
+    ConsentRecord,
+    Intake,
+    Status,
+    Tag,
+)
 from somatrace.clients.screening import SCREEN_ITEMS, ItemKind
 from somatrace.clients.services import CLINICAL_FIELDS, DETAIL_FIELDS, practitioners_of
 from somatrace.core.actor import Actor
@@ -210,3 +219,21 @@ class ConsentVersionForm(forms.ModelForm):
         fields = ["title", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 14})}
         labels = {"body": "Consent text"}
+
+
+class AttachmentForm(forms.Form):
+    """A document for a client's record. The file's type and size are checked by the service
+    (clients.documents), from its content, whatever its name says."""
+
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        help_text="What it is, e.g. “GP clearance letter, March”.",
+    )
+    kind = forms.ChoiceField(label="Kind", choices=AttachmentKind.choices)
+    file = forms.FileField(
+        label="File",
+        allow_empty_file=True,  # refused by the service with its own message
+        help_text=f"A PDF, or a PNG or JPEG image; up to {MAX_DOCUMENT_LABEL}.",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
+    )

@@ -252,3 +252,37 @@ class TouchConsentMap(models.Model):
 
     def __str__(self) -> str:
         return f"Touch consent map {self.pk}"
+
+
+class AttachmentKind(models.TextChoices):
+    CLEARANCE_LETTER = "clearance_letter", "Clearance letter"
+    SIGNED_FORM = "signed_form", "Signed form"
+    OTHER = "other", "Other document"
+
+
+class Attachment(models.Model):
+    """A document on a client's record: a PDF or an image, checked by its content, stored under
+    a random name (never the client's or the uploaded file's), with its checksum."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=AttachmentKind.choices)
+    file = models.FileField(upload_to="attachments/", max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    objects = ClientRecordQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        client_id: int
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Attachment {self.pk}"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from somatrace.clients.models import Client
+from somatrace.clients.forms import AttachmentForm
+from somatrace.clients.models import Attachment, Client
 from somatrace.core.actor import Actor
 from somatrace.core.panels import Panel, PanelData
 
@@ -19,6 +20,24 @@ def dashboard_on_hold(actor: Actor, _: Any) -> PanelData | None:
     return PanelData({"on_hold": on_hold}, {"clients.client": [c.pk for c in on_hold]})
 
 
+def client_attachments(actor: Actor, client: Client) -> PanelData | None:
+    """Documents on the record, with the upload form: clinical, like the notes (one query)."""
+    if not actor.sees_clinical_data or not actor.is_staff_member:
+        return None
+    attachments = list(
+        Attachment.objects.visible_to(actor).filter(client=client).select_related("uploaded_by")
+    )
+    return PanelData(
+        {
+            "client": client,
+            "attachments": attachments,
+            "form": AttachmentForm(auto_id="id_attachment_%s"),
+        },
+        {"clients.attachment": [a.pk for a in attachments]},
+    )
+
+
 PANELS = [
     Panel("dashboard", "right", 10, "clients/panels/dashboard_on_hold.html", dashboard_on_hold),
+    Panel("client", "main", 80, "clients/panels/client_attachments.html", client_attachments),
 ]

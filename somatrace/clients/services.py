@@ -7,12 +7,16 @@ transaction. Views, the portal, the API and commands all come through here.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,7 +25,15 @@ from somatrace.alerts.models import Alert
 from somatrace.alerts.services import raise_alert
 from somatrace.audit import services as audit
 from somatrace.clients import touch
+from somatrace.clients.documents import (
+    MAX_DOCUMENT_BYTES,
+    TOO_BIG,
+    DocumentRefused,
+    check_document,
+)
 from somatrace.clients.models import (
+    Attachment,
+    AttachmentKind,
     Clearance,
     Client,
     ConsentForm,
@@ -400,3 +412,81 @@ def save_touch_map(actor: Actor, client: Client, marks: Mapping[str, str]) -> To
     )
     audit.created(actor, touch_map, ["regions"])
     return touch_map
+
+
+# --- Attachments ----------------------------------------------------------------------------
+
+
+class Upload(Protocol):
+    """What an uploaded file gives (Django's UploadedFile, or any file opened for reading)."""
+
+    @property
+    def size(self) -> int | None: ...
+
+    def read(self, size: int = ..., /) -> bytes: ...
+
+
+@transaction.atomic
+def add_attachment(
+    actor: Actor, client: Client, upload: Upload, title: str, kind: str
+) -> Attachment:
+    """A document on a client's record. Clinical, like the notes: owners and practitioners
+    only. The file's type is told by its content; it is stored under a random name."""
+    actor.require_clinical_staff("Only a practitioner or owner adds documents to a record.")
+    if client.practice_id != actor.practice_id:
+        raise PermissionDenied("This client belongs to another practice.")
+    title = title.strip()
+    if not title:
+        raise RuleError("A document needs a title saying what it is.")
+    if len(title) > 200:
+        raise RuleError("The title is longer than 200 characters.")
+    if kind not in AttachmentKind.values:
+        raise RuleError("Choose what kind of document this is.")
+    if upload.size is not None and upload.size > MAX_DOCUMENT_BYTES:
+        raise RuleError(TOO_BIG)
+    data = upload.read(MAX_DOCUMENT_BYTES + 1)
+    try:
+        document = check_document(data)
+    except DocumentRefused as refusal:
+        raise RuleError(str(refusal)) from None
+    attachment = Attachment(
+        client=client,
+        title=title,
+        kind=kind,
+        content_type=document.content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=actor.user,
+    )
+    attachment.file.save(secrets.token_hex(16) + document.extension, ContentFile(data), save=False)
+    stored = str(attachment.file.name)
+    try:
+        attachment.save()
+        audit.created(actor, attachment, ["title", "kind", "file"])
+    except BaseException:
+        default_storage.delete(stored)
+        raise
+    return attachment
+
+
+def read_attachment(actor: Actor, attachment: Attachment) -> bytes:
+    """The document's bytes, checked against the checksum taken when it was stored; audited."""
+    actor.require_clinical_staff("Documents on a record are open to practitioners and owners.")
+    with default_storage.open(str(attachment.file.name), "rb") as stored:
+        data = stored.read()
+    if hashlib.sha256(data).hexdigest() != attachment.sha256:
+        raise RuleError("This document's file has changed since it was stored.")
+    audit.read(actor, attachment)
+    return data
+
+
+@transaction.atomic
+def remove_attachment(actor: Actor, attachment: Attachment) -> None:
+    """Delete a document and its file; the audit row keeps who removed which document."""
+    actor.require_clinical_staff("Only a practitioner or owner removes documents.")
+    if attachment.client.practice_id != actor.practice_id:
+        raise PermissionDenied("This document belongs to another practice.")
+    stored = str(attachment.file.name)
+    audit.deleted(actor, attachment)
+    attachment.delete()
+    transaction.on_commit(lambda: default_storage.delete(stored))

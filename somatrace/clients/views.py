@@ -11,11 +11,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from somatrace.audit import services as audit
 from somatrace.clients import services
+from somatrace.clients.documents import BY_CONTENT_TYPE, PDF
 from somatrace.clients.forms import (
+    AttachmentForm,
     ClearanceForm,
     ClientFilterForm,
     ClientForm,
@@ -24,7 +27,7 @@ from somatrace.clients.forms import (
     ConsentWithdrawForm,
     IntakeForm,
 )
-from somatrace.clients.models import Client, ConsentForm, ConsentRecord, Intake
+from somatrace.clients.models import Attachment, Client, ConsentForm, ConsentRecord, Intake
 from somatrace.core.decorators import (
     PracticeRequest,
     clinical_required,
@@ -265,3 +268,86 @@ def consent_versions(request: PracticeRequest) -> HttpResponse:
         {"form": form, "versions": versions},
         status=400 if request.method == "POST" else 200,
     )
+
+
+# --- Attachments ----------------------------------------------------------------------------
+
+# The inline view shows a file someone uploaded: nothing in it may run, load or be framed.
+# An image is shown in a sandboxed document. Chromium refuses to open its PDF viewer in a
+# sandboxed document, and the viewer embeds the PDF itself (object-src 'self'), so a PDF
+# (checked to be one by its first bytes) gets no sandbox; its own scripts still cannot run.
+ATTACHMENT_CSP = (
+    "default-src 'none'; img-src 'self'; frame-ancestors 'self'; base-uri 'none'; "
+    "form-action 'none'"
+)
+PDF_CSP = f"{ATTACHMENT_CSP}; object-src 'self'"
+IMAGE_CSP = f"{ATTACHMENT_CSP}; sandbox"
+
+
+def _attachment_for(request: PracticeRequest, client: Client, attachment_id: int) -> Attachment:
+    return get_object_or_404(
+        Attachment.objects.visible_to(request.actor).select_related("client"),
+        pk=attachment_id,
+        client=client,
+    )
+
+
+@clinical_required
+@require_POST
+def attachment_upload(request: PracticeRequest, client_id: int) -> HttpResponse:
+    client = _client_for(request, client_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        return _upload_refused(request, client, " ".join(problems))
+    try:
+        services.add_attachment(
+            request.actor,
+            client,
+            form.cleaned_data["file"],
+            form.cleaned_data["title"],
+            form.cleaned_data["kind"],
+        )
+    except RuleError as refusal:
+        return _upload_refused(request, client, str(refusal))
+    messages.success(request, "Document attached.")
+    return redirect(f"{reverse('client_detail', args=[client.pk])}#attachments")
+
+
+def _upload_refused(request: PracticeRequest, client: Client, message: str) -> HttpResponse:
+    """Nothing was stored: say why, with the way back (no client data on this page)."""
+    return render(
+        request,
+        "clients/attachment_refused.html",
+        {"message": message, "client_id": client.pk},
+        status=400,
+    )
+
+
+@clinical_required
+def attachment_view(request: PracticeRequest, client_id: int, attachment_id: int) -> HttpResponse:
+    client = _client_for(request, client_id)
+    attachment = _attachment_for(request, client, attachment_id)
+    try:
+        data = services.read_attachment(request.actor, attachment)
+    except RuleError as refusal:  # the stored file no longer matches its checksum
+        return HttpResponse(str(refusal), content_type="text/plain", status=409)
+    document = BY_CONTENT_TYPE[attachment.content_type]
+    response = HttpResponse(data, content_type=document.content_type)
+    response["Content-Disposition"] = (
+        f'inline; filename="attachment-{attachment.pk}{document.extension}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = PDF_CSP if document is PDF else IMAGE_CSP
+    return response
+
+
+@clinical_required
+@require_POST
+def attachment_delete(request: PracticeRequest, client_id: int, attachment_id: int) -> HttpResponse:
+    client = _client_for(request, client_id)
+    attachment = _attachment_for(request, client, attachment_id)
+    services.remove_attachment(request.actor, attachment)
+    messages.success(request, "Document removed.")
+    return redirect(f"{reverse('client_detail', args=[client.pk])}#attachments")

@@ -52,6 +52,7 @@ PARTS: tuple[Part, ...] = (
     Part("clients.clearance", "client__practice", "client"),
     Part("clients.consentrecord", "client__practice", "client"),
     Part("clients.touchconsentmap", "client__practice", "client"),
+    Part("clients.attachment", "client__practice", "client"),
     Part("therapy.session", "practice", "client"),
     Part("therapy.note", "session__practice", "session__client"),
     Part("therapy.noteamendment", "note__session__practice", "note__session__client"),

@@ -16,6 +16,7 @@ from somatrace.api import testing as api_testing
 from somatrace.audit.models import AuditEvent
 from somatrace.bodymaps import testing as bodymaps_testing
 from somatrace.bodymaps.testing import make_painting
+from somatrace.clients import testing as clients_testing
 from somatrace.measures import testing as measures_testing
 from somatrace.physio import testing as physio_testing
 from somatrace.reports import testing as reports_testing
@@ -24,6 +25,7 @@ from somatrace.therapy import testing as therapy_testing
 from somatrace.therapy.models import Session
 
 APP_TESTING = [
+    clients_testing,
     therapy_testing,
     measures_testing,
     bodymaps_testing,
@@ -162,6 +164,9 @@ def test_assistants_are_refused_every_clinical_record(login, assistant, victim) 
         "consent_withdraw",
         "alert_detail",
         "session_create",
+        "attachment_upload",
+        "attachment_view",
+        "attachment_delete",
     }
     seen = set()
     for route, pattern in parametrised():
