@@ -20,7 +20,6 @@ from typing import Any
 FORMAT = "somatrace-practice"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
-CHUNK = 1024 * 1024
 MAX_MANIFEST_BYTES = 10_000_000
 
 
@@ -29,11 +28,8 @@ class ArchiveError(Exception):
 
 
 def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as stream:
-        while chunk := stream.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def data_name(label: str) -> str:
