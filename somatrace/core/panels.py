@@ -27,7 +27,7 @@ from django.utils.safestring import SafeString
 
 from somatrace.core.actor import Actor
 
-PAGES = ("client", "session", "console", "dashboard")
+PAGES = ("client", "session", "console", "dashboard", "portal")
 
 
 @dataclass
@@ -61,6 +61,29 @@ def register(panel: Panel) -> None:
 
 def registered(page: str) -> list[Panel]:
     return list(_registry[page])
+
+
+@dataclass(frozen=True)
+class PortalLink:
+    """An entry in the client portal's navigation, registered by the app that owns the page."""
+
+    label: str
+    url_name: str
+    order: int  # lower first
+
+
+_portal_links: list[PortalLink] = []
+
+
+def register_portal_link(link: PortalLink) -> None:
+    if any(existing.url_name == link.url_name for existing in _portal_links):
+        return  # registered already (ready() can run more than once in tests)
+    _portal_links.append(link)
+    _portal_links.sort(key=lambda existing: existing.order)
+
+
+def portal_links() -> list[PortalLink]:
+    return list(_portal_links)
 
 
 @dataclass
