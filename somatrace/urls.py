@@ -124,6 +124,7 @@ urlpatterns = [
     path("", include("somatrace.physio.urls")),
     path("", include("somatrace.exports.urls")),
     path("", include("somatrace.reports.urls")),
+    path("", include("somatrace.mail.urls")),
     path("api/", include(("somatrace.api.urls", "api"), namespace="api")),
     path("", include("somatrace.transfer.urls")),
 ]
