@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -78,6 +79,8 @@ def queue_email(
         raise RuleError("That is not a valid email address.") from error
     if not key or len(key) > 200:
         raise ValueError("An email's key is 1 to 200 characters.")
+    if not re.fullmatch(r"[-a-z0-9_]{1,40}", kind):
+        raise ValueError("An email's kind is a short slug, such as 'invitation'.")
     if sum(len(content) for _, content, _ in attachments) > MAX_ATTACHMENT_BYTES:
         raise ValueError("Email attachments are small files (at most 1 MB in all).")
     stored_attachments = [

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import logging
 import socket
 import threading
 import time
@@ -78,6 +79,7 @@ class SmtpServer:
 @contextmanager
 def running_smtp_server() -> Iterator[SmtpServer]:
     """Run an SMTP server on 127.0.0.1 for the duration of the block."""
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's every command
     server = SmtpServer()
     controller = Controller(server, hostname=server.host, port=server.port)
     controller.start()
