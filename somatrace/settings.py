@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "somatrace.measures",
     "somatrace.bodymaps",
     "somatrace.physio",
+    "somatrace.journal",
     "somatrace.demo",
     "somatrace.exports",
     "somatrace.reports",

@@ -122,6 +122,7 @@ urlpatterns = [
     path("", include("somatrace.measures.urls")),
     path("", include("somatrace.bodymaps.urls")),
     path("", include("somatrace.physio.urls")),
+    path("", include("somatrace.journal.urls")),
     path("", include("somatrace.exports.urls")),
     path("", include("somatrace.reports.urls")),
     path("api/", include(("somatrace.api.urls", "api"), namespace="api")),

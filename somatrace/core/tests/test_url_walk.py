@@ -17,6 +17,7 @@ from somatrace.audit.models import AuditEvent
 from somatrace.bodymaps import testing as bodymaps_testing
 from somatrace.bodymaps.testing import make_painting
 from somatrace.clients import testing as clients_testing
+from somatrace.journal import testing as journal_testing
 from somatrace.measures import testing as measures_testing
 from somatrace.physio import testing as physio_testing
 from somatrace.reports import testing as reports_testing
@@ -25,6 +26,7 @@ from somatrace.therapy import testing as therapy_testing
 from somatrace.therapy.models import Session
 
 APP_TESTING = [
+    journal_testing,
     clients_testing,
     therapy_testing,
     measures_testing,

@@ -331,6 +331,12 @@ function init(root) {
       emotions,
       words: root.querySelector("#bm-words").value,
     };
+    // A page that sends the painting itself (the client's journal, which keeps entries on
+    // the phone until they are sent) takes it from here.
+    if (root.dataset.submit === "event") {
+      root.dispatchEvent(new CustomEvent("bm-submit", { detail: payload }));
+      return;
+    }
     const save = root.querySelector("#bm-save");
     save.disabled = true;
     say("Saving…");
@@ -346,6 +352,20 @@ function init(root) {
       say("Your login has run out: sign in again in another tab, then save here. Nothing was lost.");
     } else say(answer.body.error || "The body map could not be saved. Nothing was lost: try again.");
     save.disabled = false;
+  });
+
+  // Start afresh (after the page took a painting with "bm-submit"): an empty map.
+  root.addEventListener("bm-reset", () => {
+    strokes = [];
+    past = [];
+    future = [];
+    entries = [];
+    current = null;
+    startTime = null;
+    nothing.checked = false;
+    root.querySelector("#bm-words").value = "";
+    renderEntries();
+    schedule();
   });
 
   showOutline();
