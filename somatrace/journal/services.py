@@ -12,16 +12,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
+from somatrace.accounts.models import Membership, User
 from somatrace.alerts.models import Alert
 from somatrace.alerts.services import raise_alert
 from somatrace.audit import services as audit
 from somatrace.clients.models import Client
-from somatrace.core.actor import Actor, ActorKind
+from somatrace.core.actor import Actor, ActorKind, Role
 from somatrace.core.errors import RuleError
 from somatrace.journal.entry import CleanEntry
 from somatrace.journal.models import (
@@ -31,6 +34,7 @@ from somatrace.journal.models import (
     JournalEntry,
     JournalSettings,
 )
+from somatrace.mail.services import queue_email
 from somatrace.journal.window import RATING_MAX, RATING_MIN, Ratings, above_window
 from somatrace.therapy.models import Session
 from somatrace.therapy.queries import vocabulary_for
@@ -225,6 +229,7 @@ def answer_checkin(
         if above:
             alert = raise_alert(actor, checkin.client, ALERT_KIND, alert_title(checkin))
             checkin.alert = alert
+            email_alert(actor, alert, checkin.client)
         checkin.save()
         audit.updated(
             actor,
@@ -232,6 +237,38 @@ def answer_checkin(
             ["suds", "calm", "tension", "note", "answered_at", "above_window", "alert"],
         )
     return Answered(checkin, above, alert)
+
+
+ALERT_SUBJECT = "A safety alert is waiting for you"
+ALERT_TEXT = (
+    "A safety alert was raised in Somatrace for one of your clients and waits for a person "
+    "to read and acknowledge it.\n\n{url}\n"
+)
+
+
+def email_alert(actor: Actor, alert: Alert, client: Client) -> None:
+    """Email the client's practitioner and the practice's owners: a link, no clinical detail.
+    Keyed f"alert:{alert}:{user}" (mail/services.py's convention), so an alert is emailed to a
+    person once, whichever app sends it."""
+    owners = Membership.objects.filter(
+        practice_id=client.practice_id, role=Role.OWNER, user__is_active=True
+    ).values_list("user_id", flat=True)
+    users = User.objects.filter(
+        Q(pk__in=list(owners)) | Q(pk=client.assigned_practitioner_id), is_active=True
+    ).order_by("pk")
+    url = settings.SOMATRACE_BASE_URL + reverse("alert_detail", args=[alert.pk])
+    for user in users:
+        try:
+            queue_email(
+                actor,
+                to=user.email,
+                subject=ALERT_SUBJECT,
+                text=ALERT_TEXT.format(url=url),
+                kind="alert",
+                key=f"alert:{alert.pk}:{user.pk}",
+            )
+        except RuleError:  # an address the mail service refuses: the dashboard still shows it
+            continue
 
 
 def alert_title(checkin: CheckIn) -> str:
@@ -242,3 +279,53 @@ def alert_title(checkin: CheckIn) -> str:
         f"(up to {checkin.window_high}): SUDS {checkin.suds}, calm {checkin.calm}, "
         f"body tension {checkin.tension}"
     )
+
+
+CHECKIN_SUBJECT = "A question from your practice"
+CHECKIN_TEXT = (
+    "Hello,\n\n"
+    "Your practice would like to know how you are doing. It takes a minute: sign in to your "
+    "portal to answer.\n\n{url}\n\n"
+    "If you need help urgently, please call your local emergency number.\n"
+)
+
+
+def checkin_email_key(checkin: CheckIn) -> str:
+    return f"checkin:{checkin.session_id}:{checkin.hours}"
+
+
+def run_checkins(actor: Actor, now: datetime) -> list[CheckIn]:
+    """Create the practice's due check-ins, and queue an email for every open check-in of a
+    client with a portal account (once per check-in: queue_email is idempotent by key, so an
+    email missed by an earlier run that stopped half-way is queued by the next). The email
+    says only that the practice asks how they are, and links to the check-in; no clinical
+    detail. Returns the check-ins emailed about."""
+    create_due_checkins(actor, now)
+    waiting = (
+        CheckIn.objects.filter(
+            client__practice_id=actor.practice_id,
+            answered_at__isnull=True,
+            due_at__gte=now - timedelta(hours=CHECKIN_GRACE_HOURS),
+            due_at__lte=now,
+            client__portal_account__user__is_active=True,
+        )
+        .select_related("client__portal_account__user")
+        .order_by("due_at", "pk")
+    )
+    emailed = []
+    for checkin in waiting:
+        user = checkin.client.portal_account.user  # type: ignore[attr-defined]
+        url = settings.SOMATRACE_BASE_URL + reverse("portal_checkin", args=[checkin.pk])
+        try:
+            queue_email(
+                actor,
+                to=user.email,
+                subject=CHECKIN_SUBJECT,
+                text=CHECKIN_TEXT.format(url=url),
+                kind="journal.checkin",
+                key=checkin_email_key(checkin),
+            )
+        except RuleError:  # an address the mail service refuses: the portal still shows it
+            continue
+        emailed.append(checkin)
+    return emailed
