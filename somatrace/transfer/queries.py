@@ -77,6 +77,9 @@ EXCLUDED: dict[str, str] = {
     "api.accesstoken": "API tokens belong to one installation; members create new ones",
     # Transient: a PDF being prepared, deleted 24 hours after it was asked for.
     "reports.reportjob": "a progress report's PDF prepared in the background, kept 24 hours",
+    # A client's sign-in to their portal: a credential for one installation, like a staff
+    # passkey. After a move the practice invites its clients again.
+    "accounts.clientaccount": "a client's portal sign-in; clients are invited again after a move",
 }
 
 
