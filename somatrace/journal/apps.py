@@ -8,9 +8,13 @@ class JournalConfig(AppConfig):
 
     def ready(self) -> None:
         from somatrace.core import panels
-        from somatrace.journal.panels import PANELS, PORTAL_LINKS
+        from somatrace.journal.panels import OFFLINE_STATIC, PANELS, PORTAL_LINKS
 
         for panel in PANELS:
             panels.register(panel)
         for link in PORTAL_LINKS:
             panels.register_portal_link(link)
+        # Static files of the journal page, kept by the portal's service worker (no client data).
+        for path in OFFLINE_STATIC:
+            panels.register_offline_static(path)
+        from somatrace.journal import tasks  # noqa: F401  (registers the periodic job)

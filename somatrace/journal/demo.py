@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from somatrace.accounts.models import Practice
+from somatrace.accounts.models import ClientAccount, Practice
 from somatrace.bodymaps.atlas import ATLAS_VERSION, polygons
 from somatrace.bodymaps.demo import _scribble
 from somatrace.journal.models import CheckIn, JournalEntry
@@ -73,8 +73,6 @@ def _strokes(rng: random.Random, patterns: list[tuple[str, str, str]]) -> dict[s
 
 
 def seed(practice: Practice, today: date, log: Callable[[str], None]) -> None:
-    from somatrace.accounts.models import ClientAccount
-
     account = (
         ClientAccount.objects.filter(practice=practice, user__email=DEMO_CLIENT_EMAIL)
         .select_related("client")
@@ -145,4 +143,3 @@ def seed(practice: Practice, today: date, log: Callable[[str], None]) -> None:
         newest.window_high = None
     CheckIn.objects.bulk_create(checkins)
     log(f"Journal: {len(entries)} entries and {len(checkins)} check-ins for {DEMO_CLIENT_EMAIL}.")
-

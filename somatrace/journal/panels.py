@@ -64,3 +64,10 @@ PANELS = [
     Panel("portal", "main", 10, "journal/panels/portal.html", portal_panel),
 ]
 PORTAL_LINKS = [PortalLink("Journal", "portal_journal", 20)]
+OFFLINE_STATIC = [
+    "css/bodymaps.css",
+    "css/journal.css",
+    "js/net.js",
+    "js/bodymaps/paint.js",
+    "js/journal/journal.js",
+]

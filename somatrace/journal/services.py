@@ -34,8 +34,8 @@ from somatrace.journal.models import (
     JournalEntry,
     JournalSettings,
 )
-from somatrace.mail.services import queue_email
 from somatrace.journal.window import RATING_MAX, RATING_MIN, Ratings, above_window
+from somatrace.mail.services import queue_email
 from somatrace.therapy.models import Session
 from somatrace.therapy.queries import vocabulary_for
 
@@ -314,7 +314,7 @@ def run_checkins(actor: Actor, now: datetime) -> list[CheckIn]:
     )
     emailed = []
     for checkin in waiting:
-        user = checkin.client.portal_account.user  # type: ignore[attr-defined]
+        user = checkin.client.portal_account.user
         url = settings.SOMATRACE_BASE_URL + reverse("portal_checkin", args=[checkin.pk])
         try:
             queue_email(

@@ -21,6 +21,7 @@ from somatrace.bodymaps.payload import MAX_BODY_BYTES, PayloadError
 from somatrace.bodymaps.views.paint import painter_context
 from somatrace.core.actor import Actor
 from somatrace.core.decorators import (
+    PortalRequest,
     PracticeRequest,
     client_portal_required,
     clinical_required,
@@ -36,12 +37,6 @@ from somatrace.journal.models import CheckIn, JournalEntry, JournalSettings
 from somatrace.journal.panels import emotion_rows
 
 ENTRIES_SHOWN = 50
-
-
-class PortalRequest(PracticeRequest):
-    """A request the portal's decorator let through: a signed-in client, with their record."""
-
-    portal_client: Any  # clients.Client
 
 
 def entry_png_bytes(entry: JournalEntry) -> bytes:

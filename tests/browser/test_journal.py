@@ -48,7 +48,9 @@ def finger_stroke(page: Page) -> None:
     box = canvas.bounding_box()
     assert box is not None
     points = [(145, 150), (160, 165), (175, 180)]  # atlas units: the chest, front view
-    screen = [(box["x"] + x / 290 * box["width"], box["y"] + y / 580 * box["height"]) for x, y in points]
+    screen = [
+        (box["x"] + x / 290 * box["width"], box["y"] + y / 580 * box["height"]) for x, y in points
+    ]
     cdp = page.context.new_cdp_session(page)
 
     def touch(kind: str, x: float, y: float) -> None:

@@ -9,7 +9,10 @@ import pytest
 from django.utils import timezone
 
 from somatrace.core.periodic import run_due_jobs
+from somatrace.journal import services
 from somatrace.journal.models import CheckIn
+from somatrace.journal.testing import make_checkin
+from somatrace.journal.tests.helpers import client_actor
 from somatrace.mail.models import OutgoingEmail
 from somatrace.mail.testing import deliver_queued_mail
 from somatrace.testing import make_client, make_client_account, make_session
@@ -42,3 +45,21 @@ def test_the_job_run_twice_makes_one_checkin_and_sends_one_email(
     # No clinical detail: no name, no ratings, no word about the session.
     assert client_record.name not in body and "session" not in body.lower()
     assert "SUDS" not in body
+
+
+def test_an_answer_above_the_window_emails_the_practitioner_and_the_owner_a_link_only(
+    smtp_server, practitioner, owner, client_record
+) -> None:
+    checkin = make_checkin(make_session(client_record))
+    answered = services.answer_checkin(
+        client_actor(client_record), checkin, suds=9, calm=1, tension=9, note="Secret-4411"
+    )
+    assert answered.alert is not None
+    assert deliver_queued_mail() == 2
+    messages = smtp_server.wait_for(2)
+    assert sorted(m["To"] for m in messages) == sorted([practitioner.email, owner.email])
+    for message in messages:
+        body = message.get_body(("plain",)).get_content()
+        assert f"/alerts/{answered.alert.pk}/" in body
+        assert "Secret-4411" not in body and "SUDS" not in body
+        assert client_record.name not in body and client_record.name not in message["Subject"]
