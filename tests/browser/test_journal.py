@@ -37,7 +37,7 @@ def sign_in(page: Page, live_server: Any, email: str) -> None:
     page.goto(f"{live_server.url}/portal/login/")
     page.locator("input[name=username]").fill(email)
     page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
+    page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/portal/")
 
 
@@ -119,7 +119,7 @@ def test_a_checkin_above_the_window_shows_crisis_resources_and_alerts_by_email(
     page.locator("input[name=suds]").fill("9")  # above the default window (up to 7)
     page.locator("input[name=calm]").fill("2")
     page.locator("input[name=tension]").fill("6")
-    page.locator("form button[type=submit]").click()
+    page.get_by_role("button", name="Send").click()
     resources = page.locator("#crisis-resources")
     expect(resources).to_contain_text("Call 112 (Riverside emergency line)")
     expect(resources).to_contain_text("Slow exhale")
