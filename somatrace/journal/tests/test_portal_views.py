@@ -160,9 +160,7 @@ def test_bad_ratings_are_a_form_error_not_a_500(me, client_record) -> None:
     assert CheckIn.objects.get().answered_at is None
 
 
-def test_the_portal_home_asks_about_open_checkins_and_links_the_journal(
-    me, client_record
-) -> None:
+def test_the_portal_home_asks_about_open_checkins_and_links_the_journal(me, client_record) -> None:
     checkin = make_checkin(make_session(client_record))
     page = me.get(reverse("portal_home")).content.decode()
     assert reverse("portal_checkin", args=[checkin.pk]) in page
