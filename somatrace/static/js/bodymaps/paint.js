@@ -149,6 +149,7 @@ function init(root) {
     ctx.restore();
     undoButton.disabled = past.length === 0;
     redoButton.disabled = future.length === 0;
+    root.dataset.empty = String(!strokes.length && !entries.length && !current);
   }
   const schedule = () => frame || (frame = requestAnimationFrame(redraw));
 

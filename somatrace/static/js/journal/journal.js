@@ -38,7 +38,11 @@ const queue = new RequestQueue(config.queueKey, {
   onChange: showPending,
   onSent: () => {
     say("Your entry was saved.");
-    if (!queue.pending.length) window.setTimeout(() => window.location.reload(), 600);
+    if (queue.pending.length) return;
+    // Show it in the list, unless the client is already writing the next one.
+    if (painter.dataset.empty === "true" && !document.getElementById("bm-words").value) {
+      window.setTimeout(() => window.location.reload(), 600);
+    } else say("Your entry was saved. It appears in your list when you next open the journal.");
   },
   onRejected: (item, statusCode, body) => {
     const words = item.body && item.body.words ? ` Your words were: “${item.body.words}”` : "";
