@@ -92,3 +92,17 @@ def test_the_owner_sets_the_checkin_hours(login, owner, practitioner, practice) 
     assert response.status_code == 200
     assert "whole number of hours" in response.content.decode()
     assert JournalSettings.hours_for(practice.pk) == [12, 48]
+
+
+def test_the_client_page_carries_the_panel_and_audits_only_shared_entries(
+    login, client_record, practitioner
+) -> None:
+    shared = make_entry(client_record, shared=True, words="Shared-words-77")
+    private = make_entry(client_record, shared=False, words="Private-words-78")
+    page = login(practitioner).get(reverse("client_detail", args=[client_record.pk]))
+    html = page.content.decode()
+    assert 'id="journal-panel"' in html
+    assert "Shared-words-77" in html and "Private-words-78" not in html
+    row = AuditEvent.objects.filter(action="read", client_id=client_record.pk).latest("id")
+    assert row.shown["journal.journalentry"] == [shared.pk]
+    assert private.pk not in row.shown["journal.journalentry"]
