@@ -106,11 +106,13 @@ INSTALLED_APPS = [
     "somatrace.measures",
     "somatrace.bodymaps",
     "somatrace.physio",
+    "somatrace.journal",
     "somatrace.demo",
     "somatrace.exports",
     "somatrace.reports",
     "somatrace.api",
     "somatrace.transfer",
+    "somatrace.portal",
 ]
 
 MIDDLEWARE = [
