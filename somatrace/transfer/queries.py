@@ -68,6 +68,9 @@ PARTS: tuple[Part, ...] = (
     Part("bodymaps.handover", "client__practice", "client"),
     Part("physio.recording", "client__practice", "client"),
     Part("physio.livebatch", "recording__client__practice", "recording__client"),
+    Part("research.researchproject", "practice"),
+    Part("research.analysisplan", "project__practice"),
+    Part("research.researchwithdrawal", "client__practice", "client"),
     Part("audit.auditevent", "practice_id", "client_id"),
 )
 
