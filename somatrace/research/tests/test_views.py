@@ -1,0 +1,158 @@
+"""Research pages: results from consenting clients only, honest about their limits, owners
+only, with a bounded number of queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from somatrace.audit.models import AuditEvent
+from somatrace.research.limits import LIMITS
+from somatrace.research.services import REMOVED
+from somatrace.research.testing import add_score, make_research_client
+from somatrace.testing import make_client, make_member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_results_show_hand_worked_numbers_and_no_names(login, owner, project, cohort) -> None:
+    response = login(owner).get(
+        reverse("research_results", args=[project.pk]) + "?instruments=GAD7"
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "-2.00 (-9.13 to 5.13)" in text
+    assert "2/5 = 0.40" in text  # reliably improved (A recovered, C improved)
+    assert "1/5 = 0.20" in text  # reliably deteriorated (D)
+    for client in cohort:
+        assert client.name not in text and client.email not in text
+    assert "Exploratory" in text
+
+
+def test_every_result_page_carries_the_limits_and_never_claims_it_works(
+    login, owner, project, cohort
+) -> None:
+    browser = login(owner)
+    for name in ("research_results", "research_export", "research_report"):
+        text = browser.get(reverse(name, args=[project.pk])).content.decode()
+        assert LIMITS in text, name
+        assert "ser works" not in text.lower(), name
+
+
+def test_clients_without_research_consent_never_appear(
+    login, owner, practice, practitioner, project, cohort
+) -> None:
+    other = make_research_client(practice, practitioner, research=False, name="No Research")
+    add_score(other, "GAD7", 20, days_ago=50)
+    add_score(other, "GAD7", 0, days_ago=4)
+    text = login(owner).get(reverse("research_results", args=[project.pk])).content.decode()
+    assert "-2.00 (-9.13 to 5.13)" in text  # unchanged by the extra client
+    assert "1 without research consent or withdrawn" in text
+
+
+def test_withdrawing_research_use_removes_the_client_and_the_log_says_so(
+    login, owner, project, cohort
+) -> None:
+    browser = login(owner)
+    response = browser.post(reverse("research_consent_withdraw", args=[cohort[0].pk]))
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(object_type="research.researchwithdrawal")
+    assert event.client_id == cohort[0].pk and REMOVED in event.fields
+    text = browser.get(reverse("research_results", args=[project.pk])).content.decode()
+    assert "Suppressed: fewer than 5 clients." in text
+    consents = browser.get(reverse("research_consents")).content.decode()
+    assert cohort[0].name not in consents and cohort[1].name in consents
+
+
+def test_a_small_group_is_suppressed(login, owner, project, cohort) -> None:
+    project.minimum = 6
+    project.save()
+    text = login(owner).get(reverse("research_results", args=[project.pk])).content.decode()
+    assert "Suppressed: fewer than 6 clients." in text
+    assert "-2.00" not in text
+
+
+def test_the_number_of_queries_does_not_grow_with_the_cohort(
+    login, owner, practice, practitioner, project, cohort, django_assert_max_num_queries
+) -> None:
+    browser = login(owner)
+    url = reverse("research_results", args=[project.pk])
+    with django_assert_max_num_queries(25):
+        browser.get(url)
+    for n in range(20):
+        extra = make_research_client(practice, practitioner, name=f"More {n}")
+        add_score(extra, "GAD7", 10 + n % 5, days_ago=40)
+        add_score(extra, "GAD7", 8, days_ago=3)
+    with django_assert_max_num_queries(25):
+        assert browser.get(url).status_code == 200
+
+
+NAMES = [
+    ("research_home", False),
+    ("research_consents", False),
+    ("research_results", True),
+    ("research_plan", True),
+    ("research_export", True),
+    ("research_export_csv", True),
+    ("research_export_parquet", True),
+    ("research_report", True),
+    ("research_report_pdf", True),
+]
+
+
+@pytest.mark.parametrize("who", ["practitioner", "assistant", "outsider"])
+def test_only_the_practice_owner_opens_research(request, login, who, project, cohort) -> None:
+    browser = login(request.getfixturevalue(who))
+    for name, with_project in NAMES:
+        url = reverse(name, args=[project.pk] if with_project else [])
+        response = browser.get(url)
+        if who == "outsider" and not with_project:  # their own practice's pages
+            assert response.status_code == 200
+        else:
+            assert response.status_code in (403, 404), (who, name, response.status_code)
+        assert cohort[0].name.encode() not in response.content
+    withdraw = browser.post(reverse("research_consent_withdraw", args=[cohort[0].pk]))
+    assert withdraw.status_code in (403, 404)
+    assert not AuditEvent.objects.filter(object_type="research.researchwithdrawal").exists()
+
+
+def test_another_practices_owner_gets_404_for_a_project(login, outsider, project) -> None:
+    response = login(outsider).get(reverse("research_results", args=[project.pk]))
+    assert response.status_code in (403, 404)
+
+
+def test_a_client_of_another_practice_cannot_be_withdrawn(
+    login, owner, other_practice, project
+) -> None:
+    stranger = make_client(
+        other_practice, make_member(other_practice), consented=True, name="Far Away"
+    )
+    response = login(owner).post(reverse("research_consent_withdraw", args=[stranger.pk]))
+    assert response.status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, project) -> None:
+    response = client.get(reverse("research_results", args=[project.pk]))
+    assert response.status_code == 302 and response.url.startswith("/login/")
+
+
+def test_the_report_is_a_pdf_and_audited_as_an_export(login, owner, project, cohort) -> None:
+    response = login(owner).get(reverse("research_report_pdf", args=[project.pk]))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    event = AuditEvent.objects.filter(object_type="research.report").get()
+    assert event.action == "export" and sorted(event.object_ids) == sorted(c.pk for c in cohort)
+
+
+def test_a_practice_with_nobody_shows_empty_results(login, owner, project) -> None:
+    response = login(owner).get(reverse("research_results", args=[project.pk]))
+    assert response.status_code == 200
+    assert "No client with a baseline and a later score." in response.content.decode()
+
+
+def test_a_bad_filter_is_a_message_not_an_error(login, owner, project) -> None:
+    response = login(owner).get(
+        reverse("research_results", args=[project.pk]) + "?start=yesterday&min_sessions=-3"
+    )
+    assert response.status_code == 200
+    assert "Enter a valid date" in response.content.decode()
