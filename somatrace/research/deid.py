@@ -68,7 +68,8 @@ DICTIONARY: tuple[tuple[str, str, str], ...] = (
     ("sessions", "integer", "Number of sessions of the client in the cohort's period."),
     ("instrument", "text", "Questionnaire code (PHQ9, GAD7, PSS10, PCL5, WHO5, MAIA2)."),
     ("day", "integer", "Days from the client's first session (or first score when there "
-     "is no session) to this score; 0 = that first day. No calendar dates are exported."),
+     "is no session) to this score; 0 = that first day, negative = before it (a baseline "
+     "questionnaire before the first session). No calendar dates are exported."),
     ("score", "number", "The questionnaire total on its own scale (see docs/research.md "
      "for each instrument's direction)."),
 )  # fmt: skip
