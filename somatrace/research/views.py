@@ -23,6 +23,7 @@ from somatrace.audit import services as audit
 from somatrace.clients.models import Client, Tag
 from somatrace.core.decorators import PracticeRequest, owner_required
 from somatrace.core.errors import RuleError
+from somatrace.reports import pdf
 from somatrace.research import analysis, charts, deid, queries, services, stats
 from somatrace.research.forms import CohortForm, ExportForm, PlanForm, ProjectForm
 from somatrace.research.limits import LIMITS
@@ -376,8 +377,6 @@ def report(request: PracticeRequest, project_id: int) -> HttpResponse:
 @owner_required
 @require_GET
 def report_pdf(request: PracticeRequest, project_id: int) -> HttpResponse:
-    from somatrace.reports import pdf
-
     project = _project(request, project_id)
     _, filters = _filters_from(request, project)
     found = _results(request, project, filters)
