@@ -44,7 +44,7 @@ def withdraw_research_use(actor: Actor, client: Client) -> list[ResearchWithdraw
     _owner(actor)
     if client.practice_id != actor.practice_id:
         raise RuleError("Not a client of this practice.")
-    records = list(research_consents().filter(client=client).select_for_update())
+    records = list(research_consents().filter(client=client).select_for_update(of=("self",)))
     if not records:
         raise RuleError("This client has no research consent to withdraw.")
     made = []
