@@ -14,6 +14,8 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from somatrace.bodymaps.atlas import BODY_SHAPES
+from somatrace.bodymaps.models import Moment, Painting
 from somatrace.clients.models import Client, ConsentRecord, Tag
 from somatrace.core.actor import Actor
 from somatrace.measures import instruments
@@ -220,3 +222,31 @@ def hrv_shifts(actor: Actor, client_ids: list[int]) -> list[tuple[int, int, floa
         if value:
             rows.append((client_id, numbers[client_id], float(value[0])))
     return rows
+
+
+BODY_LIMIT = 2000  # most recent before/after maps read (as the group body map page)
+
+
+def body_pairs(actor: Actor, client_ids: list[int]) -> list[tuple[Any, Any]]:
+    """Per cohort client, the stored statistics of the maps before and after their latest
+    session with both (CHOIR outlines). One query."""
+    paintings = (
+        Painting.objects.visible_to(actor)
+        .filter(
+            client__in=client_ids,
+            session__isnull=False,
+            moment__in=[Moment.PRE, Moment.POST],
+            body_shape__in=BODY_SHAPES,
+        )
+        .only("id", "client_id", "session_id", "moment", "stats", "created_at")
+        .order_by("-created_at")[:BODY_LIMIT]
+    )
+    by_session: dict[int, dict[str, Any]] = {}
+    for p in paintings:
+        by_session.setdefault(p.session_id or 0, {}).setdefault(p.moment, p)
+    pairs: dict[int, tuple[Any, Any]] = {}
+    for found in by_session.values():  # newest session first
+        if Moment.PRE in found and Moment.POST in found:
+            after = found[Moment.POST]
+            pairs.setdefault(after.client_id, (found[Moment.PRE].stats, after.stats))
+    return list(pairs.values())

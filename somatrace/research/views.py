@@ -24,12 +24,13 @@ from somatrace.clients.models import Client, Tag
 from somatrace.core.decorators import PracticeRequest, owner_required
 from somatrace.core.errors import RuleError
 from somatrace.reports import pdf
-from somatrace.research import analysis, charts, deid, queries, services, stats
+from somatrace.research import analysis, charts, deid, queries, regions, services, stats
 from somatrace.research.forms import CohortForm, ExportForm, PlanForm, ProjectForm
 from somatrace.research.limits import LIMITS
 from somatrace.research.models import AnalysisPlan, ResearchProject
 
 MAX_CONSENT_ROWS = 500  # clients listed on the research-consent page
+ROWS_SHOWN = 20  # body regions and region pairs shown, the strongest first
 
 
 def _project(request: PracticeRequest, project_id: int) -> ResearchProject:
@@ -53,6 +54,9 @@ class Results:
     per_instrument: list[analysis.InstrumentResult]
     suds: stats.MixedResult
     hrv: stats.MixedResult
+    body_n: int  # people with a map before and after a session
+    body: list[regions.RegionTest]  # [] when suppressed
+    body_together: list[tuple[str, str, float]]
     plan: AnalysisPlan | None  # the locked plan the results follow, or None: exploratory
 
     @property
@@ -72,13 +76,26 @@ def _results(
     per_instrument = analysis.per_instrument(cohort.scores, cohort.sessions, project.minimum)
     suds = stats.mixed_shift(queries.suds_shifts(request.actor, cohort.client_ids), project.minimum)
     hrv = stats.mixed_shift(queries.hrv_shifts(request.actor, cohort.client_ids), project.minimum)
+    pairs = queries.body_pairs(request.actor, cohort.client_ids)
+    body = regions.region_tests(pairs) if len(pairs) >= project.minimum else []
+    together = regions.together(pairs, body) if body else []
     plan = _locked_plan(project)
     follows = (
         plan is not None
         and queries.Filters.from_json({**plan.cohort, "instruments": plan.outcomes}) == filters
     )
     audit.listed(request.actor, "research.cohort", cohort.client_ids)
-    return Results(filters, cohort, per_instrument, suds, hrv, plan if follows else None)
+    return Results(
+        filters,
+        cohort,
+        per_instrument,
+        suds,
+        hrv,
+        len(pairs),
+        body[:ROWS_SHOWN],
+        together[:ROWS_SHOWN],
+        plan if follows else None,
+    )
 
 
 def _filters_from(
