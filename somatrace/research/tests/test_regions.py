@@ -71,3 +71,14 @@ def test_the_results_page_shows_the_region_table_for_a_large_enough_group(
     text = browser.get(url).content.decode()
     assert 'id="research-regions"' in text
     assert ">yes<" in text  # every person's chest region fell to nothing: significant
+
+
+@pytest.mark.django_db
+def test_a_client_who_withdrew_research_use_leaves_the_group_body_map(login, owner, cohort) -> None:
+    for client in cohort:
+        make_painting(client)
+    browser = login(owner)
+    assert "bm-too-few" not in browser.get(reverse("bodymaps_research")).content.decode()
+    browser.post(reverse("research_consent_withdraw", args=[cohort[0].pk]))
+    text = browser.get(reverse("bodymaps_research")).content.decode()
+    assert "Only 4 consenting people" in text
