@@ -19,6 +19,9 @@ class ProjectForm(forms.Form):
         label="Smallest group shown or exported", min_value=2, max_value=100,
         initial=DEFAULT_MINIMUM,
     )  # fmt: skip
+    practitioners_may_view = forms.BooleanField(
+        label="Practitioners may see results of their own clients", required=False
+    )
 
 
 class CohortForm(forms.Form):

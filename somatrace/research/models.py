@@ -34,6 +34,11 @@ class ResearchProject(models.Model):
         default=DEFAULT_MINIMUM,
         validators=[MinValueValidator(2), MaxValueValidator(100)],
     )
+    practitioners_may_view = models.BooleanField(
+        "practitioners may see results of their own clients",
+        default=False,
+        help_text="Results and report only, from the clients each practitioner may see.",
+    )
     secret = models.CharField(max_length=64, default=_secret, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(

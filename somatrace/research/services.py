@@ -26,14 +26,20 @@ def _owner(actor: Actor) -> None:
 
 
 @transaction.atomic
-def create_project(actor: Actor, *, title: str, minimum: int) -> ResearchProject:
+def create_project(
+    actor: Actor, *, title: str, minimum: int, practitioners_may_view: bool = False
+) -> ResearchProject:
     _owner(actor)
     project = ResearchProject(
-        practice_id=actor.practice_id, title=title, minimum=minimum, created_by=actor.user
+        practice_id=actor.practice_id,
+        title=title,
+        minimum=minimum,
+        practitioners_may_view=practitioners_may_view,
+        created_by=actor.user,
     )
     project.full_clean()
     project.save()
-    audit.created(actor, project, ["title", "minimum"])
+    audit.created(actor, project, ["title", "minimum", "practitioners_may_view"])
     return project
 
 

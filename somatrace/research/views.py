@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from somatrace.audit import services as audit
 from somatrace.clients.models import Client, Tag
-from somatrace.core.decorators import PracticeRequest, owner_required
+from somatrace.core.decorators import PracticeRequest, clinical_required, owner_required
 from somatrace.core.errors import RuleError
 from somatrace.reports import pdf
 from somatrace.research import analysis, charts, deid, queries, regions, services, stats
@@ -35,6 +36,15 @@ ROWS_SHOWN = 20  # body regions and region pairs shown, the strongest first
 
 def _project(request: PracticeRequest, project_id: int) -> ResearchProject:
     return get_object_or_404(ResearchProject, pk=project_id, practice_id=request.actor.practice_id)
+
+
+def _viewable_project(request: PracticeRequest, project_id: int) -> ResearchProject:
+    """Results and report: the owner, or a practitioner when the owner allowed it for this
+    project (their cohort is then the clients they may see: visible_to)."""
+    project = _project(request, project_id)
+    if not request.actor.is_owner and not project.practitioners_may_view:
+        raise PermissionDenied("Only the practice owner can open this research project.")
+    return project
 
 
 def _tags(request: PracticeRequest) -> list[str]:
@@ -170,10 +180,10 @@ def consent_withdraw(request: PracticeRequest, client_id: int) -> HttpResponse:
     return redirect("research_consents")
 
 
-@owner_required
+@clinical_required
 @require_GET
 def results(request: PracticeRequest, project_id: int) -> HttpResponse:
-    project = _project(request, project_id)
+    project = _viewable_project(request, project_id)
     form, filters = _filters_from(request, project)
     found = _results(request, project, filters)
     return render(request, "research/results.html", {**_context(project, found), "form": form})
@@ -382,19 +392,19 @@ def _parquet(data: list[dict[str, object]], dictionary: str) -> bytes:
     return buffer.getvalue()
 
 
-@owner_required
+@clinical_required
 @require_GET
 def report(request: PracticeRequest, project_id: int) -> HttpResponse:
-    project = _project(request, project_id)
+    project = _viewable_project(request, project_id)
     _, filters = _filters_from(request, project)
     found = _results(request, project, filters)
     return render(request, "research/report.html", {**_context(project, found), "print": False})
 
 
-@owner_required
+@clinical_required
 @require_GET
 def report_pdf(request: PracticeRequest, project_id: int) -> HttpResponse:
-    project = _project(request, project_id)
+    project = _viewable_project(request, project_id)
     _, filters = _filters_from(request, project)
     found = _results(request, project, filters)
     context = {**_context(project, found), "print": True}

@@ -156,3 +156,43 @@ def test_a_bad_filter_is_a_message_not_an_error(login, owner, project) -> None:
     )
     assert response.status_code == 200
     assert "Enter a valid date" in response.content.decode()
+
+
+def test_practitioners_see_results_of_their_own_clients_only_when_the_owner_allows(
+    login, owner, practice, practitioner, colleague, project, cohort
+) -> None:
+    url = reverse("research_results", args=[project.pk]) + "?instruments=GAD7"
+    assert login(practitioner).get(url).status_code == 403
+    project.practitioners_may_view = True
+    project.save()
+    text = login(practitioner).get(url).content.decode()
+    assert "-2.00 (-9.13 to 5.13)" in text  # the cohort is all assigned to `practitioner`
+    # A colleague holds none of these clients: nobody in their cohort.
+    other = login(colleague).get(url).content.decode()
+    assert "No client with a baseline and a later score." in other
+    # Plan, export and consent pages stay the owner's.
+    browser = login(practitioner)
+    for name in ("research_plan", "research_export", "research_export_csv"):
+        assert browser.get(reverse(name, args=[project.pk])).status_code == 403
+
+
+def test_assistants_never_see_results_even_when_practitioners_may(
+    login, assistant, project, cohort
+) -> None:
+    project.practitioners_may_view = True
+    project.save()
+    response = login(assistant).get(reverse("research_results", args=[project.pk]))
+    assert response.status_code == 403
+
+
+def test_the_owner_creates_a_project(login, owner) -> None:
+    response = login(owner).post(
+        reverse("research_home"),
+        {"title": "Does pacing help", "minimum": "7", "practitioners_may_view": "on"},
+    )
+    assert response.status_code == 302
+    from somatrace.research.models import ResearchProject
+
+    made = ResearchProject.objects.get()
+    assert made.minimum == 7 and made.practitioners_may_view and len(made.secret) == 64
+    assert AuditEvent.objects.filter(object_type="research.researchproject").exists()
