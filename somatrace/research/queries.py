@@ -179,7 +179,8 @@ def cohort(actor: Actor, filters: Filters) -> Cohort:
 
 
 def suds_shifts(actor: Actor, client_ids: list[int]) -> list[tuple[int, int, float]]:
-    """(client, session number from 1, last − first SUDS of the session) for sessions with at
+    """(client, number of the session among the client's sessions with SUDS check-ins, from 1,
+    last − first SUDS of the session) for sessions with at
     least two SUDS check-ins. One query."""
     by_session: dict[int, list[tuple[int, int]]] = defaultdict(list)  # (client, SUDS)
     order: dict[int, tuple[int, datetime]] = {}

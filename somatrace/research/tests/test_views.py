@@ -10,7 +10,8 @@ from somatrace.audit.models import AuditEvent
 from somatrace.research.limits import LIMITS
 from somatrace.research.services import REMOVED
 from somatrace.research.testing import add_score, make_research_client
-from somatrace.testing import make_client, make_member
+from somatrace.testing import make_client, make_member, make_session
+from somatrace.therapy.testing import make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +197,36 @@ def test_the_owner_creates_a_project(login, owner) -> None:
     made = ResearchProject.objects.get()
     assert made.minimum == 7 and made.practitioners_may_view and len(made.secret) == 64
     assert AuditEvent.objects.filter(object_type="research.researchproject").exists()
+
+
+def test_export_and_report_pages_read_a_bounded_number_of_queries(
+    login, owner, practice, practitioner, project, cohort, django_assert_max_num_queries
+) -> None:
+    browser = login(owner)
+    for n in range(15):
+        extra = make_research_client(practice, practitioner, name=f"Extra {n}")
+        add_score(extra, "GAD7", 12, days_ago=30)
+        add_score(extra, "GAD7", 9, days_ago=2)
+    for name in ("research_export", "research_report", "research_export_csv"):
+        with django_assert_max_num_queries(25):
+            response = browser.get(reverse(name, args=[project.pk]))
+        assert response.status_code == 200, name
+
+
+def test_the_suds_shift_across_sessions_is_estimated_by_the_mixed_model(
+    login, owner, project, cohort
+) -> None:
+    # Per client three sessions; SUDS falls within each by 3, 2 and 1 points (plus a client
+    # offset of 0 or 1): the mean shift at a first session is about -3, +1 per session.
+    for i, client in enumerate(cohort):
+        for number, fall in enumerate((3, 2, 1), start=1):
+            session = make_session(client, days_ago=40 - 10 * number)
+            start = 7
+            make_event(session, "suds", seconds=60, suds=start)
+            make_event(session, "suds", seconds=1800, suds=start - fall - (i % 2))
+    text = login(owner).get(reverse("research_results", args=[project.pk])).content.decode()
+    row = text.split("SUDS, last − first check-in")[1].split("</tr>")[0]
+    assert "5 / 15" in row
+    assert "Not estimable" not in row
+    assert "-3.40" in row  # intercept: mean of -3 and -4 weighted 3:2 → -3.4; slope +1.000
+    assert "1.000" in row
