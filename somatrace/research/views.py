@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -344,7 +345,8 @@ def export_download(request: PracticeRequest, project_id: int, fmt: str) -> Http
     if check.blocked:
         messages.error(request, "The re-identification check blocks this export; see below.")
         query = request.GET.urlencode()
-        return redirect(f"/research/{project.pk}/export/" + (f"?{query}" if query else ""))
+        target = reverse("research_export", args=[project.pk])
+        return redirect(target + (f"?{query}" if query else ""))
     data = deid.rows(
         check.people, project.secret, band_width=check.band_width, with_tags=check.with_tags
     )
