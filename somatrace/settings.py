@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "somatrace.api",
     "somatrace.transfer",
     "somatrace.portal",
+    "somatrace.research",
 ]
 
 MIDDLEWARE = [

@@ -129,4 +129,5 @@ urlpatterns = [
     path("api/", include(("somatrace.api.urls", "api"), namespace="api")),
     path("", include("somatrace.transfer.urls")),
     path("", include("somatrace.portal.urls")),
+    path("", include("somatrace.research.urls")),
 ]

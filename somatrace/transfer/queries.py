@@ -71,6 +71,9 @@ PARTS: tuple[Part, ...] = (
     Part("journal.journalsettings", "practice"),
     Part("journal.journalentry", "client__practice", "client"),
     Part("journal.checkin", "client__practice", "client"),
+    Part("research.researchproject", "practice"),
+    Part("research.analysisplan", "project__practice"),
+    Part("research.researchwithdrawal", "client__practice", "client"),
     Part("audit.auditevent", "practice_id", "client_id"),
 )
 

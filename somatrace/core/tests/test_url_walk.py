@@ -24,6 +24,7 @@ from somatrace.measures import testing as measures_testing
 from somatrace.physio import testing as physio_testing
 from somatrace.portal import testing as portal_testing
 from somatrace.reports import testing as reports_testing
+from somatrace.research import testing as research_testing
 from somatrace.testing import make_alert, make_client, make_client_account, make_session
 from somatrace.therapy import testing as therapy_testing
 from somatrace.therapy.models import Session
@@ -39,6 +40,7 @@ APP_TESTING = [
     reports_testing,
     mail_testing,
     portal_testing,
+    research_testing,
 ]
 
 # Reachable without logging in, on purpose.
@@ -206,6 +208,16 @@ NOT_CLIENT_DATA = {
     "member_reactivate",
     "member_reset_two_factor",
     "token_revoke",
+    # Research pages are owners' and de-identified: counts and research ids, no one client.
+    "research_consent_withdraw",
+    "research_results",
+    "research_plan",
+    "research_plan_lock",
+    "research_export",
+    "research_export_csv",
+    "research_export_parquet",
+    "research_report",
+    "research_report_pdf",
 }
 
 
