@@ -207,6 +207,9 @@ class ConsentRecord(models.Model):
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawal_note = models.TextField(blank=True, validators=[MaxLengthValidator(LONG_TEXT)])
+    # Research use withdrawn while treatment consent stands: the client leaves every later
+    # analysis and export (research, the group body map), which all filter on this.
+    research_withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     if TYPE_CHECKING:
         client_id: int

@@ -388,6 +388,35 @@ def withdraw_consent(actor: Actor, record: ConsentRecord, note: str) -> ConsentR
     return record
 
 
+RESEARCH_REMOVED = "removed_from_research_analyses_and_exports"
+
+
+@transaction.atomic
+def withdraw_research_use(actor: Actor, client: Client) -> list[ConsentRecord]:
+    """The client withdraws research use: every consent of theirs that allowed it is marked,
+    so they leave every later analysis and export (treatment consent is unchanged). The owner
+    records it; the audit row says what it does."""
+    if not actor.is_owner:
+        raise RuleError("Only the practice owner records a research withdrawal.")
+    if client.practice_id != actor.practice_id:
+        raise RuleError("Not a client of this practice.")
+    records = list(
+        ConsentRecord.objects.select_for_update().filter(
+            client=client,
+            research_use=True,
+            withdrawn_at__isnull=True,
+            research_withdrawn_at__isnull=True,
+        )
+    )
+    if not records:
+        raise RuleError("This client has no research consent to withdraw.")
+    for record in records:
+        record.research_withdrawn_at = timezone.now()
+        record.save(update_fields=["research_withdrawn_at"])
+        audit.updated(actor, record, ["research_withdrawn_at", RESEARCH_REMOVED])
+    return records
+
+
 # --- Touch consent ---------------------------------------------------------------------------
 
 

@@ -55,27 +55,6 @@ class ResearchProject(models.Model):
         return f"Research project {self.pk}"
 
 
-class ResearchWithdrawal(models.Model):
-    """A client's withdrawal of research use from one signed consent (treatment consent
-    stands). From then on the client is left out of every analysis and export."""
-
-    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+")
-    consent = models.OneToOneField(
-        "clients.ConsentRecord", on_delete=models.CASCADE, related_name="research_withdrawal"
-    )
-    withdrawn_at = models.DateTimeField(default=timezone.now)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-
-    if TYPE_CHECKING:
-        client_id: int
-        consent_id: int
-
-    def __str__(self) -> str:
-        return f"Research withdrawal {self.pk}"
-
-
 class AnalysisPlan(models.Model):
     """A pre-registered analysis plan. Once locked it never changes; a new version
     supersedes it. ``cohort`` holds the cohort filters (the form's fields), ``outcomes`` the

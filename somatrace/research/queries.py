@@ -2,7 +2,7 @@
 whatever the cohort's size (pages assert it).
 
 Only clients with a signed consent that includes research use, not withdrawn and whose
-research use was not withdrawn (research.ResearchWithdrawal), appear anywhere in research.
+research use was not withdrawn (ConsentRecord.research_withdrawn_at), appear anywhere in research.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ RESEARCH_INSTRUMENTS = tuple(c for c in instruments.ORDER if c != "SUDS")
 def research_consents(client_path: str = "") -> QuerySet[ConsentRecord]:
     """Consents that let a client into research (to be narrowed to one client by OuterRef)."""
     return ConsentRecord.objects.filter(
-        research_use=True, withdrawn_at__isnull=True, research_withdrawal__isnull=True
+        research_use=True, withdrawn_at__isnull=True, research_withdrawn_at__isnull=True
     )
 
 

@@ -1,5 +1,6 @@
-"""The only writes of the research app: projects, research-consent withdrawals, analysis
-plans (write, lock, supersede). Each writes its audit row in the same transaction."""
+"""The only writes of the research app: projects and analysis plans (write, lock,
+supersede). Each writes its audit row in the same transaction. A client's withdrawal of
+research use belongs to their consent: clients.services.withdraw_research_use."""
 
 from __future__ import annotations
 
@@ -9,15 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from somatrace.audit import services as audit
-from somatrace.clients.models import Client
 from somatrace.core.actor import Actor
 from somatrace.core.errors import RuleError
-from somatrace.research.models import AnalysisPlan, ResearchProject, ResearchWithdrawal
-from somatrace.research.queries import research_consents
-
-# The audit row of a withdrawal names this field: the client leaves every later research
-# analysis and export.
-REMOVED = "removed_from_research_analyses_and_exports"
+from somatrace.research.models import AnalysisPlan, ResearchProject
 
 
 def _owner(actor: Actor) -> None:
@@ -41,26 +36,6 @@ def create_project(
     project.save()
     audit.created(actor, project, ["title", "minimum", "practitioners_may_view"])
     return project
-
-
-@transaction.atomic
-def withdraw_research_use(actor: Actor, client: Client) -> list[ResearchWithdrawal]:
-    """The client withdraws research use: every consent of theirs that allowed it is marked,
-    so they leave every later analysis and export (treatment consent is unchanged)."""
-    _owner(actor)
-    if client.practice_id != actor.practice_id:
-        raise RuleError("Not a client of this practice.")
-    records = list(research_consents().filter(client=client).select_for_update(of=("self",)))
-    if not records:
-        raise RuleError("This client has no research consent to withdraw.")
-    made = []
-    for record in records:
-        withdrawal = ResearchWithdrawal.objects.create(
-            client=client, consent=record, recorded_by=actor.user
-        )
-        audit.created(actor, withdrawal, ["consent", REMOVED])
-        made.append(withdrawal)
-    return made
 
 
 def _plan_fields(cohort: dict[str, Any], outcomes: list[str], time_points: str) -> dict[str, Any]:

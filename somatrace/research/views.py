@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from somatrace.audit import services as audit
+from somatrace.clients import services as clients_services
 from somatrace.clients.models import Client, Tag
 from somatrace.core.decorators import PracticeRequest, clinical_required, owner_required
 from somatrace.core.errors import RuleError
@@ -170,7 +171,7 @@ def consents(request: PracticeRequest) -> HttpResponse:
 def consent_withdraw(request: PracticeRequest, client_id: int) -> HttpResponse:
     client = get_object_or_404(Client.objects.visible_to(request.actor), pk=client_id)
     try:
-        services.withdraw_research_use(request.actor, client)
+        clients_services.withdraw_research_use(request.actor, client)
     except RuleError as refusal:
         messages.error(request, str(refusal))
     else:

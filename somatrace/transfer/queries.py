@@ -73,7 +73,6 @@ PARTS: tuple[Part, ...] = (
     Part("journal.checkin", "client__practice", "client"),
     Part("research.researchproject", "practice"),
     Part("research.analysisplan", "project__practice"),
-    Part("research.researchwithdrawal", "client__practice", "client"),
     Part("audit.auditevent", "practice_id", "client_id"),
 )
 

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from somatrace.audit.models import AuditEvent
+from somatrace.clients.services import RESEARCH_REMOVED
 from somatrace.research.limits import LIMITS
-from somatrace.research.services import REMOVED
 from somatrace.research.testing import add_score, make_research_client
 from somatrace.testing import make_client, make_member, make_session
 from somatrace.therapy.testing import make_event
@@ -57,8 +57,8 @@ def test_withdrawing_research_use_removes_the_client_and_the_log_says_so(
     browser = login(owner)
     response = browser.post(reverse("research_consent_withdraw", args=[cohort[0].pk]))
     assert response.status_code == 302
-    event = AuditEvent.objects.get(object_type="research.researchwithdrawal")
-    assert event.client_id == cohort[0].pk and REMOVED in event.fields
+    event = AuditEvent.objects.get(object_type="clients.consentrecord", action="update")
+    assert event.client_id == cohort[0].pk and RESEARCH_REMOVED in event.fields
     text = browser.get(reverse("research_results", args=[project.pk])).content.decode()
     assert "Suppressed: fewer than 5 clients." in text
     consents = browser.get(reverse("research_consents")).content.decode()
@@ -114,7 +114,9 @@ def test_only_the_practice_owner_opens_research(request, login, who, project, co
         assert cohort[0].name.encode() not in response.content
     withdraw = browser.post(reverse("research_consent_withdraw", args=[cohort[0].pk]))
     assert withdraw.status_code in (403, 404)
-    assert not AuditEvent.objects.filter(object_type="research.researchwithdrawal").exists()
+    assert not AuditEvent.objects.filter(
+        object_type="clients.consentrecord", action="update"
+    ).exists()
 
 
 def test_another_practices_owner_gets_404_for_a_project(login, outsider, project) -> None:
