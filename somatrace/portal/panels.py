@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from somatrace.core.panels import Panel, PortalLink
+from typing import Any
 
-LINKS = [PortalLink("Home", "portal_home", 0)]
+from somatrace.clients import services as clients
+from somatrace.clients.models import Intake, TouchConsentMap
+from somatrace.core.actor import Actor, ActorKind
+from somatrace.core.panels import Panel, PanelData, PortalLink
+
+LINKS = [
+    PortalLink("Home", "portal_home", 0),
+    PortalLink("Touch", "portal_touch", 60),
+]
 
 # The portal's shell, kept by the service worker so that the portal opens offline.
 OFFLINE_STATIC = [
@@ -16,4 +24,30 @@ OFFLINE_STATIC = [
     "img/portal-icon-192.png",
 ]
 
-PANELS: list[Panel] = []
+
+def first_visit_panel(actor: Actor, client: Any) -> PanelData | None:
+    """What the client still has to do before their first visit: intake, consent, touch.
+    Nothing once all three are done."""
+    if actor.kind is not ActorKind.CLIENT or actor.client_id != client.pk:
+        return None
+    intake_done = Intake.objects.filter(client=client).exists()
+    consent = clients.consent_status(client)
+    touch_done = TouchConsentMap.objects.visible_to(actor).filter(client=client).exists()
+    steps = [
+        {"label": "Tell us about you", "url_name": "portal_intake", "done": intake_done},
+        {
+            "label": "Read and sign the consent",
+            "url_name": "portal_consent",
+            # Nothing to sign when the practice has no consent text online.
+            "done": consent.is_current or consent.current_form is None,
+        },
+        {"label": "Say where touch is welcome", "url_name": "portal_touch", "done": touch_done},
+    ]
+    if all(step["done"] for step in steps):
+        return None
+    return PanelData({"steps": steps, "on_hold": client.on_hold})
+
+
+PANELS: list[Panel] = [
+    Panel("portal", "main", 10, "portal/panels/first_visit.html", first_visit_panel),
+]

@@ -10,6 +10,7 @@ import hashlib
 import json
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
@@ -18,12 +19,18 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from somatrace.audit import services as audit
+from somatrace.bodymaps import figures
+from somatrace.bodymaps.atlas import REGION_BY_CODE
+from somatrace.bodymaps.views.common import shape_for
+from somatrace.clients import services as clients
+from somatrace.clients.models import Intake, TouchConsentMap, TouchStatus
 from somatrace.core.decorators import PortalRequest, client_portal_required
+from somatrace.core.errors import RuleError
 from somatrace.core.panels import offline_static, render_panels
-from somatrace.portal.forms import PortalAuthenticationForm
+from somatrace.portal.forms import PortalAuthenticationForm, PortalConsentForm, PortalIntakeForm
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -104,3 +111,128 @@ def home(request: PortalRequest) -> HttpResponse:
     panels = render_panels(request, "portal", client)
     audit.read(request.actor, client, shown=panels.shown)
     return render(request, "portal/home.html", {"client": client, "panels": panels})
+
+
+# --- Before the first visit: intake, consent, touch ------------------------------------------
+
+ON_HOLD_MESSAGE = (
+    "Thank you for telling us. Because of one of your answers, your practitioner will be in "
+    "touch with you before your first session, to talk it through with you. There is nothing "
+    "more you need to do now."
+)
+
+
+@client_portal_required
+@require_http_methods(["GET", "POST"])
+def intake(request: PortalRequest) -> HttpResponse:
+    """The client's intake with the contraindication screen, through the same service as the
+    practitioner's: a "yes" holds the client exactly as it does there. Answered once: after
+    that the client reads what they said, and changes go through their practitioner (so that
+    nobody lifts their own hold by answering again)."""
+    client = request.portal_client
+    existing = Intake.objects.filter(client=client).first()
+    if existing is not None:
+        audit.read(request.actor, existing)
+        return render(
+            request,
+            "portal/intake_done.html",
+            {"intake": existing, "client": client, "on_hold_message": ON_HOLD_MESSAGE},
+        )
+    form = PortalIntakeForm(request.POST or None, instance=Intake(client=client))
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = clients.save_intake(request.actor, client, form.answers(), form.screen())
+        except RuleError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            if outcome.alerts:
+                messages.warning(
+                    request,
+                    "Thank you for being open about how you are. Your practitioner will see "
+                    "this and get in touch. If you are in danger now, please use the help "
+                    "below.",
+                )
+            messages.success(request, "Thank you: your answers are with your practitioner.")
+            return redirect("portal_intake")
+    audit.read(request.actor, client)
+    return render(
+        request,
+        "portal/intake.html",
+        {"form": form, "client": client},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@client_portal_required
+@require_http_methods(["GET", "POST"])
+def consent(request: PortalRequest) -> HttpResponse:
+    """The practice's current consent version, to read and to sign (clients services)."""
+    client = request.portal_client
+    status = clients.consent_status(client)
+    form = None
+    if status.current_form is not None and not status.is_current:
+        form = PortalConsentForm(request.POST or None, client=client)
+        if request.method == "POST" and form.is_valid():
+            record = clients.sign_consent(
+                request.actor,
+                client,
+                signed_name=form.cleaned_data["signed_name"],
+                research_use=form.cleaned_data["research_use"],
+            )
+            messages.success(request, f"Thank you: you signed version {record.form.version}.")
+            return redirect("portal_consent")
+    elif request.method == "POST":
+        return redirect("portal_consent")
+    shown = {"clients.consentform": [status.current_form.pk]} if status.current_form else {}
+    if status.record is not None:
+        shown["clients.consentrecord"] = [status.record.pk]
+    audit.read(request.actor, client, shown=shown)
+    return render(
+        request,
+        "portal/consent.html",
+        {"form": form, "client": client, "status": status},
+        status=400 if form is not None and form.is_bound else 200,
+    )
+
+
+@client_portal_required
+@require_http_methods(["GET", "POST"])
+def touch(request: PortalRequest) -> HttpResponse:
+    """Where touch is welcome, changeable at any time: each change is a new version of the
+    client's touch-consent map, which the practitioner sees as the current one."""
+    client = request.portal_client
+    if request.method == "POST":
+        marks: dict[str, str] = {}
+        for region in REGION_BY_CODE:
+            value = request.POST.get(f"touch_{region}")
+            if value is None:
+                continue
+            if value not in TouchStatus.values:
+                return HttpResponse("Unknown touch value.", status=400, content_type="text/plain")
+            marks[region] = value
+        try:
+            touch_map = clients.save_touch_map(request.actor, client, marks)
+        except RuleError as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request,
+                f"Saved. Your practitioner now sees this as your choice (version "
+                f"{touch_map.version}).",
+            )
+        return redirect("portal_touch")
+    current = TouchConsentMap.objects.visible_to(request.actor).filter(client=client).first()
+    marks = current.regions if current else {}
+    audit.read(request.actor, current if current is not None else client)
+    return render(
+        request,
+        "portal/touch.html",
+        {
+            "client": client,
+            "current": current,
+            "groups": figures.touch_groups(marks),
+            "statuses": TouchStatus.choices,
+            "atlas_views": figures.atlas_views(shape_for(request.actor, client)),
+            "marks_json": figures.touch_marks(marks),
+        },
+    )

@@ -34,7 +34,7 @@ def test_a_client_sees_their_own_home_and_one_audit_row_names_them(
     assert b"Hello, Quinn Example" in response.content
     rows = list(AuditEvent.objects.order_by("id")[before:])
     assert [(r.action, r.actor_kind, r.channel, r.client_id, r.actor_id) for r in rows] == [
-        ("read", "client", "portal", client_record.pk, None)
+        ("read", "client", "portal", client_record.pk, account.pk)
     ]
     assert rows[0].actor_ref == f"client:{account.client_account.pk}"
 
