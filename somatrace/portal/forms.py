@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.password_validation import validate_password
 
 from somatrace.accounts.forms import EmailAuthenticationForm
 from somatrace.accounts.models import ClientAccount, User
@@ -59,3 +60,42 @@ class PortalConsentForm(ConsentSignForm):
             raise forms.ValidationError(
                 f"Please type your name as your practice has it: “{self.client.name}”."
             ) from None
+
+
+class WelcomePasswordForm(forms.Form):
+    """The client's first password, checked by the same validators as staff passwords."""
+
+    password1 = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters. A few unrelated words work well.",
+    )
+    password2 = forms.CharField(
+        label="Type it again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, email: str, name: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = User(email=email, full_name=name)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords are not the same.")
+        elif first:
+            try:
+                validate_password(first, self.user)
+            except forms.ValidationError as problems:
+                self.add_error("password1", problems)
+        return data
+
+
+class SignInLinkForm(forms.Form):
+    email = forms.EmailField(
+        label="Your email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

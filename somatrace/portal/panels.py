@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from somatrace.accounts.models import ClientAccount, PortalToken, PortalTokenPurpose
 from somatrace.clients import services as clients
 from somatrace.clients.models import Intake, TouchConsentMap
 from somatrace.core.actor import Actor, ActorKind
@@ -48,6 +49,21 @@ def first_visit_panel(actor: Actor, client: Any) -> PanelData | None:
     return PanelData({"steps": steps, "on_hold": client.on_hold})
 
 
+def client_portal_panel(actor: Actor, client: Any) -> PanelData | None:
+    """On the client page, for practitioners and owners: the client's portal account, and
+    the buttons to invite them (by email, or as a QR code in the room)."""
+    if not (actor.is_staff_member and actor.sees_clinical_data):
+        return None
+    account = ClientAccount.objects.filter(client=client).first()
+    invited = (
+        PortalToken.objects.filter(client=client, purpose=PortalTokenPurpose.INVITATION)
+        .order_by("-created_at")
+        .first()
+    )
+    return PanelData({"client": client, "account": account, "invited": invited})
+
+
 PANELS: list[Panel] = [
     Panel("portal", "main", 10, "portal/panels/first_visit.html", first_visit_panel),
+    Panel("client", "main", 85, "portal/panels/client_portal.html", client_portal_panel),
 ]

@@ -12,6 +12,9 @@ PUBLIC_URL_NAMES: set[str] = {
     "portal_offline",
     "portal_manifest",
     "portal_sw",
+    "portal_welcome",
+    "portal_link_request",
+    "portal_link_sign_in",
 }
 
 

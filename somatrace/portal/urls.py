@@ -3,9 +3,19 @@ from django.urls import path
 from somatrace.portal import views
 
 urlpatterns = [
+    # Staff doors on the client page (not portal_*: a client never opens them).
+    path(
+        "clients/<int:client_id>/portal/invite/",
+        views.client_portal_invite,
+        name="client_portal_invite",
+    ),
+    path("clients/<int:client_id>/portal/qr/", views.client_portal_qr, name="client_portal_qr"),
     path("portal/", views.home, name="portal_home"),
     path("portal/login/", views.PortalLoginView.as_view(), name="portal_login"),
     path("portal/logout/", views.portal_logout, name="portal_logout"),
+    path("portal/welcome/<str:token>/", views.welcome, name="portal_welcome"),
+    path("portal/login/link/", views.link_request, name="portal_link_request"),
+    path("portal/login/link/<str:token>/", views.link_sign_in, name="portal_link_sign_in"),
     path("portal/intake/", views.intake, name="portal_intake"),
     path("portal/consent/", views.consent, name="portal_consent"),
     path("portal/touch/", views.touch, name="portal_touch"),

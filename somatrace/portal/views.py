@@ -8,29 +8,48 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 from typing import Any
 
+import segno
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
+from somatrace.accounts import services as accounts
+from somatrace.accounts.models import PortalTokenPurpose
 from somatrace.audit import services as audit
 from somatrace.bodymaps import figures
 from somatrace.bodymaps.atlas import REGION_BY_CODE
 from somatrace.bodymaps.views.common import shape_for
 from somatrace.clients import services as clients
-from somatrace.clients.models import Intake, TouchConsentMap, TouchStatus
-from somatrace.core.decorators import PortalRequest, client_portal_required
+from somatrace.clients.models import Client, Intake, TouchConsentMap, TouchStatus
+from somatrace.core import throttle
+from somatrace.core.client_address import client_ip
+from somatrace.core.decorators import (
+    PortalRequest,
+    PracticeRequest,
+    client_portal_required,
+    clinical_required,
+)
 from somatrace.core.errors import RuleError
 from somatrace.core.panels import offline_static, render_panels
-from somatrace.portal.forms import PortalAuthenticationForm, PortalConsentForm, PortalIntakeForm
+from somatrace.portal import services
+from somatrace.portal.forms import (
+    PortalAuthenticationForm,
+    PortalConsentForm,
+    PortalIntakeForm,
+    SignInLinkForm,
+    WelcomePasswordForm,
+)
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -236,3 +255,126 @@ def touch(request: PortalRequest) -> HttpResponse:
             "marks_json": figures.touch_marks(marks),
         },
     )
+
+
+# --- Getting in: invitations, the first password, one-time sign-in links --------------------
+
+
+@clinical_required
+@require_POST
+def client_portal_invite(request: PracticeRequest, client_id: int) -> HttpResponse:
+    """Staff: email the client an invitation to their portal (from the client page)."""
+    client = get_object_or_404(Client.objects.visible_to(request.actor), pk=client_id)
+    try:
+        services.invite_client(request.actor, client)
+    except RuleError as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "Invitation to the portal sent by email.")
+    return redirect("client_detail", client_id=client.pk)
+
+
+@clinical_required
+@require_POST
+def client_portal_qr(request: PracticeRequest, client_id: int) -> HttpResponse:
+    """Staff: a fresh invitation shown as a QR code, for the client to scan in the room. The
+    page is the POST's answer: the link is in its body only, never in a URL or a log."""
+    client = get_object_or_404(Client.objects.visible_to(request.actor), pk=client_id)
+    _row, token = services.invite_client(request.actor, client, send=False)
+    link = services.portal_url("portal_welcome", token)
+    svg = segno.make(link, error="m").svg_inline(scale=6, dark="#000", light="#fff")
+    audit.read(request.actor, client)
+    return render(
+        request,
+        "portal/invite_qr.html",
+        {"client": client, "svg": mark_safe(svg)},  # noqa: S308 (segno's own SVG)
+    )
+
+
+def _dead_link(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/link_dead.html", status=404)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def welcome(request: HttpRequest, token: str) -> HttpResponse:
+    """The invitation's link: the client chooses a password and is signed in."""
+    row = accounts.find_portal_token(token, PortalTokenPurpose.INVITATION)
+    if row is None:
+        return _dead_link(request)
+    form = WelcomePasswordForm(request.POST or None, email=row.email, name=row.client.name)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = accounts.accept_invitation(
+                token, form.cleaned_data["password1"], ip=client_ip(request)
+            )
+        except RuleError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome. Your password is set: this is your space.")
+            return redirect("portal_home")
+    return render(
+        request,
+        "portal/welcome.html",
+        {"form": form, "practice": row.practice, "email": row.email},
+        status=400 if form.is_bound else 200,
+    )
+
+
+SIGN_IN_LINKS_PER_ADDRESS = 10  # requests from one client address ...
+SIGN_IN_LINKS_PER_ACCOUNT = 3  # ... and links to one email address ...
+SIGN_IN_LINK_WINDOW = timedelta(hours=1)  # ... within the last hour (as password resets)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def link_request(request: HttpRequest) -> HttpResponse:
+    """Ask for a one-time sign-in link by email. The answer is the same whether or not the
+    address has an account; throttled per client address and per address typed."""
+    form = SignInLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].lower()
+        refused = throttle.check(
+            throttle.Limit(
+                "portal-link-address",
+                client_ip(request) or "",
+                SIGN_IN_LINKS_PER_ADDRESS,
+                SIGN_IN_LINK_WINDOW,
+            ),
+            throttle.Limit(
+                "portal-link-account", email, SIGN_IN_LINKS_PER_ACCOUNT, SIGN_IN_LINK_WINDOW
+            ),
+        )
+        if refused is not None:
+            form.add_error(
+                None,
+                "A sign-in link has been asked for several times in the last hour. Please "
+                "look in your inbox, or try again in an hour.",
+            )
+            return render(request, "portal/link_request.html", {"form": form}, status=429)
+        services.send_sign_in_link(email)
+        return render(request, "portal/link_sent.html")
+    return render(
+        request,
+        "portal/link_request.html",
+        {"form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def link_sign_in(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-time link: opening it shows a button, and only pressing it spends the link
+    (mail scanners that open links must not use it up)."""
+    if accounts.find_portal_token(token, PortalTokenPurpose.SIGN_IN) is None:
+        return _dead_link(request)
+    if request.method == "POST":
+        try:
+            user = accounts.use_sign_in_link(token)
+        except RuleError:
+            return _dead_link(request)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("portal_home")
+    return render(request, "portal/link_sign_in.html")

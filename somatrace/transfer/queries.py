@@ -80,6 +80,7 @@ EXCLUDED: dict[str, str] = {
     # A client's sign-in to their portal: a credential for one installation, like a staff
     # passkey. After a move the practice invites its clients again.
     "accounts.clientaccount": "a client's portal sign-in; clients are invited again after a move",
+    "accounts.portaltoken": "single-use invitation and sign-in links, hashed, expiring in days",
     # Transient too: the outbox of one installation; a moved practice sends its own email.
     "mail.outgoingemail": "email queued, retried or sent by this installation's worker",
     # The workers' own bookkeeping, of no practice.
