@@ -9,6 +9,8 @@ from somatrace.clients import services as clients
 from somatrace.clients.models import Intake, TouchConsentMap
 from somatrace.core.actor import Actor, ActorKind
 from somatrace.core.panels import Panel, PanelData, PortalLink
+from somatrace.measures.models import Administration
+from somatrace.measures.models import Status as MeasureStatus
 
 LINKS = [
     PortalLink("Home", "portal_home", 0),
@@ -49,6 +51,21 @@ def first_visit_panel(actor: Actor, client: Any) -> PanelData | None:
     return PanelData({"steps": steps, "on_hold": client.on_hold})
 
 
+def questionnaires_panel(actor: Actor, client: Any) -> PanelData | None:
+    """Questionnaires waiting for the client's answers (the secure link and the kiosk still
+    work for clients without an account)."""
+    if actor.kind is not ActorKind.CLIENT or actor.client_id != client.pk:
+        return None
+    due = list(
+        Administration.objects.visible_to(actor)
+        .filter(client=client, status=MeasureStatus.PENDING)
+        .order_by("created_at", "pk")
+    )
+    if not due:
+        return None
+    return PanelData({"due": due}, shown={"measures.administration": [a.pk for a in due]})
+
+
 def client_portal_panel(actor: Actor, client: Any) -> PanelData | None:
     """On the client page, for practitioners and owners: the client's portal account, and
     the buttons to invite them (by email, or as a QR code in the room)."""
@@ -65,5 +82,6 @@ def client_portal_panel(actor: Actor, client: Any) -> PanelData | None:
 
 PANELS: list[Panel] = [
     Panel("portal", "main", 10, "portal/panels/first_visit.html", first_visit_panel),
+    Panel("portal", "main", 20, "portal/panels/questionnaires.html", questionnaires_panel),
     Panel("client", "main", 85, "portal/panels/client_portal.html", client_portal_panel),
 ]

@@ -19,6 +19,11 @@ urlpatterns = [
     path("portal/intake/", views.intake, name="portal_intake"),
     path("portal/consent/", views.consent, name="portal_consent"),
     path("portal/touch/", views.touch, name="portal_touch"),
+    path(
+        "portal/questionnaires/<int:administration_id>/",
+        views.questionnaire,
+        name="portal_questionnaire",
+    ),
     path("portal/offline/", views.offline, name="portal_offline"),
     path("portal/manifest.webmanifest", views.manifest, name="portal_manifest"),
     path("portal/sw.js", views.service_worker, name="portal_sw"),

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -42,6 +42,11 @@ from somatrace.core.decorators import (
 )
 from somatrace.core.errors import RuleError
 from somatrace.core.panels import offline_static, render_panels
+from somatrace.measures import services as measures
+from somatrace.measures.forms import AnswersForm
+from somatrace.measures.models import Administration
+from somatrace.measures.models import Channel as MeasureChannel
+from somatrace.measures.models import Status as MeasureStatus
 from somatrace.portal import services
 from somatrace.portal.forms import (
     PortalAuthenticationForm,
@@ -378,3 +383,47 @@ def link_sign_in(request: HttpRequest, token: str) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("portal_home")
     return render(request, "portal/link_sign_in.html")
+
+
+# --- Questionnaires due ------------------------------------------------------------------------
+
+
+@client_portal_required
+@require_http_methods(["GET", "POST"])
+def questionnaire(request: PortalRequest, administration_id: int) -> HttpResponse:
+    """A questionnaire due, answered in the portal with the secure link's form and service.
+    Another client's questionnaire, or one no longer waiting, is not found."""
+    administration = get_object_or_404(
+        Administration.objects.visible_to(request.actor)
+        .select_related("client__practice")
+        .filter(status=MeasureStatus.PENDING),
+        pk=administration_id,
+    )
+    form = AnswersForm(request.POST or None, definition=administration.definition)
+    context = {
+        "defn": administration.definition,
+        "action": request.path,
+        "storage_key": f"measures-{administration.pk}",
+        "practice": administration.client.practice,
+    }
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = measures.record_answers(
+                request.actor,
+                administration,
+                form.answers(),
+                MeasureChannel.PORTAL,
+                form.extras(),
+            )
+        except measures.AlreadyAnswered:
+            raise Http404("This questionnaire is no longer waiting for answers.") from None
+        return render(
+            request, "portal/questionnaire_thanks.html", {**context, "risk": outcome.risk}
+        )
+    audit.read(request.actor, administration)
+    return render(
+        request,
+        "portal/questionnaire.html",
+        {**context, "form": form},
+        status=400 if form.is_bound else 200,
+    )
