@@ -49,6 +49,17 @@ class Practice(models.Model):
         help_text="Everyone in the practice must add an authenticator app or a passkey "
         "before they can open anything else.",
     )
+    # How long the practice keeps a client's records after the last contact. The default
+    # follows the NHS Records Management Code of Practice (2023) for adult health records:
+    # 8 years after the conclusion of treatment. Other countries differ (Germany, §630f BGB:
+    # 10 years); the owner sets what their law asks.
+    retention_years = models.PositiveSmallIntegerField(
+        "Keep records for (years after the last contact)",
+        default=8,
+        db_default=8,
+        help_text="Shown to you when a client asks for their records to be deleted. The law "
+        "of your country may require you to keep health records for a set time.",
+    )
     is_demo = models.BooleanField(
         default=False, help_text="The demo practice: the only place demo passwords exist."
     )

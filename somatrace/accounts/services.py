@@ -48,6 +48,7 @@ PRACTICE_FIELDS = (
     "crisis_resources",
     "safety_protocol",
     "require_two_factor",
+    "retention_years",
 )
 
 
@@ -554,3 +555,26 @@ def client_account_by_email(email: str) -> ClientAccount | None:
         .filter(user__email=email.strip().lower(), user__is_active=True)
         .first()
     )
+
+
+@transaction.atomic
+def anonymise_client_users(actor: Actor, client_id: int) -> int:
+    """When a client's records are erased: their portal sign-in is closed and its user keeps
+    no name or address (the user row stays, for the audit trail that names it)."""
+    actor.require_owner("Only the practice owner erases a client's records.")
+    accounts = list(
+        ClientAccount.objects.select_related("user").filter(
+            client_id=client_id, practice_id=actor.practice_id
+        )
+    )
+    for account in accounts:
+        user = account.user
+        user.email = f"erased-client-{user.pk}@erased.invalid"
+        user.full_name = ""
+        user.is_active = False
+        user.set_unusable_password()
+        user.save(update_fields=["email", "full_name", "is_active", "password"])
+        audit.deleted(actor, account)
+        account.delete()
+    PortalToken.objects.filter(client_id=client_id, practice_id=actor.practice_id).delete()
+    return len(accounts)

@@ -99,3 +99,32 @@ class SignInLinkForm(forms.Form):
         label="Your email address",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+
+class DeletionRequestForm(forms.Form):
+    note = forms.CharField(
+        label="Anything you want your practice to know (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DeletionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("erase", "Erase"), ("keep", "Keep")],
+        error_messages={
+            "required": "Choose to erase or to keep.",
+            "invalid_choice": "Choose to erase or to keep.",
+        },
+    )
+    confirm = forms.BooleanField(required=False)
+    reason = forms.CharField(required=False, max_length=4000)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "erase" and not data.get("confirm"):
+            raise forms.ValidationError("Tick the box to confirm: erasing cannot be undone.")
+        if data.get("decision") == "keep" and not (data.get("reason") or "").strip():
+            raise forms.ValidationError("Say why the records are kept: the client reads it.")
+        return data

@@ -11,10 +11,12 @@ from somatrace.core.actor import Actor, ActorKind
 from somatrace.core.panels import Panel, PanelData, PortalLink
 from somatrace.measures.models import Administration
 from somatrace.measures.models import Status as MeasureStatus
+from somatrace.portal.models import DeletionRequest, DeletionStatus
 
 LINKS = [
     PortalLink("Home", "portal_home", 0),
     PortalLink("Touch", "portal_touch", 60),
+    PortalLink("My data", "portal_my_data", 90),
 ]
 
 # The portal's shell, kept by the service worker so that the portal opens offline.
@@ -80,8 +82,23 @@ def client_portal_panel(actor: Actor, client: Any) -> PanelData | None:
     return PanelData({"client": client, "account": account, "invited": invited})
 
 
+def dashboard_deletions(actor: Actor, _: Any) -> PanelData | None:
+    """For the owner: clients' deletion requests waiting for a decision (one query)."""
+    if not actor.is_owner:
+        return None
+    waiting = list(
+        DeletionRequest.objects.filter(
+            practice_id=actor.practice_id, status=DeletionStatus.PENDING
+        ).values_list("pk", flat=True)
+    )
+    if not waiting:
+        return None
+    return PanelData({"waiting": len(waiting)}, {"portal.deletionrequest": waiting})
+
+
 PANELS: list[Panel] = [
     Panel("portal", "main", 10, "portal/panels/first_visit.html", first_visit_panel),
     Panel("portal", "main", 20, "portal/panels/questionnaires.html", questionnaires_panel),
+    Panel("dashboard", "right", 5, "portal/panels/dashboard_deletions.html", dashboard_deletions),
     Panel("client", "main", 85, "portal/panels/client_portal.html", client_portal_panel),
 ]

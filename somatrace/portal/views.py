@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 from datetime import timedelta
 from typing import Any
 
@@ -16,16 +17,24 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.db.models import Max
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from somatrace.accounts import services as accounts
-from somatrace.accounts.models import PortalTokenPurpose
+from somatrace.accounts.models import PortalTokenPurpose, Practice
 from somatrace.audit import services as audit
 from somatrace.bodymaps import figures
 from somatrace.bodymaps.atlas import REGION_BY_CODE
@@ -39,6 +48,7 @@ from somatrace.core.decorators import (
     PracticeRequest,
     client_portal_required,
     clinical_required,
+    owner_required,
 )
 from somatrace.core.errors import RuleError
 from somatrace.core.panels import offline_static, render_panels
@@ -49,12 +59,16 @@ from somatrace.measures.models import Channel as MeasureChannel
 from somatrace.measures.models import Status as MeasureStatus
 from somatrace.portal import services
 from somatrace.portal.forms import (
+    DeletionDecisionForm,
+    DeletionRequestForm,
     PortalAuthenticationForm,
     PortalConsentForm,
     PortalIntakeForm,
     SignInLinkForm,
     WelcomePasswordForm,
 )
+from somatrace.portal.models import DeletionRequest, DeletionStatus
+from somatrace.transfer.services import subject_access
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -427,3 +441,107 @@ def questionnaire(request: PortalRequest, administration_id: int) -> HttpRespons
         {**context, "form": form},
         status=400 if form.is_bound else 200,
     )
+
+
+# --- The client's rights: their data, and deletion --------------------------------------------
+
+SPOOL_BYTES = 16 * 1024 * 1024  # larger archives go to a temporary file, not memory
+
+
+@client_portal_required
+@require_GET
+def my_data(request: PortalRequest) -> HttpResponse:
+    client = request.portal_client
+    requests = list(DeletionRequest.objects.visible_to(request.actor).filter(client=client))
+    audit.read(request.actor, client, shown={"portal.deletionrequest": [r.pk for r in requests]})
+    return render(
+        request,
+        "portal/my_data.html",
+        {
+            "client": client,
+            "requests": requests,
+            "pending": any(r.status == DeletionStatus.PENDING for r in requests),
+            "form": DeletionRequestForm(),
+        },
+    )
+
+
+@client_portal_required
+@require_POST
+def my_data_download(request: PortalRequest) -> HttpResponse:
+    """Everything held about the client: the practitioner's subject-access ZIP (a readable
+    record.html and the machine-readable files), audited as an export."""
+    client = request.portal_client
+    archive = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed by FileResponse
+    subject_access(request.actor, client, archive)
+    archive.seek(0)
+    return FileResponse(  # type: ignore[return-value]
+        archive, as_attachment=True, filename="my-records.zip", content_type="application/zip"
+    )
+
+
+@client_portal_required
+@require_POST
+def my_data_delete(request: PortalRequest) -> HttpResponse:
+    form = DeletionRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Your note is too long: please keep it under 2,000 characters.")
+        return redirect("portal_my_data")
+    try:
+        services.request_deletion(request.actor, request.portal_client, form.cleaned_data["note"])
+    except RuleError as refusal:
+        messages.info(request, str(refusal))
+    else:
+        messages.success(
+            request, "Your request is with your practice. You will see its answer here."
+        )
+    return redirect("portal_my_data")
+
+
+@owner_required
+@require_GET
+def deletion_requests(request: PracticeRequest) -> HttpResponse:
+    """Owner: clients' requests to delete their records, with the retention period."""
+    rows = list(
+        DeletionRequest.objects.filter(practice_id=request.actor.practice_id)
+        .select_related("client", "decided_by")
+        .annotate(last_session=Max("client__sessions__starts_at"))
+    )
+    audit.listed(request.actor, "portal.deletionrequest", [r.pk for r in rows])
+    practice = Practice.objects.get(pk=request.actor.practice_id)
+    return render(
+        request,
+        "portal/deletion_requests.html",
+        {
+            "pending": [r for r in rows if r.status == DeletionStatus.PENDING],
+            "decided": [r for r in rows if r.status != DeletionStatus.PENDING],
+            "practice": practice,
+        },
+    )
+
+
+@require_POST
+@owner_required
+def deletion_request_decide(request: PracticeRequest, request_id: int) -> HttpResponse:
+    row = get_object_or_404(
+        DeletionRequest.objects.filter(practice_id=request.actor.practice_id), pk=request_id
+    )
+    form = DeletionDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("deletion_requests")
+    erase = form.cleaned_data["decision"] == "erase"
+    try:
+        services.decide_deletion(
+            request.actor, row, erase=erase, reason=form.cleaned_data["reason"]
+        )
+    except RuleError as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            f"Record no. {row.client_number} erased; the client is told by email."
+            if erase
+            else "Kept. The client reads your reason in their portal.",
+        )
+    return redirect("deletion_requests")

@@ -48,6 +48,7 @@ PARTS: tuple[Part, ...] = (
     Part("therapy.word", "practice"),
     Part("therapy.aftercaretemplate", "practice"),
     Part("clients.client", "practice", "id"),
+    Part("portal.deletionrequest", "practice", "client"),
     Part("clients.intake", "client__practice", "client"),
     Part("clients.clearance", "client__practice", "client"),
     Part("clients.consentrecord", "client__practice", "client"),
