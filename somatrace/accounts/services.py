@@ -28,6 +28,7 @@ from django_otp_webauthn import exceptions as webauthn_errors
 from django_otp_webauthn.helpers import WebAuthnHelper
 from django_otp_webauthn.models import WebAuthnCredential
 from django_otp_webauthn.utils import rewrite_exceptions
+from webauthn.helpers.structs import ResidentKeyRequirement
 
 from somatrace.accounts.models import (
     ClientAccount,
@@ -578,3 +579,81 @@ def anonymise_client_users(actor: Actor, client_id: int) -> int:
         account.delete()
     PortalToken.objects.filter(client_id=client_id, practice_id=actor.practice_id).delete()
     return len(accounts)
+
+
+# --- Client passkeys: sign in to the portal without a password --------------------------------
+
+
+class _ClientPasskeyHelper(WebAuthnHelper):
+    """A client's passkey is discoverable: they sign in without typing their address."""
+
+    def get_discoverable_credentials_preference(self) -> ResidentKeyRequirement:
+        return ResidentKeyRequirement.REQUIRED
+
+
+def _client_user(actor: Actor) -> User:
+    if actor.kind is not ActorKind.CLIENT or actor.user is None:
+        raise PermissionDenied("Only a client adds a passkey to their portal account.")
+    user: User = actor.user
+    return user
+
+
+@transaction.atomic
+def begin_client_passkey_registration(actor: Actor) -> PasskeyChallenge:
+    options, state = _ClientPasskeyHelper(request=None).register_begin(user=_client_user(actor))
+    return PasskeyChallenge(options, state)
+
+
+@transaction.atomic
+def complete_client_passkey_registration(
+    actor: Actor, state: dict[str, Any] | None, response: Any
+) -> WebAuthnCredential:
+    user = _client_user(actor)
+    if not state or not isinstance(response, dict):
+        raise RuleError("This passkey set-up has expired: start again.")
+    try:
+        with rewrite_exceptions():
+            device = _ClientPasskeyHelper(request=None).register_complete(
+                user=user, state=state, data=response
+            )
+    except webauthn_errors.OTPWebAuthnApiError as error:
+        raise _passkey_refusal(error) from error
+    except (KeyError, TypeError, ValueError) as error:
+        raise RuleError(MALFORMED_PASSKEY) from error
+    device.name = "Passkey"
+    device.save(update_fields=["name"])
+    audit.access_changed(actor, device, ["public_key", "name"])
+    return device
+
+
+def begin_client_passkey_sign_in() -> PasskeyChallenge:
+    """A challenge for any discoverable passkey: the passkey itself says whose it is."""
+    options, state = _helper().authenticate_begin(user=None, require_user_verification=True)
+    return PasskeyChallenge(options, state)
+
+
+@transaction.atomic
+def client_by_passkey(state: dict[str, Any] | None, response: Any) -> User:
+    """The portal account whose passkey signed the challenge. A staff member's passkey
+    never opens the portal."""
+    if not state or not isinstance(response, dict):
+        raise RuleError("This passkey sign-in has expired: try again.")
+    try:
+        with rewrite_exceptions():
+            device = _helper().authenticate_complete(user=None, state=state, data=response)
+    except webauthn_errors.OTPWebAuthnApiError as error:
+        raise _passkey_refusal(error) from error
+    except (KeyError, TypeError, ValueError) as error:
+        raise RuleError(MALFORMED_PASSKEY) from error
+    user = User.objects.filter(pk=device.user_id, is_active=True).first()
+    if (
+        not device.confirmed
+        or user is None
+        or not ClientAccount.objects.filter(user_id=user.pk).exists()
+    ):
+        raise RuleError("This passkey does not open a client's portal.")
+    return user
+
+
+def has_passkey(user: Any) -> bool:
+    return WebAuthnCredential.objects.filter(user_id=user.pk, confirmed=True).exists()

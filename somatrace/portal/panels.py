@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from somatrace.accounts.models import ClientAccount, PortalToken, PortalTokenPurpose
+from somatrace.accounts.services import has_passkey
 from somatrace.clients import services as clients
 from somatrace.clients.models import Intake, TouchConsentMap
 from somatrace.core.actor import Actor, ActorKind
@@ -68,6 +69,13 @@ def questionnaires_panel(actor: Actor, client: Any) -> PanelData | None:
     return PanelData({"due": due}, shown={"measures.administration": [a.pk for a in due]})
 
 
+def passkey_offer_panel(actor: Actor, client: Any) -> PanelData | None:
+    """Offered until the client has a passkey: sign in with the phone's own lock."""
+    if actor.kind is not ActorKind.CLIENT or actor.user is None or has_passkey(actor.user):
+        return None
+    return PanelData({})
+
+
 def client_portal_panel(actor: Actor, client: Any) -> PanelData | None:
     """On the client page, for practitioners and owners: the client's portal account, and
     the buttons to invite them (by email, or as a QR code in the room)."""
@@ -99,6 +107,7 @@ def dashboard_deletions(actor: Actor, _: Any) -> PanelData | None:
 PANELS: list[Panel] = [
     Panel("portal", "main", 10, "portal/panels/first_visit.html", first_visit_panel),
     Panel("portal", "main", 20, "portal/panels/questionnaires.html", questionnaires_panel),
+    Panel("portal", "main", 90, "portal/panels/passkey_offer.html", passkey_offer_panel),
     Panel("dashboard", "right", 5, "portal/panels/dashboard_deletions.html", dashboard_deletions),
     Panel("client", "main", 85, "portal/panels/client_portal.html", client_portal_panel),
 ]

@@ -17,6 +17,8 @@ PUBLIC_URL_NAMES: set[str] = {
     "portal_welcome",
     "portal_link_request",
     "portal_link_sign_in",
+    "portal_passkey_sign_in_options",
+    "portal_passkey_sign_in",
 }
 
 

@@ -51,6 +51,7 @@ from somatrace.core.decorators import (
     owner_required,
 )
 from somatrace.core.errors import RuleError
+from somatrace.core.jsonbody import BadJSON, read_json
 from somatrace.core.panels import offline_static, render_panels
 from somatrace.measures import services as measures
 from somatrace.measures.forms import AnswersForm
@@ -545,3 +546,77 @@ def deletion_request_decide(request: PracticeRequest, request_id: int) -> HttpRe
             else "Kept. The client reads your reason in their portal.",
         )
     return redirect("deletion_requests")
+
+
+# --- Passkeys: offered once the client is in, then a way to sign in ---------------------------
+
+PASSKEY_STATE = "portal_passkey_state"
+PASSKEY_SIGN_INS_PER_ADDRESS = 30  # passkey sign-in attempts from one address an hour
+
+
+def _json_body(request: HttpRequest) -> dict[str, Any]:
+    try:
+        body = read_json(request, empty={})
+    except BadJSON:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+@client_portal_required
+@require_GET
+def passkey(request: PortalRequest) -> HttpResponse:
+    return render(
+        request, "portal/passkey.html", {"has_passkey": accounts.has_passkey(request.user)}
+    )
+
+
+@client_portal_required
+@require_POST
+def passkey_add_options(request: PortalRequest) -> HttpResponse:
+    challenge = accounts.begin_client_passkey_registration(request.actor)
+    request.session[PASSKEY_STATE] = challenge.state
+    return JsonResponse(challenge.options)
+
+
+@client_portal_required
+@require_POST
+def passkey_add(request: PortalRequest) -> HttpResponse:
+    state = request.session.pop(PASSKEY_STATE, None)
+    try:
+        accounts.complete_client_passkey_registration(
+            request.actor, state, _json_body(request).get("credential")
+        )
+    except RuleError as refusal:
+        return JsonResponse({"error": str(refusal)}, status=400)
+    messages.success(request, "Your passkey is added: next time, sign in with it.")
+    return JsonResponse({"redirect": reverse("portal_home")})
+
+
+@login_not_required
+@require_POST
+def passkey_sign_in_options(request: HttpRequest) -> HttpResponse:
+    refused = throttle.check(
+        throttle.Limit(
+            "portal-passkey-address",
+            client_ip(request) or "",
+            PASSKEY_SIGN_INS_PER_ADDRESS,
+            timedelta(hours=1),
+        )
+    )
+    if refused is not None:
+        return JsonResponse({"error": "Too many attempts: try again in an hour."}, status=429)
+    challenge = accounts.begin_client_passkey_sign_in()
+    request.session[PASSKEY_STATE] = challenge.state
+    return JsonResponse(challenge.options)
+
+
+@login_not_required
+@require_POST
+def passkey_sign_in(request: HttpRequest) -> HttpResponse:
+    state = request.session.pop(PASSKEY_STATE, None)
+    try:
+        user = accounts.client_by_passkey(state, _json_body(request).get("credential"))
+    except RuleError as refusal:
+        return JsonResponse({"error": str(refusal)}, status=400)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return JsonResponse({"redirect": reverse("portal_home")})

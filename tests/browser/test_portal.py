@@ -14,9 +14,10 @@ from somatrace.clients.models import ConsentRecord, TouchConsentMap
 from somatrace.mail.testing import deliver_queued_mail
 from somatrace.measures.models import Administration
 from somatrace.measures.testing import make_administration
-from somatrace.testing import make_consent_form
+from somatrace.testing import make_client_account, make_consent_form
 
 from .axe import serious_violations
+from .test_twofactor import virtual_authenticator  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.browser
 
@@ -79,7 +80,7 @@ def test_a_client_gets_in_and_prepares_their_first_visit_on_a_phone(
     phone.get_by_role("button", name="Sign out").click()
     phone.get_by_label("Email").fill("quinn@example.test")
     phone.get_by_label("Password").fill(PASSWORD)
-    phone.get_by_role("button", name="Sign in").click()
+    phone.get_by_role("button", name="Sign in", exact=True).click()
     expect(phone.get_by_role("heading", name="Hello, Quinn Example")).to_be_visible()
 
     # Intake with a "yes" on the contraindication screen.
@@ -145,3 +146,28 @@ def test_the_portal_opens_offline_once_installed(page: Page, live_server: Any) -
     page.goto(f"{live_server.url}/portal/")
     expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
     page.context.set_offline(False)
+
+
+def test_a_client_adds_a_passkey_and_signs_in_with_it(
+    request: Any, page: Page, live_server: Any, settings: Any, client_record: Any
+) -> None:
+    request.getfixturevalue("virtual_authenticator")  # Chromium's test passkey
+    assert live_server.url.startswith("http://localhost:")  # a secure context without TLS
+    settings.OTP_WEBAUTHN_RP_ID = "localhost"
+    settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [live_server.url]
+    make_client_account(client_record, email="quinn@example.test", password=PASSWORD)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/portal/login/")
+    page.get_by_label("Email").fill("quinn@example.test")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.get_by_role("link", name="Add a passkey").click()
+    accessible_in_light_and_dark(page)
+    page.get_by_role("button", name="Add a passkey").click()
+    expect(page.get_by_text("Your passkey is added")).to_be_visible()
+    expect(page.get_by_role("heading", name="Sign in faster")).to_have_count(0)
+
+    page.get_by_role("button", name="Sign out").click()
+    accessible_in_light_and_dark(page)
+    page.get_by_role("button", name="Sign in with a passkey").click()
+    expect(page.get_by_role("heading", name="Hello, Quinn Example")).to_be_visible()
