@@ -106,12 +106,14 @@ INSTALLED_APPS = [
     "somatrace.measures",
     "somatrace.bodymaps",
     "somatrace.physio",
+    "somatrace.journal",
     "somatrace.demo",
     "somatrace.exports",
     "somatrace.reports",
     "somatrace.api",
     "somatrace.transfer",
     "somatrace.portal",
+    "somatrace.research",
 ]
 
 MIDDLEWARE = [

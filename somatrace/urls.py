@@ -122,9 +122,12 @@ urlpatterns = [
     path("", include("somatrace.measures.urls")),
     path("", include("somatrace.bodymaps.urls")),
     path("", include("somatrace.physio.urls")),
+    path("", include("somatrace.journal.urls")),
     path("", include("somatrace.exports.urls")),
     path("", include("somatrace.reports.urls")),
+    path("", include("somatrace.mail.urls")),
     path("api/", include(("somatrace.api.urls", "api"), namespace="api")),
     path("", include("somatrace.transfer.urls")),
     path("", include("somatrace.portal.urls")),
+    path("", include("somatrace.research.urls")),
 ]

@@ -36,6 +36,10 @@ class Alert(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     acknowledgement_note = models.TextField(blank=True)
+    # What raised it, filled in by the raising service and shown on the alert's page:
+    # {"source": "PHQ-9, completed 3 Mar 2026 (secure link)",
+    #  "items": [{"label": "Item 9: Thoughts that ...", "value": "Several days (1)"}]}
+    details = models.JSONField(default=dict, blank=True)
 
     objects = AlertQuerySet.as_manager()
 
@@ -59,3 +63,18 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
+
+    @property
+    def detail_source(self) -> str:
+        """Where the answers that raised it come from (a questionnaire, the intake screen)."""
+        return str(self.details.get("source", "")) if isinstance(self.details, dict) else ""
+
+    @property
+    def detail_items(self) -> list[dict[str, str]]:
+        """The answers or values that raised it: [{"label": ..., "value": ...}]."""
+        items = self.details.get("items", []) if isinstance(self.details, dict) else []
+        return [
+            {"label": str(item.get("label", "")), "value": str(item.get("value", ""))}
+            for item in items
+            if isinstance(item, dict)
+        ]

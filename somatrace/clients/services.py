@@ -220,7 +220,16 @@ def save_intake(
         client.save(update_fields=["hold_since", "updated_at"])
         audit.updated(actor, client, ["hold_since"])
     alerts = [
-        raise_alert(actor, client, f"intake.{item.code}", f"Intake safety screen: {item.question}")
+        raise_alert(
+            actor,
+            client,
+            f"intake.{item.code}",
+            f"Intake safety screen: {item.question}",
+            details={
+                "source": "Intake safety screen",
+                "items": [{"label": item.question, "value": "Yes"}],
+            },
+        )
         for item in result.safety
     ]
     return IntakeOutcome(intake=intake, result=result, alerts=alerts, on_hold=client.on_hold)

@@ -23,6 +23,7 @@ from somatrace.clients.models import Client, ConsentForm, ConsentRecord, Intake,
 from somatrace.clients.screening import SCREEN_ITEMS
 from somatrace.clients.services import save_intake
 from somatrace.core.actor import Actor
+from somatrace.journal import demo as journal_demo
 from somatrace.measures import demo as measures_demo
 from somatrace.measures import instruments
 from somatrace.measures.models import Administration
@@ -425,6 +426,7 @@ def seed_demo(today: date | None = None, log: Callable[[str], None] = print) -> 
         measures_demo.seed,
         bodymaps_demo.seed,
         physio_demo.seed,
+        journal_demo.seed,
     ):
         add_demo_data(practice, today, log)
     # ... with a questionnaire waiting in their portal.

@@ -8,4 +8,9 @@ class MailConfig(AppConfig):
 
     def ready(self) -> None:
         # The periodic retry job registers at import: every process, the worker too.
+        from somatrace.core import panels
         from somatrace.mail import tasks  # noqa: F401
+        from somatrace.mail.panels import PANELS
+
+        for panel in PANELS:
+            panels.register(panel)

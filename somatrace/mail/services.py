@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -47,6 +48,8 @@ MAX_ATTEMPTS = len(BACKOFF) + 1
 # due again after this (it may then be sent twice: SMTP cannot tell). Longer than the timeout.
 LEASE = timedelta(minutes=10)
 MAX_ATTACHMENT_BYTES = 1_000_000
+# A sent email's content is forgotten after this; the row stays for the outbox.
+KEEP_CONTENT = timedelta(days=30)
 
 
 def _deliver_actor(practice_id: int) -> Actor:
@@ -78,6 +81,8 @@ def queue_email(
         raise RuleError("That is not a valid email address.") from error
     if not key or len(key) > 200:
         raise ValueError("An email's key is 1 to 200 characters.")
+    if not re.fullmatch(r"[-\w.]{1,40}", kind, re.ASCII):
+        raise ValueError("An email's kind is a short slug, such as 'invitation'.")
     if sum(len(content) for _, content, _ in attachments) > MAX_ATTACHMENT_BYTES:
         raise ValueError("Email attachments are small files (at most 1 MB in all).")
     stored_attachments = [
@@ -241,3 +246,14 @@ def retry_now(actor: Actor, email: OutgoingEmail) -> OutgoingEmail:
     audit.updated(actor, email, ["status", "next_attempt_at"])
     _enqueue_on_commit(email.pk)
     return email
+
+
+def forget_sent_content(now: datetime | None = None) -> int:
+    """Blank the text, HTML and attachments of emails sent more than KEEP_CONTENT ago (the
+    periodic job mail.forget): the outbox keeps who, when and what kind, not the message."""
+    cutoff = (now or timezone.now()) - KEEP_CONTENT
+    return (
+        OutgoingEmail.objects.filter(status=Status.SENT, sent_at__lt=cutoff)
+        .exclude(text="", html="", attachments=[])
+        .update(text="", html="", attachments=[])
+    )

@@ -20,3 +20,9 @@ def deliver_email(email_id: int) -> bool:
 def retry_due_mail(now: datetime) -> None:
     """Hand emails whose next attempt is due to the worker queue."""
     services.enqueue_due(now)
+
+
+@periodic("mail.forget", every=timedelta(days=1))
+def forget_old_content(now: datetime) -> None:
+    """Forget what old sent emails said (services.forget_sent_content)."""
+    services.forget_sent_content(now)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import logging
 import socket
 import threading
 import time
@@ -25,6 +26,10 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from somatrace.mail import services, tasks
+from somatrace.mail.models import OutgoingEmail
+
+# URL names of this app reachable without logging in: none.
+PUBLIC_URL_NAMES: set[str] = set()
 
 
 def free_port() -> int:
@@ -74,6 +79,7 @@ class SmtpServer:
 @contextmanager
 def running_smtp_server() -> Iterator[SmtpServer]:
     """Run an SMTP server on 127.0.0.1 for the duration of the block."""
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's every command
     server = SmtpServer()
     controller = Controller(server, hostname=server.host, port=server.port)
     controller.start()
@@ -99,3 +105,18 @@ def deliver_queued_mail() -> int:
     """Send every due queued email now, through the worker's own task function; how many
     were sent. Works beside a live server too: it reads the shared test database."""
     return sum(1 for pk in services.due() if tasks.deliver_email.call(pk))
+
+
+def victim_ids(client: Any, session: Any) -> dict[str, int]:
+    """For the URL walk: an email of the client's practice, addressed to the client."""
+    email = OutgoingEmail.objects.create(
+        practice_id=client.practice_id,
+        kind="test",
+        key=f"walk:{client.pk}",
+        to="victim@example.org",
+        subject="About your session",
+        text="Private",
+        status="failed",
+        attempts=6,
+    )
+    return {"email_id": email.pk}

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from somatrace.alerts.models import Priority
 from somatrace.alerts.services import raise_alert
@@ -285,6 +285,7 @@ def record_answers(
         )
         audit.updated(actor, administration, SCORE_FIELDS)
         client = administration.client
+        source = _alert_source(administration)
         for risk in result.alerts:
             raise_alert(
                 actor,
@@ -292,6 +293,7 @@ def record_answers(
                 risk.kind,
                 risk.title,
                 Priority.HIGH if risk.priority == "high" else Priority.LOWER,
+                details={"source": source, "items": [_answer(defn, answers, risk.number)]},
             )
         if result.valid and result.total is not None and defn.change is not None:
             baseline = first_valid(client.pk, defn.code, exclude=administration.pk)
@@ -305,8 +307,32 @@ def record_answers(
                         f"{defn.short_title}: reliable deterioration since the first score "
                         f"({baseline.total:g} → {result.total:g})",
                         Priority.LOWER,
+                        details={
+                            "source": source,
+                            "items": [
+                                {"label": "First score", "value": f"{baseline.total:g}"},
+                                {"label": "This score", "value": f"{result.total:g}"},
+                            ],
+                        },
                     )
     return Outcome(score=result, risk=bool(result.alerts), change=change)
+
+
+def _alert_source(administration: Administration) -> str:
+    """Where an alert's answers come from, for its page: which questionnaire, when, how."""
+    defn = administration.definition
+    when = dateformat.format(timezone.localtime(administration.completed_at), "j M Y, H:i")
+    return f"{defn.short_title}, completed {when} ({administration.get_channel_display()})"
+
+
+def _answer(
+    defn: instruments.Instrument, answers: Sequence[int | None], number: int
+) -> dict[str, str]:
+    """One answer as the alert page shows it: the item's text and the option chosen."""
+    value = answers[number - 1]
+    labels = {option.value: option.label for option in defn.options}
+    shown = "not answered" if value is None else f"{labels.get(value, '')} ({value})".strip()
+    return {"label": f"Item {number}: {defn.items[number - 1].text}", "value": shown}
 
 
 @transaction.atomic

@@ -69,6 +69,12 @@ PARTS: tuple[Part, ...] = (
     Part("bodymaps.handover", "client__practice", "client"),
     Part("physio.recording", "client__practice", "client"),
     Part("physio.livebatch", "recording__client__practice", "recording__client"),
+    Part("journal.journalsettings", "practice"),
+    Part("journal.journalentry", "client__practice", "client"),
+    Part("journal.checkin", "client__practice", "client"),
+    Part("research.researchproject", "practice"),
+    Part("research.analysisplan", "project__practice"),
+    Part("research.researchwithdrawal", "client__practice", "client"),
     Part("audit.auditevent", "practice_id", "client_id"),
 )
 
@@ -78,15 +84,15 @@ EXCLUDED: dict[str, str] = {
     "api.accesstoken": "API tokens belong to one installation; members create new ones",
     # Transient: a PDF being prepared, deleted 24 hours after it was asked for.
     "reports.reportjob": "a progress report's PDF prepared in the background, kept 24 hours",
-    # A client's sign-in to their portal: a credential for one installation, like a staff
-    # passkey. After a move the practice invites its clients again.
-    "accounts.clientaccount": "a client's portal sign-in; clients are invited again after a move",
     "accounts.portaltoken": "single-use invitation and sign-in links, hashed, expiring in days",
     # Transient too: the outbox of one installation; a moved practice sends its own email.
     "mail.outgoingemail": "email queued, retried or sent by this installation's worker",
     # The workers' own bookkeeping, of no practice.
     "core.periodicrun": "which worker ran a periodic job for which period, kept 7 days",
     "core.workerheartbeat": "when each worker of this installation was last seen",
+    # A client's sign-in to their portal: a credential for one installation, like a staff
+    # passkey. After a move the practice invites its clients again.
+    "accounts.clientaccount": "a client's portal sign-in; clients are invited again after a move",
 }
 
 

@@ -37,7 +37,13 @@ PAGES = [
     "/password/change/",
     "/account/security/",
 ]
-OWNER_PAGES = ["/practice/", "/practice/consent/", "/practice/team/", "/practice/audit/"]
+OWNER_PAGES = [
+    "/practice/",
+    "/practice/consent/",
+    "/practice/team/",
+    "/practice/audit/",
+    "/mail/",
+]
 
 
 @pytest.mark.parametrize("width", [1280, 390])

@@ -47,8 +47,13 @@ def _consenting_clients(request: PracticeRequest) -> QuerySet[Client]:
     form = ConsentForm.current_for(request.actor.practice_id)
     if form is None:
         return Client.objects.none()
+    # research_withdrawal: the research app's record that the client withdrew research use
+    # (a reverse relation, named by string: bodymaps does not import research).
     return Client.objects.visible_to(request.actor, clinical=True).filter(
-        consents__form=form, consents__research_use=True, consents__withdrawn_at__isnull=True
+        consents__form=form,
+        consents__research_use=True,
+        consents__withdrawn_at__isnull=True,
+        consents__research_withdrawal__isnull=True,
     )
 
 

@@ -116,4 +116,4 @@ def test_the_prune_job_forgets_old_runs_and_workers():
 
 
 def test_every_app_job_is_registered_at_startup():
-    assert {"core.prune", "mail.retry"} <= set(periodic.JOBS)
+    assert {"core.prune", "mail.retry", "mail.forget"} <= set(periodic.JOBS)

@@ -20,15 +20,19 @@ from somatrace.audit.models import AuditEvent
 from somatrace.bodymaps import testing as bodymaps_testing
 from somatrace.bodymaps.testing import make_painting
 from somatrace.clients import testing as clients_testing
+from somatrace.journal import testing as journal_testing
+from somatrace.mail import testing as mail_testing
 from somatrace.measures import testing as measures_testing
 from somatrace.physio import testing as physio_testing
 from somatrace.portal import testing as portal_testing
 from somatrace.reports import testing as reports_testing
+from somatrace.research import testing as research_testing
 from somatrace.testing import make_alert, make_client, make_client_account, make_session
 from somatrace.therapy import testing as therapy_testing
 from somatrace.therapy.models import Session
 
 APP_TESTING = [
+    journal_testing,
     clients_testing,
     therapy_testing,
     measures_testing,
@@ -36,7 +40,9 @@ APP_TESTING = [
     physio_testing,
     api_testing,
     reports_testing,
+    mail_testing,
     portal_testing,
+    research_testing,
 ]
 
 # Reachable without logging in, on purpose.
@@ -204,6 +210,16 @@ NOT_CLIENT_DATA = {
     "member_reactivate",
     "member_reset_two_factor",
     "token_revoke",
+    # Research pages are owners' and de-identified: counts and research ids, no one client.
+    "research_consent_withdraw",
+    "research_results",
+    "research_plan",
+    "research_plan_lock",
+    "research_export",
+    "research_export_csv",
+    "research_export_parquet",
+    "research_report",
+    "research_report_pdf",
 }
 
 

@@ -145,3 +145,28 @@ def test_a_retry_reaches_the_server_once_it_is_back(practice, smtp_server, setti
     assert len(smtp_server.wait_for(1)) == 1
     email.refresh_from_db()
     assert (email.status, email.attempts) == (Status.SENT, 2)
+
+
+def test_a_sent_emails_content_is_forgotten_after_30_days_but_the_row_stays(practice, smtp_server):
+    old = _queue(practice, key="old", attachments=[("a.ics", b"x", "text/calendar")])
+    recent = _queue(practice, key="recent")
+    waiting = _queue(practice, key="waiting")
+    deliver_queued_mail()
+    now = timezone.now()
+    OutgoingEmail.objects.filter(pk=old.pk).update(sent_at=now - timedelta(days=31))
+    OutgoingEmail.objects.filter(pk=recent.pk).update(sent_at=now - timedelta(days=29))
+    OutgoingEmail.objects.filter(pk=waiting.pk).update(status=Status.QUEUED, sent_at=None)
+
+    assert services.forget_sent_content(now) == 1
+
+    old.refresh_from_db()
+    assert (old.text, old.html, old.attachments) == ("", "", [])
+    assert (old.to, old.subject, old.status) == ("robin@example.org", "Your appointment", "sent")
+    assert OutgoingEmail.objects.get(pk=recent.pk).text == "See you on Tuesday."
+    assert OutgoingEmail.objects.get(pk=waiting.pk).text == "See you on Tuesday."
+
+
+def test_a_kind_is_a_short_slug(practice):
+    with pytest.raises(ValueError, match="short slug"):
+        _queue(practice, kind="an alert with spaces")
+    assert _queue(practice, kind="portal.invitation").kind == "portal.invitation"

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, connections
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from somatrace.core.models import PeriodicRun
+from somatrace.mail import services
 from somatrace.mail.models import OutgoingEmail, Status
 from somatrace.mail.services import queue_email
 from somatrace.testing import system_actor
@@ -53,3 +57,41 @@ def test_worker_batch_runs_the_due_periodic_jobs_and_retry_sends_a_due_email(pra
     assert set(PeriodicRun.objects.values_list("name", flat=True)) >= {"mail.retry"}
     assert smtp_server.wait_for(1)[0]["Subject"] == "Again"
     assert OutgoingEmail.objects.get().status == Status.SENT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_delivering_one_email_at_once_send_it_once(practice, smtp_server):
+    """On PostgreSQL two threads race for the row; SQLite serialises writers, so there one
+    after the other (the in-memory test database takes one writer at a time)."""
+    email = queue_email(
+        system_actor(practice),
+        to="robin@example.org",
+        subject="Once",
+        text="Hi",
+        kind="test",
+        key="w:3",
+    )
+    start = threading.Barrier(2 if connection.vendor == "postgresql" else 1)
+    sent: list[bool] = []
+
+    def worker() -> None:
+        try:
+            start.wait()
+            sent.append(services.deliver(email.pk))
+        finally:
+            connections.close_all()
+
+    if connection.vendor == "postgresql":
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    else:
+        worker()
+        worker()
+
+    assert sorted(sent) == [False, True]
+    assert len(smtp_server.wait_for(1)) == 1
+    time.sleep(0.2)  # a second message would have arrived by now
+    assert len(smtp_server.messages) == 1

@@ -149,6 +149,7 @@ function init(root) {
     ctx.restore();
     undoButton.disabled = past.length === 0;
     redoButton.disabled = future.length === 0;
+    root.dataset.empty = String(!strokes.length && !entries.length && !current);
   }
   const schedule = () => frame || (frame = requestAnimationFrame(redraw));
 
@@ -331,6 +332,12 @@ function init(root) {
       emotions,
       words: root.querySelector("#bm-words").value,
     };
+    // A page that sends the painting itself (the client's journal, which keeps entries on
+    // the phone until they are sent) takes it from here.
+    if (root.dataset.submit === "event") {
+      root.dispatchEvent(new CustomEvent("bm-submit", { detail: payload }));
+      return;
+    }
     const save = root.querySelector("#bm-save");
     save.disabled = true;
     say("Saving…");
@@ -346,6 +353,20 @@ function init(root) {
       say("Your login has run out: sign in again in another tab, then save here. Nothing was lost.");
     } else say(answer.body.error || "The body map could not be saved. Nothing was lost: try again.");
     save.disabled = false;
+  });
+
+  // Start afresh (after the page took a painting with "bm-submit"): an empty map.
+  root.addEventListener("bm-reset", () => {
+    strokes = [];
+    past = [];
+    future = [];
+    entries = [];
+    current = null;
+    startTime = null;
+    nothing.checked = false;
+    root.querySelector("#bm-words").value = "";
+    renderEntries();
+    schedule();
   });
 
   showOutline();
