@@ -169,5 +169,5 @@ def test_a_client_adds_a_passkey_and_signs_in_with_it(
 
     page.get_by_role("button", name="Sign out").click()
     accessible_in_light_and_dark(page)
-    page.get_by_role("button", name="Sign in with a passkey").click()
+    page.get_by_role("button", name="Use a passkey instead").click()
     expect(page.get_by_role("heading", name="Hello, Quinn Example")).to_be_visible()
