@@ -20,11 +20,40 @@ class EmailAuthenticationForm(AuthenticationForm):
 class PracticeForm(forms.ModelForm):
     class Meta:
         model = Practice
-        fields = ["name", "time_zone", "crisis_resources", "safety_protocol", "require_two_factor"]
+        fields = [
+            "name",
+            "time_zone",
+            "crisis_resources",
+            "safety_protocol",
+            "require_two_factor",
+            "retention_years",
+        ]
         widgets = {
             "crisis_resources": forms.Textarea(attrs={"rows": 4}),
             "safety_protocol": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["retention_years"].required = False
+
+    def clean_retention_years(self) -> int:
+        """Left empty: the setting stays as it was."""
+        value = self.cleaned_data.get("retention_years")
+        if value is None:
+            return int(self.instance.retention_years)
+        if value < 1:
+            raise forms.ValidationError("Keep records for at least one year.")
+        return int(value)
+
+    @property
+    def changed_data(self) -> list[str]:
+        """What really changed: an empty retention period is no change."""
+        return [
+            name
+            for name in super().changed_data
+            if name != "retention_years" or self.cleaned_data.get(name) != self.initial.get(name)
+        ]
 
 
 class MemberCreateForm(forms.Form):

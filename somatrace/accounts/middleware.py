@@ -103,6 +103,7 @@ class PracticeMiddleware:
                 practice_id=account.practice_id,
                 client_id=account.client_id,
                 account_id=account.pk,
+                user=request.user,
                 ip=client_ip(request),
                 path=safe_path(request.path),
             )

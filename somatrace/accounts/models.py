@@ -49,6 +49,17 @@ class Practice(models.Model):
         help_text="Everyone in the practice must add an authenticator app or a passkey "
         "before they can open anything else.",
     )
+    # How long the practice keeps a client's records after the last contact. The default
+    # follows the NHS Records Management Code of Practice (2023) for adult health records:
+    # 8 years after the conclusion of treatment. Other countries differ (Germany, §630f BGB:
+    # 10 years); the owner sets what their law asks.
+    retention_years = models.PositiveSmallIntegerField(
+        "Keep records for (years after the last contact)",
+        default=8,
+        db_default=8,
+        help_text="Shown to you when a client asks for their records to be deleted. The law "
+        "of your country may require you to keep health records for a set time.",
+    )
     is_demo = models.BooleanField(
         default=False, help_text="The demo practice: the only place demo passwords exist."
     )
@@ -161,3 +172,36 @@ class ClientAccount(models.Model):
 
     def __str__(self) -> str:
         return f"Portal account {self.pk}"
+
+
+class PortalTokenPurpose(models.TextChoices):
+    INVITATION = "invitation", "Invitation to the portal"
+    SIGN_IN = "sign_in", "One-time sign-in link"
+
+
+class PortalToken(models.Model):
+    """A single-use secret sent to a client: an invitation to set up their portal account,
+    or a one-time sign-in link. Only its SHA-256 is stored; it expires, and is used once."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+")
+    purpose = models.CharField(max_length=12, choices=PortalTokenPurpose.choices)
+    email = models.EmailField(blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    if TYPE_CHECKING:
+        practice_id: int
+        client_id: int
+
+    def __str__(self) -> str:
+        return f"Portal token {self.pk}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()

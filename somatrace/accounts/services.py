@@ -8,15 +8,19 @@ owner (or the server's command line) can reset someone's when a device is lost.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -24,10 +28,19 @@ from django_otp_webauthn import exceptions as webauthn_errors
 from django_otp_webauthn.helpers import WebAuthnHelper
 from django_otp_webauthn.models import WebAuthnCredential
 from django_otp_webauthn.utils import rewrite_exceptions
+from webauthn.helpers.structs import ResidentKeyRequirement
 
-from somatrace.accounts.models import Membership, Practice, Role, User
+from somatrace.accounts.models import (
+    ClientAccount,
+    Membership,
+    PortalToken,
+    PortalTokenPurpose,
+    Practice,
+    Role,
+    User,
+)
 from somatrace.audit import services as audit
-from somatrace.core.actor import Actor, ActorKind
+from somatrace.core.actor import Actor, ActorKind, token_reference
 from somatrace.core.errors import RuleError
 
 PRACTICE_FIELDS = (
@@ -36,6 +49,7 @@ PRACTICE_FIELDS = (
     "crisis_resources",
     "safety_protocol",
     "require_two_factor",
+    "retention_years",
 )
 
 
@@ -424,3 +438,222 @@ def verify_passkey(actor: Actor, state: dict[str, Any] | None, response: Any) ->
     if not device.confirmed:
         raise RuleError("This passkey has been removed.")
     return device
+
+
+# --- Client portal accounts ------------------------------------------------------------------
+
+INVITATION_LIFETIME = timedelta(days=7)
+SIGN_IN_LINK_LIFETIME = timedelta(minutes=15)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_portal_token(
+    actor: Actor, client: Any, purpose: str, *, email: str = ""
+) -> tuple[PortalToken, str]:
+    """A new single-use secret for `client`: (its row, the secret itself, to send once and
+    never store). Invitations come from the client's practitioner or the owner; sign-in
+    links from the system, asked for on the portal's sign-in page."""
+    if client.practice_id != actor.practice_id:
+        raise PermissionDenied("This client belongs to another practice.")
+    if purpose == PortalTokenPurpose.INVITATION:
+        actor.require_clinical_staff("Clients are invited by a practitioner or the owner.")
+        lifetime = INVITATION_LIFETIME
+    elif purpose == PortalTokenPurpose.SIGN_IN and actor.kind is ActorKind.SYSTEM:
+        lifetime = SIGN_IN_LINK_LIFETIME
+    else:
+        raise PermissionDenied("Not a portal token this actor may create.")
+    token = secrets.token_urlsafe(32)
+    row = PortalToken.objects.create(
+        practice_id=client.practice_id,
+        client=client,
+        purpose=purpose,
+        email=email,
+        token_hash=hash_token(token),
+        created_by=actor.user if actor.is_staff_member else None,
+        expires_at=timezone.now() + lifetime,
+    )
+    audit.created(actor, row, ["purpose", "email"])
+    return row, token
+
+
+def find_portal_token(token: str, purpose: str) -> PortalToken | None:
+    """The usable (unused, unexpired) token of that purpose, or None."""
+    row = (
+        PortalToken.objects.select_related("client", "practice")
+        .filter(token_hash=hash_token(token), purpose=purpose)
+        .first()
+    )
+    return row if row is not None and row.is_usable else None
+
+
+def _spend(token: str, purpose: str) -> PortalToken:
+    row = (
+        PortalToken.objects.select_for_update()
+        .filter(token_hash=hash_token(token), purpose=purpose)
+        .first()
+    )
+    if row is None or not row.is_usable:
+        raise RuleError("This link has expired or was used already.")
+    row.used_at = timezone.now()
+    row.save(update_fields=["used_at"])
+    return row
+
+
+@transaction.atomic
+def accept_invitation(token: str, password: str, *, ip: str | None = None) -> User:
+    """The client sets their password from an invitation: their portal account is created
+    (or, invited again, its password replaced). The invitation is spent."""
+    row = _spend(token, PortalTokenPurpose.INVITATION)
+    actor = Actor.link_holder(
+        practice_id=row.practice_id,
+        client_id=row.client_id,
+        reference=f"link:{token_reference(token)}",
+        ip=ip,
+    )
+    account = ClientAccount.objects.select_related("user").filter(client_id=row.client_id).first()
+    if account is not None:
+        user = account.user
+        validate_password(password, user)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit.updated(actor, account, ["password"])
+        return user
+    email = row.email.lower()
+    if not email or User.objects.filter(email=email).exists():
+        raise RuleError(
+            "An account with this email address exists already. Ask your practitioner to "
+            "invite you with another address."
+        )
+    user = User(email=email, full_name=row.client.name)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    account = ClientAccount.objects.create(
+        user=user, practice_id=row.practice_id, client_id=row.client_id
+    )
+    audit.created(actor, account, ["user"])
+    return user
+
+
+@transaction.atomic
+def use_sign_in_link(token: str) -> User:
+    """The portal account a one-time sign-in link opens; the link is spent."""
+    row = _spend(token, PortalTokenPurpose.SIGN_IN)
+    account = ClientAccount.objects.select_related("user").filter(client_id=row.client_id).first()
+    if account is None or not account.user.is_active:
+        raise RuleError("This link has expired or was used already.")
+    return account.user
+
+
+def client_account_by_email(email: str) -> ClientAccount | None:
+    """The active portal account signed in with this address, or None (staff, unknown)."""
+    return (
+        ClientAccount.objects.select_related("client", "user")
+        .filter(user__email=email.strip().lower(), user__is_active=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def anonymise_client_users(actor: Actor, client_id: int) -> int:
+    """When a client's records are erased: their portal sign-in is closed and its user keeps
+    no name or address (the user row stays, for the audit trail that names it)."""
+    actor.require_owner("Only the practice owner erases a client's records.")
+    accounts = list(
+        ClientAccount.objects.select_related("user").filter(
+            client_id=client_id, practice_id=actor.practice_id
+        )
+    )
+    for account in accounts:
+        user = account.user
+        user.email = f"erased-client-{user.pk}@erased.invalid"
+        user.full_name = ""
+        user.is_active = False
+        user.set_unusable_password()
+        user.save(update_fields=["email", "full_name", "is_active", "password"])
+        audit.deleted(actor, account)
+        account.delete()
+    PortalToken.objects.filter(client_id=client_id, practice_id=actor.practice_id).delete()
+    return len(accounts)
+
+
+# --- Client passkeys: sign in to the portal without a password --------------------------------
+
+
+class _ClientPasskeyHelper(WebAuthnHelper):
+    """A client's passkey is discoverable: they sign in without typing their address."""
+
+    def get_discoverable_credentials_preference(self) -> ResidentKeyRequirement:
+        return ResidentKeyRequirement.REQUIRED
+
+
+def _client_user(actor: Actor) -> User:
+    if actor.kind is not ActorKind.CLIENT or actor.user is None:
+        raise PermissionDenied("Only a client adds a passkey to their portal account.")
+    user: User = actor.user
+    return user
+
+
+@transaction.atomic
+def begin_client_passkey_registration(actor: Actor) -> PasskeyChallenge:
+    options, state = _ClientPasskeyHelper(request=None).register_begin(user=_client_user(actor))
+    return PasskeyChallenge(options, state)
+
+
+@transaction.atomic
+def complete_client_passkey_registration(
+    actor: Actor, state: dict[str, Any] | None, response: Any
+) -> WebAuthnCredential:
+    user = _client_user(actor)
+    if not state or not isinstance(response, dict):
+        raise RuleError("This passkey set-up has expired: start again.")
+    try:
+        with rewrite_exceptions():
+            device = _ClientPasskeyHelper(request=None).register_complete(
+                user=user, state=state, data=response
+            )
+    except webauthn_errors.OTPWebAuthnApiError as error:
+        raise _passkey_refusal(error) from error
+    except (KeyError, TypeError, ValueError) as error:
+        raise RuleError(MALFORMED_PASSKEY) from error
+    device.name = "Passkey"
+    device.save(update_fields=["name"])
+    audit.access_changed(actor, device, ["public_key", "name"])
+    return device
+
+
+def begin_client_passkey_sign_in() -> PasskeyChallenge:
+    """A challenge for any discoverable passkey: the passkey itself says whose it is."""
+    options, state = _helper().authenticate_begin(user=None, require_user_verification=True)
+    return PasskeyChallenge(options, state)
+
+
+@transaction.atomic
+def client_by_passkey(state: dict[str, Any] | None, response: Any) -> User:
+    """The portal account whose passkey signed the challenge. A staff member's passkey
+    never opens the portal."""
+    if not state or not isinstance(response, dict):
+        raise RuleError("This passkey sign-in has expired: try again.")
+    try:
+        with rewrite_exceptions():
+            device = _helper().authenticate_complete(user=None, state=state, data=response)
+    except webauthn_errors.OTPWebAuthnApiError as error:
+        raise _passkey_refusal(error) from error
+    except (KeyError, TypeError, ValueError) as error:
+        raise RuleError(MALFORMED_PASSKEY) from error
+    user = User.objects.filter(pk=device.user_id, is_active=True).first()
+    if (
+        not device.confirmed
+        or user is None
+        or not ClientAccount.objects.filter(user_id=user.pk).exists()
+    ):
+        raise RuleError("This passkey does not open a client's portal.")
+    return user
+
+
+def has_passkey(user: Any) -> bool:
+    return WebAuthnCredential.objects.filter(user_id=user.pk, confirmed=True).exists()

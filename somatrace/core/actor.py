@@ -58,7 +58,7 @@ class Actor:
     kind: ActorKind
     practice_id: int
     channel: Channel
-    user: Any = None  # the staff member's User (STAFF); None otherwise
+    user: Any = None  # the staff member's User (STAFF), the client's own User (CLIENT); or None
     role: str = ""  # STAFF only: a Role value
     sees_all_clients: bool = False  # STAFF practitioners the owner granted the whole practice
     client_id: int | None = None  # CLIENT and LINK: the one client they act for
@@ -104,15 +104,19 @@ class Actor:
         practice_id: int,
         client_id: int,
         account_id: int,
+        user: Any,
         ip: str | None = None,
         path: str = "",
     ) -> Actor:
-        """A client signed in to their own portal (accounts.ClientAccount). No staff user:
-        the audit trail names them by their account, "client:<account id>"."""
+        """A client signed in to their own portal (accounts.ClientAccount) with their own
+        User: what they sign (consent, touch map) is recorded by them, and the audit trail
+        names them by user and by account, "client:<account id>". Never staff: `role` is
+        empty, so no staff rule lets them through."""
         return cls(
             kind=ActorKind.CLIENT,
             practice_id=practice_id,
             channel=Channel.PORTAL,
+            user=user,
             client_id=client_id,
             reference=f"client:{account_id}",
             ip=ip,

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Warning, register
 from django.db import DatabaseError
+from django.db.models import Q
 
 from somatrace.accounts.models import User
 
@@ -26,7 +27,13 @@ def demo_seeding_refused() -> bool:
 @register(deploy=True)
 def demo_accounts_present(**kwargs: Any) -> list[CheckMessage]:
     try:
-        count = User.objects.filter(is_active=True, membership__practice__is_demo=True).count()
+        count = (
+            User.objects.filter(is_active=True)
+            .filter(
+                Q(membership__practice__is_demo=True) | Q(client_account__practice__is_demo=True)
+            )
+            .count()
+        )
     except DatabaseError:
         return []  # no database yet (or not migrated): nothing to warn about
     if not count:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.db import transaction
 
-from somatrace.accounts.models import Membership, Practice, Role, User
+from somatrace.accounts.models import ClientAccount, Membership, Practice, Role, User
 from somatrace.bodymaps import demo as bodymaps_demo
 from somatrace.clients.models import Client, ConsentForm, ConsentRecord, Intake, Status, Tag
 from somatrace.clients.screening import SCREEN_ITEMS
@@ -25,11 +25,14 @@ from somatrace.clients.services import save_intake
 from somatrace.core.actor import Actor
 from somatrace.journal import demo as journal_demo
 from somatrace.measures import demo as measures_demo
+from somatrace.measures import instruments
+from somatrace.measures.models import Administration
 from somatrace.physio import demo as physio_demo
 from somatrace.therapy import demo as therapy_demo
 from somatrace.therapy.models import Note, Session, Technique
 
 DEMO_PASSWORD = "somatrace-demo"  # noqa: S105 - documented demo login, demo practice only
+DEMO_CLIENT_EMAIL = "client@demo.test"  # the demo client's portal sign-in
 DEMO_SEED = 1729
 UNUSABLE_PASSWORD = UNUSABLE_PASSWORD_PREFIX + "scale"  # nobody logs in to a scale practice
 DEMO_TIME_ZONE = "Europe/London"
@@ -410,6 +413,13 @@ def seed_demo(today: date | None = None, log: Callable[[str], None] = print) -> 
         ],
         batch_size=1000,
     )
+    # The client portal's demo account: a client of the main practitioner with intake done and
+    # consent signed. The apps' demo data below find it by its user, client@demo.test.
+    portal_client = todays_clients[0]
+    portal_user = User.objects.create(
+        email=DEMO_CLIENT_EMAIL, full_name=portal_client.name, password=make_password(DEMO_PASSWORD)
+    )
+    ClientAccount.objects.create(user=portal_user, practice=practice, client=portal_client)
     # Each domain app adds its own demo data, in the order data flow through a session.
     for add_demo_data in (
         therapy_demo.seed,
@@ -419,6 +429,15 @@ def seed_demo(today: date | None = None, log: Callable[[str], None] = print) -> 
         journal_demo.seed,
     ):
         add_demo_data(practice, today, log)
+    # ... with a questionnaire waiting in their portal.
+    if not Administration.objects.filter(client=portal_client, status="pending").exists():
+        Administration.objects.create(
+            client=portal_client,
+            instrument="GAD7",
+            version=instruments.GAD7.version,
+            assigned_by=portal_client.assigned_practitioner,
+            due=today,
+        )
     log(
         f"Demo practice created: {len(kinds)} clients, {len(created_sessions)} sessions "
         f"over {DEMO_DAYS} days."

@@ -98,6 +98,7 @@ class Channel(models.TextChoices):
     KIOSK = "kiosk", "Kiosk (practice tablet)"
     LINK = "link", "Secure link"
     PAPER = "paper", "Paper, entered by the practitioner"
+    PORTAL = "portal", "The client's portal"
 
 
 class Administration(models.Model):

@@ -48,6 +48,7 @@ PARTS: tuple[Part, ...] = (
     Part("therapy.word", "practice"),
     Part("therapy.aftercaretemplate", "practice"),
     Part("clients.client", "practice", "id"),
+    Part("portal.deletionrequest", "practice", "client"),
     Part("clients.intake", "client__practice", "client"),
     Part("clients.clearance", "client__practice", "client"),
     Part("clients.consentrecord", "client__practice", "client"),
@@ -82,6 +83,7 @@ EXCLUDED: dict[str, str] = {
     "api.accesstoken": "API tokens belong to one installation; members create new ones",
     # Transient: a PDF being prepared, deleted 24 hours after it was asked for.
     "reports.reportjob": "a progress report's PDF prepared in the background, kept 24 hours",
+    "accounts.portaltoken": "single-use invitation and sign-in links, hashed, expiring in days",
     # Transient too: the outbox of one installation; a moved practice sends its own email.
     "mail.outgoingemail": "email queued, retried or sent by this installation's worker",
     # The workers' own bookkeeping, of no practice.

@@ -6,6 +6,8 @@ which record it points at: that is the point.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -266,6 +268,12 @@ def test_every_client_page_leaves_one_audit_row_naming_the_actor_and_practice(
     assert len(opened) >= 25, sorted(opened)
 
 
+def zip_text(body: bytes) -> bytes:
+    """Every file in a ZIP download, concatenated (the victim's name must be in none)."""
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        return b"".join(archive.read(name) for name in archive.namelist())
+
+
 def is_portal(pattern: URLPattern) -> bool:
     return bool(pattern.name) and pattern.name.startswith("portal_")
 
@@ -290,6 +298,11 @@ def test_a_client_account_reaches_only_its_own_portal(
                     assert response.status_code in (404, 405), (url, response.status_code)
                 else:
                     assert response.status_code < 500, (url, response.status_code)
+                if response.streaming:  # their own download: it must not hold the victim
+                    body = b"".join(response.streaming_content)
+                    assert client_record.name.encode() not in zip_text(body), url
+                    checked += 1
+                    continue
             elif response.status_code == 302:
                 assert response.url == "/portal/", url  # the dashboard: their own portal
             else:

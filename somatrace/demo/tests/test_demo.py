@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 from django.db import transaction
-from django.db.models import Count, Value
+from django.db.models import Count, Q, Value
 from django.db.models.functions import Concat
 from fhir.resources.R4B.bundle import Bundle
 
@@ -21,7 +21,8 @@ from somatrace.accounts.models import Membership, Practice, User
 from somatrace.alerts.models import Alert
 from somatrace.bodymaps.demo import RELEASE_CUES
 from somatrace.bodymaps.models import RegionFinding
-from somatrace.clients.models import Client
+from somatrace.clients.models import Client, Intake
+from somatrace.clients.services import consent_status
 from somatrace.demo.seed import DEMO_PASSWORD, seed_demo
 from somatrace.exports import fhir
 from somatrace.exports import services as exports
@@ -88,7 +89,9 @@ def test_the_practice_is_realistic(demo: Practice) -> None:
 def test_demo_passwords_exist_only_in_the_demo_practice(demo: Practice) -> None:
     elsewhere = make_practice("Real practice")
     make_member(elsewhere)
-    outside = User.objects.exclude(membership__practice__is_demo=True)
+    outside = User.objects.exclude(membership__practice__is_demo=True).exclude(
+        client_account__practice__is_demo=True
+    )
     assert outside.exists()
     assert not any(user.check_password(DEMO_PASSWORD) for user in outside)
 
@@ -98,11 +101,24 @@ def test_the_seed_is_deterministic(demo: Practice) -> None:
     first = snapshot(demo)
     # Make room for a second demo practice; the savepoint undoes this after the test.
     Practice.objects.filter(pk=demo.pk).update(is_demo=False)
-    User.objects.filter(membership__practice=demo).update(email=Concat(Value("old-"), "email"))
+    User.objects.filter(Q(membership__practice=demo) | Q(client_account__practice=demo)).update(
+        email=Concat(Value("old-"), "email")
+    )
     AccessLink.objects.filter(administration__client__practice=demo).delete()  # same tokens
     again = seed_demo(today=TODAY, log=lambda _: None)
     assert again is not None and again.pk != demo.pk
     assert len(first) > 1000 and snapshot(again) == first
+
+
+def test_the_demo_client_has_a_portal_account_ready_to_try(demo: Practice) -> None:
+    user = User.objects.get(email="client@demo.test")
+    assert user.check_password(DEMO_PASSWORD)
+    assert not Membership.objects.filter(user=user).exists()
+    client = user.client_account.client
+    assert client.practice_id == demo.pk and not client.on_hold
+    assert consent_status(client).is_current
+    assert Intake.objects.filter(client=client).exists()
+    assert Administration.objects.filter(client=client, status=Status.PENDING).exists()
 
 
 # --- Sessions and their timelines ---------------------------------------------------------

@@ -32,7 +32,7 @@ def test_demo_accounts_are_added_when_asked_explicitly(tmp_path: Path) -> None:
         tmp_path=tmp_path,
     )
     assert result.returncode == 0, result.stderr
-    assert _demo_users(tmp_path) == 5
+    assert _demo_users(tmp_path) == 6  # five staff and the portal client
 
     warned = somatrace("check", "--deploy", env={"SOMATRACE_ALLOWED_HOSTS": "x"}, tmp_path=tmp_path)
     assert "somatrace.W001" in warned.stderr + warned.stdout

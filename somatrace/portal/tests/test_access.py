@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client as Browser
 
 from somatrace.audit.models import AuditEvent
 from somatrace.testing import PASSWORD, make_client, make_client_account
@@ -34,7 +35,7 @@ def test_a_client_sees_their_own_home_and_one_audit_row_names_them(
     assert b"Hello, Quinn Example" in response.content
     rows = list(AuditEvent.objects.order_by("id")[before:])
     assert [(r.action, r.actor_kind, r.channel, r.client_id, r.actor_id) for r in rows] == [
-        ("read", "client", "portal", client_record.pk, None)
+        ("read", "client", "portal", client_record.pk, account.pk)
     ]
     assert rows[0].actor_ref == f"client:{account.client_account.pk}"
 
@@ -135,3 +136,18 @@ def test_the_offline_page_names_neither_the_client_nor_the_practice(
     assert page.status_code == 200
     assert b"Quinn" not in page.content
     assert practice.name.encode() not in page.content
+
+
+@pytest.mark.django_db
+def test_the_portal_sign_in_locks_out_as_the_staff_login_does(account) -> None:
+    def sign_in(password: str, address: str = "192.0.2.1") -> int:
+        response = Browser().post(
+            "/portal/login/",
+            {"username": "quinn@example.test", "password": password},
+            REMOTE_ADDR=address,
+        )
+        return response.status_code
+
+    assert [sign_in("wrong") for _ in range(5)] == [200, 200, 200, 200, 429]
+    assert sign_in(PASSWORD) == 429  # locked, even with the right password
+    assert sign_in(PASSWORD, "192.0.2.2") == 302  # from another address
