@@ -80,7 +80,7 @@ def local_files(settings: Any) -> list[Path]:
     return [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens its connection
 def test_a_large_recording_waits_in_the_bucket_and_the_worker_reads_it_from_there(
     bucket,
     settings,

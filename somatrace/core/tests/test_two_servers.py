@@ -91,6 +91,10 @@ class Proxy:
 
     def stop(self) -> None:
         if self.listener is not None:
+            # shutdown() first: on Linux it wakes the thread blocked in accept(), which a
+            # close() alone would leave listening.
+            with contextlib.suppress(OSError):
+                self.listener.shutdown(socket.SHUT_RDWR)
             self.listener.close()
             self.listener = None
         for s in self.open:
