@@ -19,6 +19,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError
@@ -79,7 +80,8 @@ class MetricsMiddleware:
 
 class QueueCollector(Collector):
     """The background tasks in the database queue, by state and task (a function's dotted
-    path): how many wait (READY), run, failed, and succeeded and are still kept."""
+    path): how many wait (READY), run, failed, and succeeded and are still kept; and the
+    emails in the outbox by status (failed ones included)."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         tasks = GaugeMetricFamily(
@@ -87,13 +89,24 @@ class QueueCollector(Collector):
             "Background tasks in the database queue, by status and task.",
             labels=["status", "task"],
         )
+        emails = GaugeMetricFamily(
+            "somatrace_emails",
+            "Emails in the outbox, by status (failed: given up after the retries).",
+            labels=["status"],
+        )
         try:
             rows = DBTaskResult.objects.values("status", "task_path").annotate(n=Count("id"))
             for row in rows:
                 tasks.add_metric([row["status"], row["task_path"]], row["n"])
+            # The mail app's outbox, by name: core sits below it (it may not be installed).
+            if apps.is_installed("somatrace.mail"):
+                outbox = apps.get_model("mail", "OutgoingEmail").objects
+                for row in outbox.values("status").annotate(n=Count("id")):
+                    emails.add_metric([row["status"]], row["n"])
         except DatabaseError:
             pass  # the database is away: /readyz says so; the other metrics still answer
         yield tasks
+        yield emails
 
 
 def registry() -> CollectorRegistry:

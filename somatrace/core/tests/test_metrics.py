@@ -81,3 +81,25 @@ def test_the_queue_is_counted_by_status_and_task(client, settings) -> None:
         (("status", "READY"), ("task", "somatrace.physio.tasks.analyse_live_recording")),
     )
     assert scrape(client)[key] == 3
+
+
+def test_failed_emails_are_counted_without_their_address(client, settings, practice) -> None:
+    from somatrace.mail.models import OutgoingEmail
+    from somatrace.mail.services import queue_email
+    from somatrace.testing import system_actor
+
+    settings.SOMATRACE_METRICS_TOKEN = TOKEN
+    for n in range(3):
+        queue_email(
+            system_actor(practice),
+            to=f"someone{n}@example.test",
+            subject="Your appointment",
+            text="See you.",
+            kind="test",
+            key=f"metrics-{n}",
+        )
+    OutgoingEmail.objects.filter(to="someone0@example.test").update(status="failed")
+    seen = scrape(client)
+    assert seen[("somatrace_emails", (("status", "failed"),))] == 1
+    assert seen[("somatrace_emails", (("status", "queued"),))] == 2
+    assert not any("example.test" in v for _, labels in seen for _, v in labels)
