@@ -19,7 +19,7 @@ from somatrace.physio import report
 def main() -> None:
     if sys.argv[1:2] == ["hrv"]:
         sys.exit(report.main(sys.argv[2:]))
-    if sys.argv[1:2] == ["serve"] and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if sys.argv[1:2] in (["serve"], ["demo"]) and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Before prometheus_client is first imported: the server's gunicorn workers share
         # their metrics through files there (core/metrics.py), owner-only.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="somatrace-metrics-")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,8 @@ class Command(BaseCommand):
         # Metrics (core/metrics.py) from every gunicorn worker, added up at each scrape:
         # prometheus_client's multiprocess mode, in the folder `somatrace` chose before
         # Django started (cli.py), emptied here: it holds this server's counts only.
+        if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # called other than by the cli
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="somatrace-metrics-")
         folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         for stale in folder.glob("*.db"):
