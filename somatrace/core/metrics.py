@@ -101,8 +101,8 @@ class QueueCollector(Collector):
             # The mail app's outbox, by name: core sits below it (it may not be installed).
             if apps.is_installed("somatrace.mail"):
                 outbox = apps.get_model("mail", "OutgoingEmail").objects
-                for row in outbox.values("status").annotate(n=Count("id")):
-                    emails.add_metric([row["status"]], row["n"])
+                for status, n in outbox.values_list("status").annotate(n=Count("id")):
+                    emails.add_metric([status], n)
         except DatabaseError:
             pass  # the database is away: /readyz says so; the other metrics still answer
         yield tasks
