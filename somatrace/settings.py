@@ -239,6 +239,10 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling: five failures for one email from one address lock that pair out.
+# Every app server sees the same failures: attempts and lockouts are rows in the database
+# (axes' database handler, said explicitly), as are sessions (test_two_servers.py).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
