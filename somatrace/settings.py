@@ -117,6 +117,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later middleware's log lines carry the request id (core/request_id.py);
+    # then the request's count and duration by view name (core/metrics.py).
+    "somatrace.core.request_id.RequestIdMiddleware",
+    "somatrace.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -238,6 +242,10 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling: five failures for one email from one address lock that pair out.
+# Every app server sees the same failures: attempts and lockouts are rows in the database
+# (axes' database handler, said explicitly), as are sessions (test_two_servers.py).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -322,7 +330,7 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("SOMATRACE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("SOMATRACE_HSTS_SECONDS", "31536000")) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env_bool("SOMATRACE_HSTS_PRELOAD", False)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = int(os.environ.get("SOMATRACE_SESSION_SECONDS", str(12 * 3600)))
@@ -387,10 +395,51 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+
+def _s3_storage() -> dict[str, object]:
+    """Files (uploads waiting for a worker, attachments, reports) in an S3-compatible bucket
+    that every app server and worker shares (django-storages with boto3). Private: nothing
+    is served from the bucket directly, every file goes through a view that checks access."""
+    bucket = os.environ.get("SOMATRACE_S3_BUCKET", "")
+    if not bucket:
+        raise ImproperlyConfigured("SOMATRACE_STORAGE=s3 needs SOMATRACE_S3_BUCKET")
+    options: dict[str, object] = {
+        "bucket_name": bucket,
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+        "location": os.environ.get("SOMATRACE_S3_PREFIX", ""),
+    }
+    for option, variable in [
+        ("endpoint_url", "SOMATRACE_S3_ENDPOINT_URL"),
+        ("access_key", "SOMATRACE_S3_ACCESS_KEY"),
+        ("secret_key", "SOMATRACE_S3_SECRET_KEY"),
+        ("region_name", "SOMATRACE_S3_REGION"),
+    ]:
+        if value := _secret(variable):
+            options[option] = value
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+def _secret(name: str) -> str:
+    """A variable's value, or the contents of the file named by NAME_FILE."""
+    if value := os.environ.get(name):
+        return value
+    if path := os.environ.get(f"{name}_FILE"):
+        return Path(path).read_text().strip()
+    return ""
+
+
+SOMATRACE_STORAGE = os.environ.get("SOMATRACE_STORAGE", "local")
+if SOMATRACE_STORAGE == "s3":
+    STORAGES["default"] = _s3_storage()
+elif SOMATRACE_STORAGE != "local":
+    raise ImproperlyConfigured(f"SOMATRACE_STORAGE must be local or s3, not {SOMATRACE_STORAGE!r}")
 WHITENOISE_USE_FINDERS = True
 
 # Uploaded files: kept under the data directory, owner-only. Django's temporary files for
@@ -410,20 +459,48 @@ TASKS = {
     }
 }
 
+# --- Operating it ----------------------------------------------------------------------
+
+# Prometheus metrics at /metrics for `Authorization: Bearer <token>` (core/metrics.py);
+# unset, /metrics does not exist (404).
+SOMATRACE_METRICS_TOKEN = _secret("SOMATRACE_METRICS_TOKEN")
+# /readyz fails when no background worker has been seen for this long (core/readiness.py);
+# 0: do not check the worker (an installation without one).
+SOMATRACE_READY_WORKER_SECONDS = int(os.environ.get("SOMATRACE_READY_WORKER_SECONDS", "120"))
+
 # --- Logging ----------------------------------------------------------------------------
 
 # Requests are logged by path and status only: no query strings, bodies or client data.
+# SOMATRACE_LOG_FORMAT: json (one JSON object a line, the default on a server) or text (the
+# default with SOMATRACE_DEBUG, for the demo). Every line carries the request id of the
+# request it was written for (core/request_id.py), "-" outside one.
+SOMATRACE_LOG_FORMAT = os.environ.get("SOMATRACE_LOG_FORMAT") or ("text" if DEBUG else "json")
+if SOMATRACE_LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(
+        f"SOMATRACE_LOG_FORMAT must be json or text, not {SOMATRACE_LOG_FORMAT!r}"
+    )
+LOG_FORMATTERS = {
+    "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    "json": {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+        "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+    },
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {"chosen": LOG_FORMATTERS[SOMATRACE_LOG_FORMAT]},
     # Paths in log messages lose their secret link tokens (core/redact.py).
-    "filters": {"safe_paths": {"()": "somatrace.core.redact.RedactPathsFilter"}},
+    "filters": {
+        "safe_paths": {"()": "somatrace.core.redact.RedactPathsFilter"},
+        "request_id": {"()": "somatrace.core.request_id.RequestIdFilter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["safe_paths"],
+            "formatter": "chosen",
+            "filters": ["safe_paths", "request_id"],
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("SOMATRACE_LOG_LEVEL", "INFO")},

@@ -7,7 +7,7 @@ from somatrace.accounts.forms import EmailAuthenticationForm
 from somatrace.alerts import views as alerts
 from somatrace.api.views import tokens
 from somatrace.clients import views as clients
-from somatrace.core import idle
+from somatrace.core import idle, metrics
 from somatrace.core import views as core
 
 auth_patterns = [
@@ -54,6 +54,8 @@ auth_patterns = [
 urlpatterns = [
     path("", pages.dashboard, name="dashboard"),
     path("healthz", core.healthz, name="healthz"),
+    path("readyz", core.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("session/idle/", idle.idle_status, name="idle_status"),
     path("session/stay/", idle.idle_stay, name="idle_stay"),
     path("", include(auth_patterns)),

@@ -3,14 +3,15 @@ the session clock. Every write takes the Actor who acts and is audited."""
 
 from __future__ import annotations
 
-import os
 import uuid as uuid_module
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,6 +29,8 @@ UPLOAD_FIELDS = ["file", "format", "started_at", "session"]
 # Beats in one live batch (a few seconds is about 5-20; a backlog after a lost connection is
 # sent in batches of at most this many). The live recorder's script is given it by the page.
 MAX_LIVE_BATCH = 500
+# Large uploads wait for the worker here, in the default storage.
+UPLOADS_FOLDER = "uploads"
 Mark = tuple[float, str, str]  # (seconds on the session clock, label, kind)
 
 
@@ -288,22 +291,17 @@ def save_upload(
     if not format_name:
         format_name = formats.detect_format(next(upload.chunks(64 * 1024), b""), upload.name)
         upload.seek(0)
-    folder = settings.DATA_DIR / "uploads"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = folder / f"{uuid_module.uuid4().hex}.upload"
-    lines = 0
-    # Owner-only whatever the umask; `somatrace backup` includes the files still waiting here.
-    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-            lines += chunk.count(b"\n")
+    lines = sum(chunk.count(b"\n") for chunk in upload.chunks())
     if format_name in formats.RR_FORMATS:
-        try:  # an RR file far too long for the limit is refused now, not in the background
-            formats.check_rr_lines(lines)
-        except formats.FormatError:
-            path.unlink(missing_ok=True)
-            raise
-    recording.upload_path = str(path)
+        # an RR file far too long for the limit is refused now, not in the background
+        formats.check_rr_lines(lines)
+    upload.seek(0)
+    # Kept through the storage API (local disk or a shared bucket), so that whichever worker
+    # takes the job reads it; owner-only on disk (FILE_UPLOAD_PERMISSIONS); `somatrace
+    # backup` includes the files still waiting.
+    recording.upload_path = default_storage.save(
+        f"{UPLOADS_FOLDER}/{uuid_module.uuid4().hex}.upload", upload
+    )
     recording.status = Recording.Status.PENDING
     with transaction.atomic():
         recording.save()
@@ -311,6 +309,40 @@ def save_upload(
         pk = recording.pk
         transaction.on_commit(lambda: enqueue(pk, format_name, sampling_rate_hz))
     return recording
+
+
+def read_kept(kept: str) -> bytes | None:
+    """The bytes of an upload waiting for the worker: a name in the default storage, or (an
+    upload kept before files went through the storage API) an absolute path on this machine's
+    disk, looked for in this data directory's uploads folder after a restore or a move. None
+    if it cannot be read."""
+    if not kept:
+        return None
+    if Path(kept).is_absolute():
+        # A practice moved from an older version brings it into the storage (transfer).
+        moved = f"{UPLOADS_FOLDER}/{Path(kept).name}"
+        for path in (Path(kept), settings.DATA_DIR / "uploads" / Path(kept).name):
+            try:
+                return path.read_bytes()
+            except OSError:
+                continue
+        kept = moved
+    try:
+        with default_storage.open(kept, "rb") as stored:
+            return bytes(stored.read())
+    except OSError:
+        return None
+
+
+def forget_kept(kept: str) -> None:
+    """Delete an upload the worker has finished with (see read_kept)."""
+    if not kept:
+        return
+    if Path(kept).is_absolute():
+        for path in (Path(kept), settings.DATA_DIR / "uploads" / Path(kept).name):
+            path.unlink(missing_ok=True)
+        kept = f"{UPLOADS_FOLDER}/{Path(kept).name}"
+    default_storage.delete(kept)
 
 
 @transaction.atomic

@@ -18,11 +18,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from django.apps import apps
-from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
@@ -41,6 +40,7 @@ from somatrace.bodymaps.atlas import VIEW_LABELS
 from somatrace.bodymaps.raster import views_of
 from somatrace.bodymaps.services import painting_raster
 from somatrace.core.actor import Actor
+from somatrace.physio.services import UPLOADS_FOLDER, read_kept
 from somatrace.transfer.archive import (
     ArchiveError,
     data_name,
@@ -104,13 +104,11 @@ def copy_files(part: Part, rows: models.QuerySet[models.Model], directory: Path)
     model = part.model
     if part.label == "physio.recording":
         for kept in rows.exclude(upload_path="").values_list("upload_path", flat=True):
-            source = Path(kept)
-            if not source.exists():
-                source = settings.DATA_DIR / "uploads" / source.name
-            if source.is_file():
-                target = directory / UPLOADS / source.name
+            data = read_kept(kept)
+            if data is not None:
+                target = directory / UPLOADS / PurePosixPath(kept).name
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, target)
+                target.write_bytes(data)
                 copied += 1
     file_fields = [f.name for f in model._meta.local_fields if isinstance(f, models.FileField)]
     for name in file_fields:
@@ -214,10 +212,9 @@ def _restore_files(directory: Path, manifest: dict[str, Any]) -> int:
     for name in manifest["files"]:
         member = safe_member(name)
         if name.startswith(UPLOADS + "/"):
-            target = settings.DATA_DIR / "uploads" / member.name
-            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            shutil.copyfile(directory / member, target)
-            target.chmod(0o600)
+            # Where physio.services.read_kept looks for it, whatever the storage.
+            with (directory / member).open("rb") as source:
+                default_storage.save(f"{UPLOADS_FOLDER}/{member.name}", source)
             restored += 1
         elif name.startswith(MEDIA + "/"):
             stored = member.relative_to(MEDIA).as_posix()

@@ -239,6 +239,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory, database: dict[str, str]) ->
             "SOMATRACE_BEHIND_PROXY": "1",  # production settings otherwise: no debug, https
             "SOMATRACE_ALLOWED_HOSTS": "localhost",
             "SOMATRACE_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+            # The access log as text lines, read below (JSON lines: test_two_servers.py).
+            "SOMATRACE_LOG_FORMAT": "text",
         }
     )
     subprocess.run([SOMATRACE, "migrate", "-v", "0"], env=env, check=True, timeout=300)

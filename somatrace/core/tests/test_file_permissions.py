@@ -102,6 +102,6 @@ def test_a_recording_waiting_for_the_worker_is_owner_only(
         SimpleUploadedFile("big.txt", rr_file(settling_rr(300, 1800, 300))),
         enqueue=lambda pk, *_: queued.append(pk),
     )
-    waiting = Path(recording.upload_path)
-    assert waiting.parent == tmp_path / "uploads"
+    waiting = Path(settings.MEDIA_ROOT) / recording.upload_path
+    assert waiting.parent == Path(settings.MEDIA_ROOT) / "uploads"
     assert mode(waiting) == 0o600 and mode(waiting.parent) == 0o700

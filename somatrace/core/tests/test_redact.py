@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
@@ -15,6 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 
 from somatrace.core.actor import token_reference
 from somatrace.core.redact import RedactPathsFilter, safe_path
@@ -191,9 +193,16 @@ def test_every_logged_message_keeps_to_one_line() -> None:
             "somatrace", logging.WARNING, __file__, 1, "Refused %s", (typed,), sys.exc_info()
         )
     assert handler.filter(record)
+    escaped = "Refused x%0D%0A2026-01-01 00:00:00,000 WARNING axes FORGED%E2%80%A8more%1B[2K"
+    if settings.SOMATRACE_LOG_FORMAT == "json":
+        # One JSON object, on one line, the traceback inside it.
+        (line,) = handler.format(record).splitlines()
+        logged = json.loads(line)
+        assert logged["message"] == escaped
+        assert logged["exc_info"].startswith("Traceback (most recent call last):")
+        assert logged["exc_info"].endswith("ValueError: boom")
+        return
     first, *traceback = handler.format(record).splitlines()
-    assert first.endswith(
-        "Refused x%0D%0A2026-01-01 00:00:00,000 WARNING axes FORGED%E2%80%A8more%1B[2K"
-    )
+    assert first.endswith(escaped)
     assert traceback[0] == "Traceback (most recent call last):"
     assert traceback[-1] == "ValueError: boom"

@@ -48,6 +48,8 @@ APP_TESTING = [
 # Reachable without logging in, on purpose.
 PUBLIC = {
     "healthz",
+    "readyz",  # for load balancers: 503 naming a failed check, never any practice's data
+    "metrics",  # a bearer token of its own (SOMATRACE_METRICS_TOKEN), 404 when unset
     "idle_status",  # says only whether this browser is signed in and for how long
     "login",
     "logout",

@@ -1,5 +1,7 @@
 """Recording page, status polling, offset nudge, delete, background processing, panels."""
 
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -108,7 +110,8 @@ def test_a_large_file_is_processed_in_the_background_with_progress(
     recording = Recording.objects.get()
     assert response.url == f"/physio/recordings/{recording.pk}/"
     assert recording.status == "done" and recording.progress == 100
-    assert recording.upload_path == "" and not list((tmp_path / "uploads").iterdir())
+    assert recording.upload_path == ""
+    assert not list((Path(settings.MEDIA_ROOT) / "uploads").iterdir())  # read, then deleted
     status = browser.get(f"/physio/recordings/{recording.pk}/status/")
     assert status["HX-Refresh"] == "true"
 
@@ -211,4 +214,4 @@ def test_a_large_file_that_is_not_a_recording_is_refused_at_once(
     assert response.status_code == 400
     assert "format is not recognised" in response.content.decode()
     assert not Recording.objects.exists()
-    assert not (tmp_path / "uploads").exists()
+    assert not list(Path(settings.MEDIA_ROOT).rglob("*.upload"))

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +23,17 @@ class Command(BaseCommand):
     ) -> None:
         from gunicorn.app.wsgiapp import WSGIApplication
 
-        self.stdout.write(f"Somatrace is serving at http://{host}:{port}/  (Ctrl+C stops it)")
+        # Metrics (core/metrics.py) from every gunicorn worker, added up at each scrape:
+        # prometheus_client's multiprocess mode, in the folder `somatrace` chose before
+        # Django started (cli.py), emptied here: it holds this server's counts only.
+        if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # called other than by the cli
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="somatrace-metrics-")
+        folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for stale in folder.glob("*.db"):
+            stale.unlink()
+        if settings.SOMATRACE_LOG_FORMAT == "text":
+            self.stdout.write(f"Somatrace is serving at http://{host}:{port}/  (Ctrl+C stops it)")
         argv = [
             "gunicorn",
             "somatrace.wsgi:application",
