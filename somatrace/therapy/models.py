@@ -333,6 +333,27 @@ class TimelineEvent(OfASession, models.Model):
         return f"Event {self.pk}"
 
 
+class GuardState(models.Model):
+    """Where the pacing guard stands for a session (guard.State as JSON), kept so that a new
+    event is folded in at the same cost however long the timeline is.
+
+    Derived from the timeline and nothing else: `state` empty means "re-evaluate the whole
+    timeline at the next event", which every change other than an in-order append asks for
+    (services.py). Locked per session while an event is written.
+    """
+
+    session = models.OneToOneField(
+        Session, primary_key=True, on_delete=models.CASCADE, related_name="guard_state"
+    )
+    state = models.JSONField(null=True, blank=True)
+
+    if TYPE_CHECKING:
+        session_id: int
+
+    def __str__(self) -> str:
+        return f"Guard state of session {self.session_id}"
+
+
 class AftercareTemplateQuerySet(models.QuerySet["AftercareTemplate"]):
     def for_practice(self, practice_id: int) -> AftercareTemplateQuerySet:
         return self.filter(practice_id=practice_id)

@@ -77,6 +77,8 @@ EXCLUDED: dict[str, str] = {
     "api.accesstoken": "API tokens belong to one installation; members create new ones",
     # Transient: a PDF being prepared, deleted 24 hours after it was asked for.
     "reports.reportjob": "a progress report's PDF prepared in the background, kept 24 hours",
+    # Derived: where the pacing guard stands, rebuilt from the timeline at the next event.
+    "therapy.guardstate": "the pacing guard's working state, rebuilt from the timeline",
 }
 
 
