@@ -121,6 +121,13 @@ class Session(models.Model):
         indexes = [
             models.Index(fields=["practice", "starts_at"]),
             models.Index(fields=["client", "starts_at"]),
+            # The dashboard's "notes to sign": a practitioner's unsigned sessions, newest
+            # first, without walking the practice's signed ones (docs/performance.md).
+            models.Index(
+                fields=["practitioner", "-starts_at"],
+                condition=models.Q(signed_at__isnull=True),
+                name="session_unsigned_idx",
+            ),
         ]
 
     def __str__(self) -> str:
