@@ -198,11 +198,11 @@ def prepare(practice: Any, users: int, duration: float, log: Any) -> dict[str, A
         practitioner, session_id = startable_session(rng.randint(3, 5))
         consoles.append({"cookies": cookies[practitioner], "session": session_id})
 
-    # Each strap stops about every 30 s: a session with an hour of beats for each stop.
+    # Each strap stops about every 15 s: a session with an hour of beats for each stop.
     straps = []
     for _ in range(counts["strap"]):
         sessions = []
-        for _ in range(int(duration / 30) + 2):
+        for _ in range(int(duration / 15) + 2):
             practitioner, session_id = startable_session(4)
             session = Session.objects.select_related("client").get(pk=session_id)
             beats = 800 + 60 * np.sin(np.arange(STRAP_BEATS) / 7) + rng.gauss(0, 5)
@@ -210,8 +210,8 @@ def prepare(practice: Any, users: int, duration: float, log: Any) -> dict[str, A
                 physio.append_live(
                     actors[practitioner], session, str(uuid.uuid4()), [float(v) for v in chunk]
                 )
-            sessions.append(session_id)
-        straps.append({"cookies": cookies[practitioner], "sessions": sessions})
+            sessions.append({"session": session_id, "cookies": cookies[practitioner]})
+        straps.append({"sessions": sessions})
 
     enabled = PracticeMeasures.enabled_for(practice.pk)
     code = next(c for c in ("GAD7", "PSS10", "MAIA2") if c in enabled)
@@ -621,7 +621,7 @@ def swarm(spec_path: Path, out_path: Path) -> None:
                     response.failure(f"{response.status_code}")
 
     class Strap(Simulated):
-        """A chest strap streaming beats; stopped every half minute or so, which has the
+        """A chest strap streaming beats; stopped every 15 s or so (3 batches), which has the
         workers analyse the recording's whole hour."""
 
         fixed_count = counts["strap"]
@@ -629,15 +629,16 @@ def swarm(spec_path: Path, out_path: Path) -> None:
 
         def on_start(self) -> None:
             me = take("straps", self.index)
-            self.sessions = list(me["sessions"])
-            self.sign_in(me["cookies"])
+            self.sessions = list(me["sessions"])  # each with its practitioner's sign-in
             self.batches = 0
+            if self.sessions:
+                self.sign_in(self.sessions[0]["cookies"])
 
         @task
         def beats(self) -> None:
             if not self.sessions:
                 return
-            session = self.sessions[0]
+            session = self.sessions[0]["session"]
             rr = [round(random.gauss(800, 40), 1) for _ in range(6)]
             self.post_json(
                 f"/physio/sessions/{session}/live/",
@@ -646,13 +647,15 @@ def swarm(spec_path: Path, out_path: Path) -> None:
                 (200,),
             )
             self.batches += 1
-            if self.batches % 6 == 0:
+            if self.batches % 3 == 0:
                 response = self.post_json(
                     f"/physio/sessions/{session}/live/finish/", {}, "POST strap stop", (200,)
                 )
                 if response.status_code == 200:
                     queued.append(session)
                     self.sessions.pop(0)
+                    if self.sessions:
+                        self.sign_in(self.sessions[0]["cookies"])
 
     class PortalClient(Simulated):
         """Clients in the portal: joins the mix once prepare() signs some in (portal_logins)."""
