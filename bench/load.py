@@ -405,6 +405,8 @@ def print_table(n: int, results: dict[str, Any]) -> None:
     for key, value in results["checks"].items():
         print(f"  {key}: {value}")
     print(f"  errors in server and worker logs: {results['server errors']}")
+    for error in results.get("errors", []):
+        print(f"  error: {error}")
     pages = [r for name, r in stats.items() if name.startswith("GET page")]
     events = stats.get("POST event")
     worst_page = max((r["p95"] for r in pages), default=0.0)
@@ -491,7 +493,7 @@ def swarm(spec_path: Path, out_path: Path) -> None:
         "straps": list(spec["straps"]),
         "links": list(spec["links"]),
     }
-    spawned = [0]
+    spawned: dict[str, int] = {}
 
     def take(pool: str, i: int) -> Any:
         items = pools[pool]
@@ -503,8 +505,10 @@ def swarm(spec_path: Path, out_path: Path) -> None:
         host = hosts[0]
 
         def __init__(self, environment: Any) -> None:
-            self.index = spawned[0]
-            spawned[0] += 1
+            # Each kind numbers its own users: the n-th console runs the n-th session.
+            kind = type(self).__name__
+            self.index = spawned.get(kind, 0)
+            spawned[kind] = self.index + 1
             self.host = hosts[self.index % len(hosts)]
             super().__init__(environment)
 
@@ -672,6 +676,7 @@ def swarm(spec_path: Path, out_path: Path) -> None:
         [PortalClient] if spec["portal"] else []
     )
     results: dict[str, Any] = {"users": users, "duration": spec["duration"], "stats": {}}
+    errors: list[str] = []
 
     def run(user_classes: list[type], n: int, seconds: float) -> Any:
         env = Environment(user_classes=user_classes)
@@ -694,6 +699,8 @@ def swarm(spec_path: Path, out_path: Path) -> None:
                 "p99": entry.get_response_time_percentile(0.99),
                 "errors": entry.num_failures,
             }
+        for error in env.stats.errors.values():
+            errors.append(f"{error.method} {error.name}: {error.error} ({error.occurrences}x)")
         runner.quit()
         return stats
 
@@ -701,6 +708,7 @@ def swarm(spec_path: Path, out_path: Path) -> None:
     results["stats"] |= run([Reference], users, spec["reference"])
     results["stats"] |= run(kinds, users, spec["duration"])
     results["acknowledged"] = acknowledged
+    results["errors"] = errors
     results["queued"] = queued
     out_path.write_text(json.dumps(results))
 
