@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo demo-reset test lint typecheck unit serve clean lock bench
+.PHONY: demo demo-reset test lint typecheck unit serve clean lock bench bench-load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +48,12 @@ typecheck: $(VENV)/.dev
 
 ## make bench: the benchmarks in bench/, each printing ratios against a reference.
 bench: $(VENV)/.dev
-	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+	for script in $(filter-out bench/load.py,$(wildcard bench/*.py)); do \
+		$(BIN)/python $$script || exit 1; done
+
+## make bench-load: the clinic's mix on real servers and PostgreSQL, 2+2 then 1+1 (LOAD_ARGS).
+bench-load: $(VENV)/.dev
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 ## make lock: re-pin every dependency after changing pyproject.toml.
 lock: | $(BIN)/python

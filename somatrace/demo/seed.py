@@ -445,6 +445,19 @@ def seed_demo(today: date | None = None, log: Callable[[str], None] = print) -> 
     return practice
 
 
+def scale_name(n_clients: int) -> str:
+    return f"Scale practice ({n_clients:,} clients)"
+
+
+def scale_practice(n_clients: int, sessions_per_client: int = 50) -> Practice | None:
+    """A scale practice seed_scale made before with these numbers, for benchmarks that keep
+    their database between runs (None: seed one)."""
+    for practice in Practice.objects.filter(name=scale_name(n_clients)).order_by("-pk"):
+        if Session.objects.filter(practice=practice).count() >= n_clients * sessions_per_client:
+            return practice
+    return None
+
+
 def seed_scale(
     n_clients: int, sessions_per_client: int = 50, seed: int = 1, log: Callable[[str], None] = print
 ) -> Practice:
@@ -452,7 +465,7 @@ def seed_scale(
     rng = random.Random(seed)
     started = time.perf_counter()
     with transaction.atomic():
-        practice = Practice.objects.create(name=f"Scale practice ({n_clients:,} clients)")
+        practice = Practice.objects.create(name=scale_name(n_clients))
         tag = "".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=8))
         n_practitioners = max(3, n_clients // 200)
         users = User.objects.bulk_create(

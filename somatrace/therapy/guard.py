@@ -1,9 +1,11 @@
 """The pacing guard: when to prompt the practitioner to slow down and offer grounding.
 
 Pure Python, no Django. Input is the session's timeline as ordered `Event`s; output is the
-list of `Prompt`s the timeline calls for. The function is deterministic and sees the whole
-timeline each time, so the server can run it after every event and keep only prompts it has
-not recorded yet (keyed by rule and time).
+list of `Prompt`s the timeline calls for. `evaluate` is deterministic and sees the whole
+timeline; it is a fold of `advance` over the events, so the server keeps the `State` between
+events and folds each new one in (the same cost at the 1st and the 1,000th event), and
+re-evaluates the whole timeline only when an event comes out of order or one is changed.
+Prompts are keyed by rule and time, so a prompt already recorded is never stored twice.
 
 All thresholds live in the block below, with their rationale.
 """
@@ -11,7 +13,8 @@ All thresholds live in the block below, with their rationale.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from somatrace.therapy.vocabulary import BUILTIN_GROUNDING
 
@@ -100,58 +103,118 @@ def evaluate(events: Sequence[Event], low: int, high: int) -> list[Prompt]:
       the same moment (the more specific prompt is given) or falls within EPISODE_SECONDS of
       the previous dissociation prompt.
     No SUDS yet: only the dissociation rule can fire.
+
+    The same as folding `advance` over the events from `State(low, high)`.
     """
+    state = State(low, high)
     prompts: list[Prompt] = []
-    suds_history: list[tuple[float, int]] = []  # check-ins since the last fast-rise prompt
+    for event in events:
+        prompts.extend(advance(state, event))
+    return prompts
+
+
+@dataclass
+class State:
+    """Where the guard stands after the events it has seen: all it needs to go on one event
+    at a time, at the same cost however long the session (the server keeps it between
+    events, so a new event never re-reads the timeline).
+
+    low, high: the window it was computed for. last_t: t of the last event that could change
+    it (None: none yet); an event before that cannot be folded in, only re-evaluated.
+    suds_history: (t, SUDS) of the check-ins since the last fast-rise prompt that are still
+    within RISE_WINDOW_SECONDS of the last check-in (older ones can never count again,
+    since t only grows).
+    """
+
+    low: int
+    high: int
+    last_t: float | None = None
+    suds_history: list[tuple[float, int]] = field(default_factory=list)
     last_suds: int | None = None
-    last_suds_t = 0.0
-    at_limit = False
-    hypo = False
+    last_suds_t: float = 0.0
+    at_limit: bool = False
+    hypo: bool = False
     last_dissociation_cue: float | None = None
     last_dissociation_prompt: float | None = None
 
-    for event in events:
-        if event.kind == "suds" and event.suds is not None:
-            value = event.suds
-            if value >= high:
-                if not at_limit:
-                    prompts.append(_prompt(AT_UPPER_LIMIT, event.t))
-                at_limit = True
-            else:
-                at_limit = False
-            recent = [s for t, s in suds_history if event.t - t <= RISE_WINDOW_SECONDS]
-            if recent and value - min(recent) >= RISE_POINTS:
-                prompts.append(_prompt(FAST_RISE, event.t))
-                suds_history = []
-            suds_history.append((event.t, value))
-            if value < low:
-                recent_cue = (
-                    last_dissociation_cue is not None
-                    and event.t - last_dissociation_cue <= DISSOCIATION_LOOKBACK_SECONDS
-                )
-                if recent_cue and not hypo:
-                    prompts.append(_prompt(LOW_WITH_DISSOCIATION, event.t))
-                    hypo = True
-            else:
-                hypo = False
-            last_suds, last_suds_t = value, event.t
-        elif event.kind == "cue" and event.is_dissociation:
-            last_dissociation_cue = event.t
-            recent_low = (
-                last_suds is not None
-                and last_suds < low
-                and event.t - last_suds_t <= DISSOCIATION_LOOKBACK_SECONDS
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["suds_history"] = [list(pair) for pair in self.suds_history]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> State:
+        """The state to_json wrote; ValueError when it is not one (then re-evaluate)."""
+        try:
+            return cls(
+                **{
+                    **data,
+                    "suds_history": [(float(t), int(s)) for t, s in data["suds_history"]],
+                }
             )
-            if recent_low and not hypo:
+        except (KeyError, TypeError, ValueError) as broken:
+            raise ValueError("not a guard state") from broken
+
+    def takes(self, event: Event) -> bool:
+        """Whether `event` can be folded in: it comes no earlier than the last one seen."""
+        return self.last_t is None or event.t >= self.last_t
+
+
+def changes_state(event: Event) -> bool:
+    """Only SUDS check-ins and dissociation cues move the guard; other events are no-ops."""
+    return (event.kind == "suds" and event.suds is not None) or (
+        event.kind == "cue" and event.is_dissociation
+    )
+
+
+def advance(state: State, event: Event) -> list[Prompt]:
+    """Fold one event (no earlier than state.last_t) into `state`; the prompts it calls for."""
+    low, high = state.low, state.high
+    prompts: list[Prompt] = []
+    if not changes_state(event):
+        return prompts
+    state.last_t = event.t
+    if event.kind == "suds" and event.suds is not None:
+        value = event.suds
+        if value >= high:
+            if not state.at_limit:
+                prompts.append(_prompt(AT_UPPER_LIMIT, event.t))
+            state.at_limit = True
+        else:
+            state.at_limit = False
+        recent = [(t, s) for t, s in state.suds_history if event.t - t <= RISE_WINDOW_SECONDS]
+        if recent and value - min(s for _, s in recent) >= RISE_POINTS:
+            prompts.append(_prompt(FAST_RISE, event.t))
+            recent = []
+        state.suds_history = [*recent, (event.t, value)]
+        if value < low:
+            recent_cue = (
+                state.last_dissociation_cue is not None
+                and event.t - state.last_dissociation_cue <= DISSOCIATION_LOOKBACK_SECONDS
+            )
+            if recent_cue and not state.hypo:
                 prompts.append(_prompt(LOW_WITH_DISSOCIATION, event.t))
-                hypo = True
-                last_dissociation_prompt = event.t
-            elif (
-                last_dissociation_prompt is None
-                or event.t - last_dissociation_prompt > EPISODE_SECONDS
-            ):
-                prompts.append(_prompt(DISSOCIATION, event.t))
-                last_dissociation_prompt = event.t
+                state.hypo = True
+        else:
+            state.hypo = False
+        state.last_suds, state.last_suds_t = value, event.t
+    else:  # a dissociation cue
+        state.last_dissociation_cue = event.t
+        recent_low = (
+            state.last_suds is not None
+            and state.last_suds < low
+            and event.t - state.last_suds_t <= DISSOCIATION_LOOKBACK_SECONDS
+        )
+        if recent_low and not state.hypo:
+            prompts.append(_prompt(LOW_WITH_DISSOCIATION, event.t))
+            state.hypo = True
+            state.last_dissociation_prompt = event.t
+        elif (
+            state.last_dissociation_prompt is None
+            or event.t - state.last_dissociation_prompt > EPISODE_SECONDS
+        ):
+            prompts.append(_prompt(DISSOCIATION, event.t))
+            state.last_dissociation_prompt = event.t
     return prompts
 
 

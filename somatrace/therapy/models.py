@@ -121,6 +121,13 @@ class Session(models.Model):
         indexes = [
             models.Index(fields=["practice", "starts_at"]),
             models.Index(fields=["client", "starts_at"]),
+            # The dashboard's "notes to sign": a practitioner's unsigned sessions, newest
+            # first, without walking the practice's signed ones (docs/performance.md).
+            models.Index(
+                fields=["practitioner", "-starts_at"],
+                condition=models.Q(signed_at__isnull=True),
+                name="session_unsigned_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -331,6 +338,27 @@ class TimelineEvent(OfASession, models.Model):
 
     def __str__(self) -> str:
         return f"Event {self.pk}"
+
+
+class GuardState(models.Model):
+    """Where the pacing guard stands for a session (guard.State as JSON), kept so that a new
+    event is folded in at the same cost however long the timeline is.
+
+    Derived from the timeline and nothing else: `state` empty means "re-evaluate the whole
+    timeline at the next event", which every change other than an in-order append asks for
+    (services.py). Locked per session while an event is written.
+    """
+
+    session = models.OneToOneField(
+        Session, primary_key=True, on_delete=models.CASCADE, related_name="guard_state"
+    )
+    state = models.JSONField(null=True, blank=True)
+
+    if TYPE_CHECKING:
+        session_id: int
+
+    def __str__(self) -> str:
+        return f"Guard state of session {self.session_id}"
 
 
 class AftercareTemplateQuerySet(models.QuerySet["AftercareTemplate"]):

@@ -36,6 +36,7 @@ from somatrace.therapy.models import (
     NOTE_FIELDS,
     RATING_FIELDS,
     AftercareTemplate,
+    GuardState,
     Note,
     NoteAmendment,
     RegionWork,
@@ -65,6 +66,7 @@ from somatrace.therapy.vocabulary import (
 # never stores them twice.
 GUARD_NAMESPACE = uuid.UUID("5b1f7a8e-3c0d-4e57-9a51-0c2f7e6d9b10")
 POSTED_KINDS = ("cue", "technique", "emotion", "suds", "grounding", "note")
+GUARDED = ("suds", "cue")  # the kinds the pacing guard reads
 WORD_KINDS = ("cue", "technique", "emotion", "grounding")
 SESSION_FIELDS = ("starts_at", "duration_minutes", "practitioner", *RATING_FIELDS)
 EVENT_FIELDS = ("code", "text", "region", "intensity", "suds", "at")
@@ -296,6 +298,18 @@ def start(actor: Actor, session: Session, precheck: Mapping[str, Any]) -> list[T
         )
         audit.created(actor, event, ["suds"])
         created.append(event)
+    # The guard's state from the start, so that the first event costs what the hundredth
+    # does. When the pre-check itself calls for a prompt, the first SUDS or cue evaluates the
+    # timeline and answers with it, as the console shows prompts only in answer to an event.
+    state = guard.State(session.client.suds_window_low, session.client.suds_window_high)
+    found = (
+        []
+        if session.pre_suds is None
+        else guard.advance(state, _guard_event(session, "suds", "pre", session.pre_suds, now))
+    )
+    GuardState.objects.update_or_create(
+        session=session, defaults={"state": None if found else state.to_json()}
+    )
     return created
 
 
@@ -386,6 +400,7 @@ def end(actor: Actor, session: Session, closing: Mapping[str, Any]) -> list[str]
             )
             if created:
                 audit.created(actor, event, ["suds"])
+                _forget_guard_state(session)
         session.save()
         audit.updated(
             actor,
@@ -501,9 +516,14 @@ def add_event(actor: Actor, session: Session, new: NewEvent) -> Posted:
     region the client marked "not welcome" is refused (TouchRefused) without an override
     reason; with one, the override and the work are recorded with the event.
 
-    The reads (the uuid, the prompt a grounding step answers, the timeline for the guard)
-    come before the write transaction, which holds SQLite's single write lock: it only
-    inserts the event, its work, any new prompts and their audit rows.
+    The same number of queries at the 1st and the 1,000th event: the guard folds the event
+    into the state it keeps for the session (GuardState) instead of re-reading the timeline;
+    only an event earlier than the last one it saw, or the first after a change to the
+    timeline, has it evaluate the whole timeline again. The reads (the uuid, the prompt a
+    grounding step answers) come before the write transaction, which holds SQLite's single
+    write lock: it inserts the event, its work, any new prompts and their audit rows, and
+    updates the guard's state (the session's row of it is locked until the commit, so two
+    events of one session are folded one after the other).
     """
     actor.require_clinical_staff()
     if session.state == "scheduled":
@@ -541,13 +561,13 @@ def add_event(actor: Actor, session: Session, new: NewEvent) -> Posted:
         created_by=actor.user,
         responds_to_id=responds_to_id,
     )
-    prompts = _new_prompts(actor, session, extra=event) if event.kind in ("suds", "cue") else []
     try:
         with transaction.atomic():
             event.save()
             audit.created(actor, event, _filled(event))
             if works:
                 record_work(actor, session, event.region, new.override_reason, event=event)
+            prompts = _guard_after(actor, session, event) if event.kind in GUARDED else []
             stored = _store_prompts(actor, prompts)
     except IntegrityError:
         # The same uuid arrived twice at once: the other request stored it.
@@ -606,9 +626,11 @@ def edit_event(
             work.delete()
         if event.region:
             record_work(actor, session, event.region, override_reason, event=event)
-    if event.kind in ("suds", "cue") and session.started_at is not None:
+    if event.kind in GUARDED and session.started_at is not None:
         # A corrected SUDS or time may call for a prompt the timeline did not have.
-        return _store_prompts(actor, _new_prompts(actor, session))
+        return _store_prompts(actor, _guard_evaluate(actor, session))
+    if event.kind == "guard":
+        _forget_guard_state(session)
     return []
 
 
@@ -621,6 +643,8 @@ def delete_event(actor: Actor, event: TimelineEvent) -> None:
         audit.deleted(actor, work)
     audit.deleted(actor, event)
     event.delete()
+    if event.kind in (*GUARDED, "guard"):
+        _forget_guard_state(event.session)
 
 
 def _store_prompts(actor: Actor, prompts: list[TimelineEvent]) -> list[TimelineEvent]:
@@ -647,55 +671,122 @@ def _store_prompts(actor: Actor, prompts: list[TimelineEvent]) -> list[TimelineE
     return stored
 
 
-def _new_prompts(
-    actor: Actor, session: Session, extra: TimelineEvent | None = None
-) -> list[TimelineEvent]:
-    """Guard prompts the timeline (plus `extra`, not saved yet) calls for and that are not
-    stored yet, as unsaved guard events. One read of the timeline."""
+def _forget_guard_state(session: Session) -> None:
+    """The timeline changed other than by an in-order append: the guard evaluates the whole
+    timeline again at the next event."""
+    GuardState.objects.filter(session=session).update(state=None)
+
+
+def _guard_event(session: Session, kind: str, code: str, suds: int | None, at: datetime) -> Any:
     assert session.started_at is not None
+    return guard.Event(
+        t=(at - session.started_at).total_seconds(),
+        kind=kind,
+        suds=suds,
+        is_dissociation=kind == "cue" and _is_dissociation(session, code),
+    )
+
+
+def _is_dissociation(session: Session, code: str) -> bool:
+    """Built-in cues without a query; a practice's own cue costs one."""
+    if code in DISSOCIATION_CUES or code in BUILTIN_CUE_CODES:
+        return code in DISSOCIATION_CUES
+    return code in dissociation_codes(session.practice_id)
+
+
+def _kept_state(session: Session) -> tuple[GuardState, guard.State | None]:
+    """The session's guard state, locked until the commit; None when it must be re-evaluated
+    (none yet, forgotten, or computed for another window of tolerance)."""
+    locked = GuardState.objects.select_for_update()
+    kept = locked.filter(session=session).first()
+    if kept is None:
+        # The first guarded event of a session not started in the console (or started
+        # before the guard kept its state): make the row, then wait for it like the others.
+        GuardState.objects.bulk_create([GuardState(session=session)], ignore_conflicts=True)
+        kept = locked.get(session=session)
+    if kept.state is None:
+        return kept, None
+    try:
+        state = guard.State.from_json(kept.state)
+    except ValueError:
+        return kept, None
+    client = session.client
+    if (state.low, state.high) != (client.suds_window_low, client.suds_window_high):
+        return kept, None
+    return kept, state
+
+
+def _guard_after(actor: Actor, session: Session, event: TimelineEvent) -> list[TimelineEvent]:
+    """In the transaction that stored `event` (a SUDS or a cue): the prompts it calls for.
+
+    One event folded into the kept state: two queries (lock, write), one for a cue that is
+    no sign of dissociation. The whole timeline is read again only when there is no state to
+    fold into or the event is earlier than the last one the state has seen.
+    """
+    seen = _guard_event(session, event.kind, event.code, event.suds, event.at)
+    kept, state = _kept_state(session)
+    if state is not None and not guard.changes_state(seen):
+        return []
+    if state is None or not state.takes(seen):
+        return _guard_evaluate(actor, session, kept)
+    found = guard.advance(state, seen)
+    kept.state = state.to_json()
+    kept.save(update_fields=["state"])
+    return [_prompt_event(actor, session, prompt) for prompt in found]
+
+
+def _guard_evaluate(
+    actor: Actor, session: Session, kept: GuardState | None = None
+) -> list[TimelineEvent]:
+    """Evaluate the whole stored timeline: the prompts it calls for that are not stored yet,
+    as unsaved guard events; keeps the guard's state for the next event. One read of the
+    timeline."""
+    assert session.started_at is not None
+    if kept is None:
+        kept, _ = _kept_state(session)
     start = session.started_at
     rows = list(
         session.events.filter(kind__in=("suds", "cue", "guard"))
         .order_by("at", "id")
         .values_list("kind", "code", "suds", "at")
     )
-    if extra is not None:
-        rows.append((extra.kind, extra.code, extra.suds, extra.at))
-        rows.sort(key=lambda row: row[3])  # stable: same-second events keep their order
     dissociation = DISSOCIATION_CUES
     if any(kind == "cue" and code not in BUILTIN_CUE_CODES for kind, code, _, _ in rows):
         dissociation = dissociation_codes(session.practice_id)
-    timeline = [
-        guard.Event(
-            t=(at - start).total_seconds(),
-            kind=kind,
-            suds=suds,
-            is_dissociation=kind == "cue" and code in dissociation,
-        )
-        for kind, code, suds, at in rows
-        if kind != "guard"
-    ]
-    recorded = {(code, at) for kind, code, _, at in rows if kind == "guard"}
     client = session.client
-    new = []
-    for prompt in guard.evaluate(timeline, client.suds_window_low, client.suds_window_high):
-        at = start + timedelta(seconds=prompt.t)
-        if (prompt.rule, at) in recorded:
-            continue
-        new.append(
-            TimelineEvent(
-                session=session,
-                client_uuid=uuid.uuid5(
-                    GUARD_NAMESPACE, f"{session.pk}:{prompt.rule}:{int(at.timestamp())}"
-                ),
-                kind="guard",
-                code=prompt.rule,
-                text=prompt.message,
-                at=at,
-                created_by=actor.user if actor.user is not None else session.practitioner,
+    state = guard.State(client.suds_window_low, client.suds_window_high)
+    found: list[guard.Prompt] = []
+    for kind, code, suds, at in rows:
+        if kind != "guard":
+            seen = guard.Event(
+                t=(at - start).total_seconds(),
+                kind=kind,
+                suds=suds,
+                is_dissociation=kind == "cue" and code in dissociation,
             )
-        )
-    return new
+            found.extend(guard.advance(state, seen))
+    kept.state = state.to_json()
+    kept.save(update_fields=["state"])
+    recorded = {(code, at) for kind, code, _, at in rows if kind == "guard"}
+    new = [_prompt_event(actor, session, prompt) for prompt in found]
+    return [prompt for prompt in new if (prompt.code, prompt.at) not in recorded]
+
+
+def _prompt_event(actor: Actor, session: Session, prompt: guard.Prompt) -> TimelineEvent:
+    """A prompt as an unsaved guard event, its uuid derived from session, rule and time."""
+    assert session.started_at is not None
+    at = session.started_at + timedelta(seconds=prompt.t)
+    return TimelineEvent(
+        session=session,
+        client_uuid=uuid.uuid5(
+            GUARD_NAMESPACE, f"{session.pk}:{prompt.rule}:{int(at.timestamp())}"
+        ),
+        kind="guard",
+        code=prompt.rule,
+        text=prompt.message,
+        at=at,
+        created_by=actor.user if actor.user is not None else session.practitioner,
+    )
 
 
 # --- Work on a region ---------------------------------------------------------------------------

@@ -92,6 +92,8 @@ EXCLUDED: dict[str, str] = {
     # A client's sign-in to their portal: a credential for one installation, like a staff
     # passkey. After a move the practice invites its clients again.
     "accounts.clientaccount": "a client's portal sign-in; clients are invited again after a move",
+    # Derived: where the pacing guard stands, rebuilt from the timeline at the next event.
+    "therapy.guardstate": "the pacing guard's working state, rebuilt from the timeline",
 }
 
 

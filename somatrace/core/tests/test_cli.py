@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from somatrace.accounts.models import Membership, Practice, Role
 from somatrace.clients.models import Client
 from somatrace.core.backup import BackupError, backup_sqlite, check_sqlite, restore_sqlite
-from somatrace.demo.seed import seed_scale
+from somatrace.demo.seed import scale_practice, seed_scale
 from somatrace.therapy.models import Session
 
 from .test_settings import somatrace
@@ -137,6 +137,15 @@ def test_scale_seeding_builds_a_large_practice_in_bulk() -> None:
     assert Client.objects.filter(practice=practice).count() == 300
     assert Session.objects.filter(practice=practice).count() == 6000
     assert "6,000 sessions in" in lines[0]
+
+
+@pytest.mark.django_db
+def test_a_benchmark_finds_the_scale_practice_it_seeded_before() -> None:
+    assert scale_practice(40, 3) is None
+    practice = seed_scale(40, sessions_per_client=3, log=lambda _: None)
+    assert scale_practice(40, 3) == practice
+    assert scale_practice(40, 4) is None  # fewer sessions than asked for: seed again
+    assert scale_practice(41, 3) is None
 
 
 def test_backup_and_restore_round_trip_on_a_real_database(tmp_path: Path) -> None:

@@ -156,3 +156,27 @@ def test_it_opens_the_console_for_todays_own_sessions_until_they_end(
     # Only the session's own practitioner runs its console; an owner or assistant is not offered it.
     assert "/console/" not in login(owner).get("/").content.decode()
     assert "/console/" not in login(assistant).get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_its_session_lists_are_bounded_and_can_walk_the_practice_index(
+    login, owner, practitioner, practice
+) -> None:
+    """At 500,000 sessions the lists must stop at their limit on an index (docs/performance.md):
+    each names the session's own practice (index on practice, starts_at) and is LIMITed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for user in (owner, practitioner):
+        browser = login(user)
+        with CaptureQueriesContext(connection) as queries:
+            assert browser.get("/").status_code == 200
+        lists = [
+            q["sql"]
+            for q in queries.captured_queries
+            if q["sql"].startswith('SELECT "therapy_session"."id"')
+        ]
+        assert len(lists) == 3  # today, notes to sign, recent
+        for sql in lists:
+            assert f'"therapy_session"."practice_id" = {practice.pk}' in sql
+        assert sum("LIMIT" in sql for sql in lists) == 2  # today's is one day long

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import random
+
+import pytest
+
 from somatrace.therapy import guard
 from somatrace.therapy.guard import Event, evaluate, needs_closing_check
+from somatrace.therapy.tests.guard_reference import whole_timeline
 
 
 def suds(t: float, value: int) -> Event:
@@ -158,3 +164,64 @@ def test_the_pure_modules_import_no_django() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def random_timeline(rng: random.Random, n: int) -> list[Event]:
+    """n events at non-decreasing whole seconds (ties included), SUDS, cues, other kinds."""
+    t = 0
+    events = []
+    for _ in range(n):
+        t += rng.choice([0, 1, 20, 60, 120, 200, 299, 300, 301, 400])
+        kind = rng.choices(["suds", "cue", "technique"], weights=[5, 3, 1])[0]
+        if kind == "suds":
+            events.append(Event(t, "suds", suds=rng.randint(0, 10)))
+        elif kind == "cue":
+            events.append(Event(t, "cue", is_dissociation=rng.random() < 0.4))
+        else:
+            events.append(Event(t, "technique"))
+    return events
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_one_event_at_a_time_gives_what_the_whole_timeline_gives(seed: int) -> None:
+    """The kept state, written out and read back between events as the server keeps it,
+    gives the same prompts as evaluating the whole timeline from the start every time."""
+    rng = random.Random(seed)
+    low = rng.randint(0, 4)
+    high = rng.randint(low + 1, 10)
+    events = random_timeline(rng, rng.randint(1, 120))
+    state = guard.State(low, high)
+    prompts = []
+    for event in events:
+        state = guard.State.from_json(json.loads(json.dumps(state.to_json())))
+        assert state.takes(event)
+        prompts.extend(guard.advance(state, event))
+    assert prompts == whole_timeline(events, low, high)
+    assert evaluate(events, low, high) == prompts
+
+
+def test_the_kept_state_stays_small_however_long_the_session() -> None:
+    # A check-in every 20 s for 10 hours, never rising fast: only the last 5 minutes count.
+    events = [suds(20 * i, 4 + i % 2) for i in range(1800)]
+    state = guard.State(3, 7)
+    for event in events:
+        guard.advance(state, event)
+    assert len(state.suds_history) == 16  # 0, 20, ..., 300 s back: 16 check-ins
+    assert state.last_t == 20 * 1799
+
+
+def test_an_event_earlier_than_the_last_one_seen_is_not_folded_in() -> None:
+    state = guard.State(3, 7)
+    guard.advance(state, suds(100, 4))
+    assert state.takes(suds(100, 5)) and state.takes(cue(150))
+    assert not state.takes(suds(99, 5))
+    # Events that cannot change the state do not move it.
+    guard.advance(state, cue(500))
+    assert state.last_t == 100
+
+
+def test_a_broken_kept_state_is_refused() -> None:
+    with pytest.raises(ValueError):
+        guard.State.from_json({"low": 3})
+    with pytest.raises(ValueError):
+        guard.State.from_json({**guard.State(3, 7).to_json(), "suds_history": [[1]]})
