@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "somatrace.reports",
     "somatrace.api",
     "somatrace.transfer",
+    "somatrace.homework",
 ]
 
 MIDDLEWARE = [

@@ -126,4 +126,5 @@ urlpatterns = [
     path("", include("somatrace.reports.urls")),
     path("api/", include(("somatrace.api.urls", "api"), namespace="api")),
     path("", include("somatrace.transfer.urls")),
+    path("", include("somatrace.homework.urls")),
 ]

@@ -47,12 +47,14 @@ PARTS: tuple[Part, ...] = (
     Part("therapy.technique", "practice"),
     Part("therapy.word", "practice"),
     Part("therapy.aftercaretemplate", "practice"),
+    Part("homework.exercise", "practice"),
     Part("clients.client", "practice", "id"),
     Part("clients.intake", "client__practice", "client"),
     Part("clients.clearance", "client__practice", "client"),
     Part("clients.consentrecord", "client__practice", "client"),
     Part("clients.touchconsentmap", "client__practice", "client"),
     Part("clients.attachment", "client__practice", "client"),
+    Part("clients.progresssharing", "client__practice", "client"),
     Part("therapy.session", "practice", "client"),
     Part("therapy.note", "session__practice", "session__client"),
     Part("therapy.noteamendment", "note__session__practice", "note__session__client"),
@@ -68,6 +70,8 @@ PARTS: tuple[Part, ...] = (
     Part("bodymaps.handover", "client__practice", "client"),
     Part("physio.recording", "client__practice", "client"),
     Part("physio.livebatch", "recording__client__practice", "recording__client"),
+    Part("homework.exerciseassignment", "client__practice", "client"),
+    Part("homework.completion", "client__practice", "client"),
     Part("audit.auditevent", "practice_id", "client_id"),
 )
 

@@ -17,6 +17,7 @@ from somatrace.audit.models import AuditEvent
 from somatrace.bodymaps import testing as bodymaps_testing
 from somatrace.bodymaps.testing import make_painting
 from somatrace.clients import testing as clients_testing
+from somatrace.homework import testing as homework_testing
 from somatrace.measures import testing as measures_testing
 from somatrace.physio import testing as physio_testing
 from somatrace.reports import testing as reports_testing
@@ -32,6 +33,7 @@ APP_TESTING = [
     physio_testing,
     api_testing,
     reports_testing,
+    homework_testing,
 ]
 
 # Reachable without logging in, on purpose.

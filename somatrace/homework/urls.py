@@ -1,0 +1,27 @@
+"""URLs of home practice, included at the site root by somatrace/urls.py."""
+
+from django.urls import URLPattern, path
+
+from somatrace.homework.views import portal, staff
+
+urlpatterns: list[URLPattern] = [
+    path("clients/<int:client_id>/home-practice/", staff.homework_assign, name="homework_assign"),
+    path(
+        "clients/<int:client_id>/home-practice/<int:assignment_id>/end/",
+        staff.homework_end,
+        name="homework_end",
+    ),
+    path("clients/<int:client_id>/sharing/", staff.progress_sharing, name="progress_sharing"),
+    path("portal/progress/", portal.homework_portal_progress, name="homework_portal_progress"),
+    path("portal/home-practice/", portal.homework_portal_list, name="homework_portal_list"),
+    path(
+        "portal/home-practice/<int:assignment_id>/",
+        portal.homework_portal_exercise,
+        name="homework_portal_exercise",
+    ),
+    path(
+        "portal/home-practice/<int:assignment_id>/done/",
+        portal.homework_portal_done,
+        name="homework_portal_done",
+    ),
+]
