@@ -166,3 +166,17 @@ def signed_in_page(page: Any, live_server: Any) -> Callable[[Any], Any]:
         return page
 
     return _sign_in
+
+
+# --- Email --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[Any]:
+    """A real SMTP server (aiosmtpd) in this process, with Django's email pointed at it:
+    `.messages` (parsed, in order) and `.wait_for(count, timeout=5)`."""
+    from somatrace.mail.testing import point_django_at, running_smtp_server
+
+    with running_smtp_server() as server:
+        point_django_at(settings, server)
+        yield server

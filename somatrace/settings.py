@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "somatrace.core",
     "somatrace.accounts",
     "somatrace.audit",
+    "somatrace.mail",
     "somatrace.clients",
     "somatrace.therapy",
     "somatrace.alerts",
@@ -365,6 +366,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("SOMATRACE_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("SOMATRACE_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("SOMATRACE_FROM_EMAIL", "somatrace@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds the worker waits for the mail server before counting an attempt as failed.
+EMAIL_TIMEOUT = int(os.environ.get("SOMATRACE_EMAIL_TIMEOUT", "30"))
+# Where people reach this Somatrace: links in emails are built from it (no trailing slash).
+SOMATRACE_BASE_URL = os.environ.get("SOMATRACE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Time, language ---------------------------------------------------------------------
 

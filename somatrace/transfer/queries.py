@@ -81,6 +81,11 @@ EXCLUDED: dict[str, str] = {
     "api.accesstoken": "API tokens belong to one installation; members create new ones",
     # Transient: a PDF being prepared, deleted 24 hours after it was asked for.
     "reports.reportjob": "a progress report's PDF prepared in the background, kept 24 hours",
+    # Transient too: the outbox of one installation; a moved practice sends its own email.
+    "mail.outgoingemail": "email queued, retried or sent by this installation's worker",
+    # The workers' own bookkeeping, of no practice.
+    "core.periodicrun": "which worker ran a periodic job for which period, kept 7 days",
+    "core.workerheartbeat": "when each worker of this installation was last seen",
 }
 
 
