@@ -121,6 +121,18 @@ def login(client: Any) -> Callable[[Any], Any]:
     return _login
 
 
+@pytest.fixture
+def portal_login() -> Callable[[Any, Any], Any]:
+    """portal_login(django_test_client, user) -> that test client, signed in to the portal as
+    the client account `user` (make_client_account)."""
+
+    def _login(browser: Any, user: Any) -> Any:
+        browser.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return browser
+
+    return _login
+
+
 # --- Browser ------------------------------------------------------------------------------
 
 

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "somatrace.api",
     "somatrace.transfer",
     "somatrace.homework",
+    "somatrace.portal",
 ]
 
 MIDDLEWARE = [

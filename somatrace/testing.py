@@ -17,7 +17,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from somatrace.accounts.models import Membership, Practice, Role, User
+from somatrace.accounts.models import ClientAccount, Membership, Practice, Role, User
 from somatrace.alerts.services import raise_alert
 from somatrace.clients.models import Client, ConsentForm, ConsentRecord
 from somatrace.core import panels
@@ -123,3 +123,12 @@ def render_app_panels(app: str, page: str, who: User | Actor, obj: Any) -> str:
             if data is not None:
                 html.append(render_to_string(panel.template, data.context, request=request))
     return "".join(html)
+
+
+def make_client_account(client: Client, email: str | None = None, password: str = PASSWORD) -> User:
+    """A portal account for `client`: a User with no Membership, signed in with `password`."""
+    user = User.objects.create_user(
+        email or f"client{next(_numbers)}@example.test", password, full_name=client.name
+    )
+    ClientAccount.objects.create(user=user, practice_id=client.practice_id, client=client)
+    return user

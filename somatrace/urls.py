@@ -127,4 +127,5 @@ urlpatterns = [
     path("api/", include(("somatrace.api.urls", "api"), namespace="api")),
     path("", include("somatrace.transfer.urls")),
     path("", include("somatrace.homework.urls")),
+    path("", include("somatrace.portal.urls")),
 ]

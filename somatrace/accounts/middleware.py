@@ -10,13 +10,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from somatrace.accounts.models import Membership
+from somatrace.accounts.models import ClientAccount, Membership
 from somatrace.accounts.services import DEVICE_MODELS
 from somatrace.core.actor import Actor
 from somatrace.core.client_address import client_ip
@@ -62,24 +63,71 @@ def is_verified(request: HttpRequest) -> bool:
     return bool(check()) if check is not None else False
 
 
+def client_account_of(user: Any) -> ClientAccount | None:
+    """The user's portal account with its client and practice, or None (staff, anonymous)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_somatrace_client_account"):
+        user._somatrace_client_account = (
+            ClientAccount.objects.select_related("client", "practice")
+            .filter(user_id=user.pk)
+            .first()
+        )
+    account: ClientAccount | None = user._somatrace_client_account
+    return account
+
+
+# What a client signed in to their portal may open besides the portal's own pages (named
+# portal_*) and public pages. Everything else answers 403: staff pages are not for them.
+CLIENT_MAY_OPEN = {"logout", "healthz", "idle_status", "idle_stay"}
+
+
 class PracticeMiddleware:
+    """request.actor: a practice member (STAFF, web) or a client in their portal (CLIENT,
+    portal); None for anyone else. request.client_account: the portal account, or None."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         membership = membership_of(request.user)
+        account = client_account_of(request.user) if membership is None else None
         request.membership = membership  # type: ignore[attr-defined]
-        request.actor = (  # type: ignore[attr-defined]
-            Actor.staff(membership, ip=client_ip(request), path=safe_path(request.path))
-            if membership is not None
-            else None
-        )
+        request.client_account = account  # type: ignore[attr-defined]
+        actor = None
         if membership is not None:
+            actor = Actor.staff(membership, ip=client_ip(request), path=safe_path(request.path))
             timezone.activate(zoneinfo.ZoneInfo(membership.practice.time_zone))
+        elif account is not None:
+            actor = Actor.portal_client(
+                practice_id=account.practice_id,
+                client_id=account.client_id,
+                account_id=account.pk,
+                ip=client_ip(request),
+                path=safe_path(request.path),
+            )
+            timezone.activate(zoneinfo.ZoneInfo(account.practice.time_zone))
+        request.actor = actor  # type: ignore[attr-defined]
         try:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        """A client reaches their portal and public pages only, whatever the staff view's
+        own decorators say (some staff pages have none)."""
+        if getattr(request, "client_account", None) is None:
+            return None
+        name = request.resolver_match.url_name if request.resolver_match else None
+        if (name or "").startswith("portal_") or name in CLIENT_MAY_OPEN:
+            return None
+        if name in ("dashboard", "login"):
+            return redirect("portal_home")
+        if not getattr(view, "login_required", True):
+            return None  # public: a questionnaire link, the password reset pages
+        raise PermissionDenied("This page is for the practice's staff.")
 
 
 # What a member may open before passing their second factor, or before adding one when the

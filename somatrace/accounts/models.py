@@ -137,3 +137,27 @@ class Membership(models.Model):
     def can_hold_clients(self) -> bool:
         """Who may be a client's assigned practitioner."""
         return self.role in (Role.OWNER, Role.PRACTITIONER)
+
+
+class ClientAccount(models.Model):
+    """A client's own sign-in to their portal: a User with no Membership, tied to one client.
+
+    A user is either staff (a Membership) or a client (a ClientAccount), never both: the
+    services that create either refuse a user who already has the other.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="client_account")
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="client_accounts")
+    # By string: clients sit above accounts in the layers.
+    client = models.OneToOneField(
+        "clients.Client", on_delete=models.CASCADE, related_name="portal_account"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    if TYPE_CHECKING:
+        practice_id: int
+        client_id: int
+        user_id: int
+
+    def __str__(self) -> str:
+        return f"Portal account {self.pk}"

@@ -98,6 +98,28 @@ class Actor:
         )
 
     @classmethod
+    def portal_client(
+        cls,
+        *,
+        practice_id: int,
+        client_id: int,
+        account_id: int,
+        ip: str | None = None,
+        path: str = "",
+    ) -> Actor:
+        """A client signed in to their own portal (accounts.ClientAccount). No staff user:
+        the audit trail names them by their account, "client:<account id>"."""
+        return cls(
+            kind=ActorKind.CLIENT,
+            practice_id=practice_id,
+            channel=Channel.PORTAL,
+            client_id=client_id,
+            reference=f"client:{account_id}",
+            ip=ip,
+            path=path,
+        )
+
+    @classmethod
     def link_holder(
         cls,
         *,

@@ -6,10 +6,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse, reverse_lazy
 
-from somatrace.core.actor import Actor
+from somatrace.core.actor import Actor, ActorKind
 
 
 class PracticeRequest(HttpRequest):
@@ -50,3 +52,31 @@ def clinical_required(view: View) -> View:
         lambda a: a.is_staff_member and a.sees_clinical_data,
         "Clinical records are open to practitioners and owners only.",
     )
+
+
+class PortalRequest(HttpRequest):
+    """A request as client_portal_required lets it through: from a client signed in to their
+    own portal, with their actor (CLIENT, portal) and their clients.Client."""
+
+    actor: Actor
+    client_account: Any  # accounts.ClientAccount
+    portal_client: Any  # clients.Client: the one client this portal belongs to
+
+
+def client_portal_required(view: View) -> View:
+    """A client signed in to their own portal. Anonymous: to the portal's sign-in page (the
+    login middleware reads `login_url`); staff, or anyone else signed in: 403."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        actor: Actor | None = getattr(request, "actor", None)
+        account = getattr(request, "client_account", None)
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("portal_login"))
+        if actor is None or account is None or actor.kind is not ActorKind.CLIENT:
+            raise PermissionDenied("The portal is for clients, with their own account.")
+        request.portal_client = account.client  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    wrapped.login_url = reverse_lazy("portal_login")  # type: ignore[attr-defined]
+    return wrapped

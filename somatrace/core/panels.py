@@ -86,6 +86,21 @@ def portal_links() -> list[PortalLink]:
     return list(_portal_links)
 
 
+# What the portal's service worker (/portal/sw.js) keeps for offline use, beyond the portal's
+# own shell: static paths ("js/journal/offline.js", resolved with {% static %}) registered
+# by the apps whose portal pages work offline. Never a page with client data in it.
+_offline_static: list[str] = []
+
+
+def register_offline_static(path: str) -> None:
+    if path not in _offline_static:
+        _offline_static.append(path)
+
+
+def offline_static() -> list[str]:
+    return list(_offline_static)
+
+
 @dataclass
 class RenderedPanels:
     slots: dict[str, list[SafeString]]

@@ -86,6 +86,9 @@ EXCLUDED: dict[str, str] = {
     # The workers' own bookkeeping, of no practice.
     "core.periodicrun": "which worker ran a periodic job for which period, kept 7 days",
     "core.workerheartbeat": "when each worker of this installation was last seen",
+    # A client's sign-in to their portal: a credential for one installation, like a staff
+    # passkey. After a move the practice invites its clients again.
+    "accounts.clientaccount": "a client's portal sign-in; clients are invited again after a move",
 }
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from somatrace.accounts.middleware import CLIENT_MAY_OPEN
 from somatrace.api import testing as api_testing
 from somatrace.audit.models import AuditEvent
 from somatrace.bodymaps import testing as bodymaps_testing
@@ -20,8 +21,9 @@ from somatrace.clients import testing as clients_testing
 from somatrace.homework import testing as homework_testing
 from somatrace.measures import testing as measures_testing
 from somatrace.physio import testing as physio_testing
+from somatrace.portal import testing as portal_testing
 from somatrace.reports import testing as reports_testing
-from somatrace.testing import make_alert, make_session
+from somatrace.testing import make_alert, make_client, make_client_account, make_session
 from somatrace.therapy import testing as therapy_testing
 from somatrace.therapy.models import Session
 
@@ -34,6 +36,7 @@ APP_TESTING = [
     api_testing,
     reports_testing,
     homework_testing,
+    portal_testing,
 ]
 
 # Reachable without logging in, on purpose.
@@ -109,7 +112,9 @@ def test_every_private_url_sends_strangers_to_the_login_page(client, victim) -> 
         for method in (client.get, client.post):
             response = method(url)
             assert response.status_code == 302, (url, method.__name__, response.status_code)
-            assert response.url.startswith("/login/"), url
+            # The portal's pages send to the portal's own sign-in page.
+            login = "/portal/login/" if pattern.name.startswith("portal_") else "/login/"
+            assert response.url.startswith(login), url
 
 
 @pytest.mark.django_db
@@ -224,8 +229,8 @@ def test_every_client_page_leaves_one_audit_row_naming_the_actor_and_practice(
     browser = login(practitioner)
     opened, problems = [], []
     for route, pattern in parametrised():
-        if pattern.name in NOT_CLIENT_DATA:
-            continue
+        if pattern.name in NOT_CLIENT_DATA or is_portal(pattern):
+            continue  # the portal's pages are the client's: their tests cover their audit
         url = url_for(route, victim)
         last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
         response = browser.get(url)
@@ -245,3 +250,70 @@ def test_every_client_page_leaves_one_audit_row_naming_the_actor_and_practice(
     assert problems == [], "\n".join(map(str, problems))
     # Every page a practitioner opens about one client: keep this list honest as pages come.
     assert len(opened) >= 25, sorted(opened)
+
+
+def is_portal(pattern: URLPattern) -> bool:
+    return bool(pattern.name) and pattern.name.startswith("portal_")
+
+
+@pytest.mark.django_db
+def test_a_client_account_reaches_only_its_own_portal(
+    client, portal_login, practice, practitioner, victim, client_record
+) -> None:
+    """Signed in as another client of the same practice: every staff page answers 403 or 404
+    (or sends them to their portal), and every portal URL about the victim's records 404."""
+    other = make_client(practice, practitioner, name="Robin Other")
+    browser = portal_login(client, make_client_account(other))
+    checked = 0
+    for route, pattern in all_patterns():
+        if pattern.name in PUBLIC or pattern.name in CLIENT_MAY_OPEN:
+            continue
+        url = url_for(route, victim)
+        for method in (browser.get, browser.post):
+            response = method(url)
+            if is_portal(pattern):
+                if "<" in route:
+                    assert response.status_code in (404, 405), (url, response.status_code)
+                else:
+                    assert response.status_code < 500, (url, response.status_code)
+            elif response.status_code == 302:
+                assert response.url == "/portal/", url  # the dashboard: their own portal
+            else:
+                assert response.status_code in DENIED, (url, method.__name__, response.status_code)
+            assert client_record.name.encode() not in response.content, url
+            assert SECRET_NOTE.encode() not in response.content, url
+            checked += 1
+    assert checked >= 100
+    assert not AuditEvent.objects.filter(client_id=client_record.pk, actor_kind="client").exists()
+
+
+@pytest.mark.django_db
+def test_a_client_account_reaches_no_staff_page_about_itself(
+    client, portal_login, victim, client_record
+) -> None:
+    browser = portal_login(client, make_client_account(client_record))
+    for route, pattern in all_patterns():
+        if pattern.name in PUBLIC or pattern.name in CLIENT_MAY_OPEN or is_portal(pattern):
+            continue
+        url = url_for(route, victim)
+        for method in (browser.get, browser.post):
+            response = method(url)
+            if response.status_code == 302:
+                assert response.url == "/portal/", url
+            else:
+                assert response.status_code in DENIED, (url, method.__name__, response.status_code)
+            assert SECRET_NOTE.encode() not in response.content, url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["practitioner", "owner", "outsider"])
+def test_staff_never_open_a_portal_page(request, login, victim, client_record, who) -> None:
+    browser = login(request.getfixturevalue(who))
+    portal = [(r, p) for r, p in all_patterns() if is_portal(p) and p.name not in PUBLIC]
+    assert portal
+    for route, _ in portal:
+        url = url_for(route, victim)
+        for method in (browser.get, browser.post):
+            response = method(url)
+            assert response.status_code in DENIED, (who, url, response.status_code)
+            assert client_record.name.encode() not in response.content
