@@ -27,8 +27,10 @@ class Adherence:
         """Plain words for the practitioner and the client, no judgement in them."""
         times = "time" if self.per_week == 1 else "times"
         week = f"{self.done_this_week} of {self.per_week} {times} in the last 7 days"
-        if self.expected == 0:
+        if self.expected == 0 and self.done == 0:
             return f"Not started yet; {self.per_week} {times} a week asked."
+        if self.expected == 0:  # done already, before a first time was due
+            return f"Done {self.done} {'time' if self.done == 1 else 'times'} so far; {week}."
         return f"Done {self.done} of {self.expected} so far; {week}."
 
 

@@ -56,6 +56,6 @@ PANELS = [
 ]
 
 PORTAL_LINKS = [
-    PortalLink("Home practice", "homework_portal_list", 40),
-    PortalLink("Your progress", "homework_portal_progress", 60),
+    PortalLink("Home practice", "portal_home_practice", 40),
+    PortalLink("Your progress", "portal_progress", 60),
 ]

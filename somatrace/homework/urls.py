@@ -12,16 +12,16 @@ urlpatterns: list[URLPattern] = [
         name="homework_end",
     ),
     path("clients/<int:client_id>/sharing/", staff.progress_sharing, name="progress_sharing"),
-    path("portal/progress/", portal.homework_portal_progress, name="homework_portal_progress"),
-    path("portal/home-practice/", portal.homework_portal_list, name="homework_portal_list"),
+    path("portal/progress/", portal.homework_portal_progress, name="portal_progress"),
+    path("portal/home-practice/", portal.homework_portal_list, name="portal_home_practice"),
     path(
         "portal/home-practice/<int:assignment_id>/",
         portal.homework_portal_exercise,
-        name="homework_portal_exercise",
+        name="portal_home_practice_exercise",
     ),
     path(
         "portal/home-practice/<int:assignment_id>/done/",
         portal.homework_portal_done,
-        name="homework_portal_done",
+        name="portal_home_practice_done",
     ),
 ]

@@ -32,10 +32,10 @@ urlpatterns: list[URLPattern] = [
         name="event_delete",
     ),
     path("sessions/vocabulary/", words.vocabulary_page, name="vocabulary"),
-    path("portal/aftercare/", portal.therapy_portal_aftercare, name="therapy_portal_aftercare"),
+    path("portal/aftercare/", portal.therapy_portal_aftercare, name="portal_aftercare"),
     path(
         "portal/aftercare/<int:session_id>/email/",
         portal.therapy_portal_aftercare_email,
-        name="therapy_portal_aftercare_email",
+        name="portal_aftercare_email",
     ),
 ]

@@ -5,17 +5,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from somatrace.audit import services as audit
-from somatrace.core.decorators import client_portal_required
+from somatrace.core.decorators import PortalRequest, client_portal_required
 from somatrace.core.errors import RuleError
 from somatrace.core.panels import registered
 from somatrace.homework import services
@@ -27,7 +26,7 @@ from somatrace.homework.queries import home_practice
 RECENT = 5
 
 
-def _assignment_for(request: Any, assignment_id: int) -> ExerciseAssignment:
+def _assignment_for(request: PortalRequest, assignment_id: int) -> ExerciseAssignment:
     return get_object_or_404(
         ExerciseAssignment.objects.visible_to(request.actor).select_related("client"),
         pk=assignment_id,
@@ -37,11 +36,11 @@ def _assignment_for(request: Any, assignment_id: int) -> ExerciseAssignment:
 
 
 @client_portal_required
-def homework_portal_list(request: HttpRequest) -> HttpResponse:
-    client = request.portal_client  # type: ignore[attr-defined]
-    practices = home_practice(request.actor, client.pk, current_only=True)  # type: ignore[attr-defined]
+def homework_portal_list(request: PortalRequest) -> HttpResponse:
+    client = request.portal_client
+    practices = home_practice(request.actor, client.pk, current_only=True)
     audit.read(
-        request.actor,  # type: ignore[attr-defined]
+        request.actor,
         client,
         shown={"homework.exerciseassignment": [p.assignment.pk for p in practices]},
     )
@@ -49,15 +48,15 @@ def homework_portal_list(request: HttpRequest) -> HttpResponse:
 
 
 @client_portal_required
-def homework_portal_exercise(request: HttpRequest, assignment_id: int) -> HttpResponse:
+def homework_portal_exercise(request: PortalRequest, assignment_id: int) -> HttpResponse:
     assignment = _assignment_for(request, assignment_id)
     recent = list(
-        Completion.objects.visible_to(request.actor)  # type: ignore[attr-defined]
+        Completion.objects.visible_to(request.actor)
         .filter(assignment=assignment)
         .order_by("-done_at")[:RECENT]
     )
     audit.read(
-        request.actor,  # type: ignore[attr-defined]
+        request.actor,
         assignment,
         shown={"homework.completion": [c.pk for c in recent]},
     )
@@ -76,16 +75,16 @@ def homework_portal_exercise(request: HttpRequest, assignment_id: int) -> HttpRe
 
 @client_portal_required
 @require_POST
-def homework_portal_done(request: HttpRequest, assignment_id: int) -> HttpResponse:
+def homework_portal_done(request: PortalRequest, assignment_id: int) -> HttpResponse:
     assignment = _assignment_for(request, assignment_id)
     form = CompletionForm(request.POST)
-    back = reverse("homework_portal_exercise", args=[assignment.pk])
+    back = reverse("portal_home_practice_exercise", args=[assignment.pk])
     if not form.is_valid():
         messages.error(request, "That did not come through; please try again.")
         return redirect(back)
     try:
         completion = services.record_completion(
-            request.actor,  # type: ignore[attr-defined]
+            request.actor,
             assignment,
             client_uuid=form.cleaned_data["client_uuid"],
             duration_seconds=form.duration_seconds(),
@@ -97,18 +96,18 @@ def homework_portal_done(request: HttpRequest, assignment_id: int) -> HttpRespon
         request,
         f"Well done: {assignment.label}, {format_duration(completion.duration_seconds)}, noted.",
     )
-    return redirect(reverse("homework_portal_list"))
+    return redirect(reverse("portal_home_practice"))
 
 
 PROGRESS_SLOT = "progress"
 
 
 @client_portal_required
-def homework_portal_progress(request: HttpRequest) -> HttpResponse:
+def homework_portal_progress(request: PortalRequest) -> HttpResponse:
     """What the practitioner shares of the client's progress, each kind drawn by the app that
     owns it (its portal panel in the "progress" slot checks the sharing setting)."""
-    actor = request.actor  # type: ignore[attr-defined]
-    client = request.portal_client  # type: ignore[attr-defined]
+    actor = request.actor
+    client = request.portal_client
     rendered = []
     shown: dict[str, set[int]] = {}
     for panel in registered("portal"):

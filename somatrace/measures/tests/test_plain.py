@@ -13,7 +13,7 @@ from somatrace.measures.summary import Point, series
 # Claims of effect the client's portal never makes (checked on every text it shows).
 CLAIMS = re.compile(
     r"\b(works?|worked|working|cured?|cures|heal(s|ed|ing)?|effective|success(ful)?|"
-    r"thanks to|because of (the|your) (session|therapy|treatment))",
+    r"thanks to|because of (the|your) (session|therapy|treatment))\b",
     re.IGNORECASE,
 )
 
@@ -77,3 +77,10 @@ def test_no_reading_ever_claims_an_effect() -> None:
             texts += [plain.reading(result), plain.direction_words(result.defn)]  # type: ignore[attr-defined]
     for text in texts:
         assert not CLAIMS.search(text), text
+
+
+def test_the_claims_check_catches_claims_and_spares_plain_words() -> None:
+    for claim in ("The therapy worked.", "It works!", "You are cured", "healed", "Effective"):
+        assert CLAIMS.search(claim), claim
+    for plain_words in ("Patient Health Questionnaire", "homework", "network"):
+        assert not CLAIMS.search(plain_words), plain_words

@@ -7,13 +7,13 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from somatrace.audit import services as audit
-from somatrace.core.decorators import client_portal_required
+from somatrace.core.decorators import PortalRequest, client_portal_required
 from somatrace.core.errors import RuleError
 from somatrace.therapy import services
 from somatrace.therapy.queries import client_aftercare
@@ -22,9 +22,9 @@ MAX_AFTERCARE = 30
 
 
 @client_portal_required
-def therapy_portal_aftercare(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
-    client = request.portal_client  # type: ignore[attr-defined]
+def therapy_portal_aftercare(request: PortalRequest) -> HttpResponse:
+    actor = request.actor
+    client = request.portal_client
     sessions = list(client_aftercare(actor, client.pk)[:MAX_AFTERCARE])
     audit.read(actor, client, shown={"therapy.session": [s.pk for s in sessions]})
     return render(
@@ -36,9 +36,9 @@ def therapy_portal_aftercare(request: HttpRequest) -> HttpResponse:
 
 @client_portal_required
 @require_POST
-def therapy_portal_aftercare_email(request: HttpRequest, session_id: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
-    client = request.portal_client  # type: ignore[attr-defined]
+def therapy_portal_aftercare_email(request: PortalRequest, session_id: int) -> HttpResponse:
+    actor = request.actor
+    client = request.portal_client
     session = get_object_or_404(client_aftercare(actor, client.pk), pk=session_id)
     key = request.POST.get("request_key", "")
     to = getattr(request.user, "email", "")
@@ -48,4 +48,4 @@ def therapy_portal_aftercare_email(request: HttpRequest, session_id: int) -> Htt
         messages.error(request, str(refusal))
     else:
         messages.success(request, "On its way to your email address.")
-    return redirect(f"{reverse('therapy_portal_aftercare')}#aftercare-{session.pk}")
+    return redirect(f"{reverse('portal_aftercare')}#aftercare-{session.pk}")
