@@ -66,3 +66,18 @@ class CompletionForm(forms.Form):
         if seconds:
             return int(seconds)
         return int(self.cleaned_data.get("minutes") or 0) * 60
+
+
+class ExerciseForm(forms.Form):
+    label = forms.CharField(label="Name", max_length=80)
+    code = forms.SlugField(
+        label="Code",
+        max_length=40,
+        help_text="A short name that never changes, e.g. “butterfly-hug”.",
+    )
+    minutes = forms.IntegerField(label="Suggested minutes", min_value=1, max_value=MAX_MINUTES)
+    instructions = forms.CharField(
+        label="Instructions for the client",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -136,3 +136,27 @@ def record_completion(
     )
     audit.created(actor, completion, ["duration_seconds"])
     return completion
+
+
+@transaction.atomic
+def add_exercise(
+    actor: Actor, *, code: str, label: str, minutes: int, instructions: str
+) -> Exercise:
+    """A practice's own exercise beside the built-ins (which never change)."""
+    actor.require_clinical_staff("Only a practitioner or owner adds to the practice's list.")
+    if Exercise.available_to(actor.practice_id).filter(code=code).exists():
+        raise RuleError("An exercise with this code is already on the list.")
+    exercise = Exercise(
+        practice_id=actor.practice_id,
+        code=code,
+        label=label.strip(),
+        minutes=minutes,
+        instructions=instructions.strip(),
+    )
+    try:
+        exercise.full_clean()
+    except ValidationError as error:
+        raise RuleError(" ".join(error.messages)) from None
+    exercise.save()
+    audit.created(actor, exercise, ["code", "label", "minutes", "instructions"])
+    return exercise

@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern] = [
         name="homework_end",
     ),
     path("clients/<int:client_id>/sharing/", staff.progress_sharing, name="progress_sharing"),
+    path("home-practice/exercises/", staff.exercise_list, name="homework_exercises"),
     path("portal/progress/", portal.homework_portal_progress, name="portal_progress"),
     path("portal/home-practice/", portal.homework_portal_list, name="portal_home_practice"),
     path(

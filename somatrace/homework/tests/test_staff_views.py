@@ -125,3 +125,48 @@ def test_the_pages_are_post_only(login, practitioner, client_record) -> None:
     browser = login(practitioner)
     assert browser.get(f"/clients/{client_record.pk}/sharing/").status_code == 405
     assert browser.get(f"/clients/{client_record.pk}/home-practice/").status_code == 405
+
+
+def test_the_practice_adds_its_own_exercise_and_assigns_it(
+    login, practitioner, client_record, practice
+) -> None:
+    browser = login(practitioner)
+    page = browser.get("/home-practice/exercises/").content.decode()
+    assert "Orienting to the room" in page and "Gentle body scan" in page
+    response = browser.post(
+        "/home-practice/exercises/",
+        {
+            "label": "Butterfly hug",
+            "code": "butterfly-hug",
+            "minutes": "2",
+            "instructions": "Cross your arms and tap each shoulder in turn.",
+        },
+    )
+    assert response.status_code == 302
+    own = Exercise.objects.get(practice=practice)
+    assert (own.code, own.minutes) == ("butterfly-hug", 2)
+    browser.post(f"/clients/{client_record.pk}/home-practice/", _assign_form(exercise=own.pk))
+    assert ExerciseAssignment.objects.get().label == "Butterfly hug"
+
+
+def test_a_code_already_on_the_list_is_refused(login, practitioner) -> None:
+    response = login(practitioner).post(
+        "/home-practice/exercises/",
+        {"label": "Mine", "code": "slow-exhale", "minutes": "2", "instructions": "Breathe."},
+    )
+    assert response.status_code == 400
+    assert "already on the list" in response.content.decode()
+
+
+def test_another_practices_exercises_are_not_on_the_list(login, practitioner, other_practice):
+    Exercise.objects.create(
+        practice=other_practice, code="secret", label="Elsewhere only", instructions="x"
+    )
+    assert (
+        "Elsewhere only"
+        not in login(practitioner).get("/home-practice/exercises/").content.decode()
+    )
+
+
+def test_assistants_are_refused_the_exercise_list(login, assistant) -> None:
+    assert login(assistant).get("/home-practice/exercises/").status_code == 403

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -15,8 +15,8 @@ from somatrace.clients.models import Client
 from somatrace.core.decorators import PracticeRequest, clinical_required
 from somatrace.core.errors import RuleError
 from somatrace.homework import services
-from somatrace.homework.forms import AssignForm, SharingForm
-from somatrace.homework.models import ExerciseAssignment
+from somatrace.homework.forms import AssignForm, ExerciseForm, SharingForm
+from somatrace.homework.models import Exercise, ExerciseAssignment
 
 
 def _client_for(request: PracticeRequest, client_id: int) -> Client:
@@ -93,3 +93,24 @@ def progress_sharing(request: PracticeRequest, client_id: int) -> HttpResponse:
     )
     messages.success(request, "Saved what the client sees of their progress.")
     return _back(client, "sharing")
+
+
+@clinical_required
+def exercise_list(request: PracticeRequest) -> HttpResponse:
+    """The practice's exercises: the built-ins and its own, with the form to add one."""
+    form = ExerciseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_exercise(request.actor, **form.cleaned_data)
+        except RuleError as refusal:
+            form.add_error("code", str(refusal))
+        else:
+            messages.success(request, "Exercise added to the practice's list.")
+            return redirect("homework_exercises")
+    exercises = list(Exercise.available_to(request.actor.practice_id).order_by("label"))
+    return render(
+        request,
+        "homework/exercises.html",
+        {"exercises": exercises, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
