@@ -154,5 +154,5 @@ def portal_bodymaps(actor: Actor, client: Any) -> PanelData | None:
 
 
 PANELS.append(
-    Panel("portal", "progress", 30, "bodymaps/panels/portal_bodymaps.html", portal_bodymaps)
+    Panel("progress", "main", 30, "bodymaps/panels/portal_bodymaps.html", portal_bodymaps)
 )

@@ -195,4 +195,4 @@ def portal_scores(actor: Actor, client: Any) -> PanelData | None:
     )
 
 
-PANELS.append(Panel("portal", "progress", 20, "measures/panels/portal_scores.html", portal_scores))
+PANELS.append(Panel("progress", "main", 20, "measures/panels/portal_scores.html", portal_scores))

@@ -198,5 +198,5 @@ def portal_ratings(actor: Actor, client: Any) -> PanelData | None:
 
 PANELS += [
     Panel("portal", "main", 20, "therapy/panels/portal_aftercare.html", portal_latest_aftercare),
-    Panel("portal", "progress", 10, "therapy/panels/portal_ratings.html", portal_ratings),
+    Panel("progress", "main", 10, "therapy/panels/portal_ratings.html", portal_ratings),
 ]

@@ -100,3 +100,14 @@ def test_another_clients_shared_progress_never_shows(
     assert "9 before, 1 after" not in page
     assert "PHQ-9" not in page
     assert "Robin Other" not in page
+
+
+def test_the_portal_home_neither_shows_nor_audits_the_progress(
+    portal, history, client_record, practitioner
+) -> None:
+    _share(client_record, practitioner, ratings=True, scores=True, bodymaps=True)
+    page = portal.get("/portal/").content.decode()
+    assert "PHQ-9" not in page and "data:image/png" not in page
+    assert 'href="/portal/progress/"' in page  # the navigation link
+    row = AuditEvent.objects.filter(actor_kind="client").last()
+    assert row is None or not {"measures.administration", "bodymaps.painting"} & set(row.shown)

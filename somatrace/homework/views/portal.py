@@ -9,14 +9,13 @@ import uuid
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from somatrace.audit import services as audit
 from somatrace.core.decorators import PortalRequest, client_portal_required
 from somatrace.core.errors import RuleError
-from somatrace.core.panels import registered
+from somatrace.core.panels import render_panels
 from somatrace.homework import services
 from somatrace.homework.adherence import format_duration
 from somatrace.homework.forms import CompletionForm
@@ -99,25 +98,11 @@ def homework_portal_done(request: PortalRequest, assignment_id: int) -> HttpResp
     return redirect(reverse("portal_home_practice"))
 
 
-PROGRESS_SLOT = "progress"
-
-
 @client_portal_required
 def homework_portal_progress(request: PortalRequest) -> HttpResponse:
     """What the practitioner shares of the client's progress, each kind drawn by the app that
-    owns it (its portal panel in the "progress" slot checks the sharing setting)."""
-    actor = request.actor
+    owns it (its panel on the "progress" page checks the sharing setting)."""
     client = request.portal_client
-    rendered = []
-    shown: dict[str, set[int]] = {}
-    for panel in registered("portal"):
-        if panel.slot != PROGRESS_SLOT:
-            continue
-        data = panel.build(actor, client)
-        if data is None:
-            continue
-        for kind, ids in data.shown.items():
-            shown.setdefault(kind, set()).update(ids)
-        rendered.append(render_to_string(panel.template, data.context, request=request))
-    audit.read(actor, client, shown={kind: sorted(ids) for kind, ids in shown.items()})
-    return render(request, "homework/portal/progress.html", {"panels": rendered})
+    rendered = render_panels(request, "progress", client)
+    audit.read(request.actor, client, shown=rendered.shown)
+    return render(request, "homework/portal/progress.html", {"panels": rendered["main"]})

@@ -64,7 +64,8 @@ function setup(root) {
     start.hidden = true;
     pause.hidden = false;
     reset.hidden = false;
-    say(`Timer started. ${minutesLeft(total - practised())}.`);
+    lastSaid = minutesLeft(total - practised()); // said here: not again on the next tick
+    say(`Timer started. ${lastSaid}.`);
     pause.focus();
   }
 
