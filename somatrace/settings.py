@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "somatrace.reports",
     "somatrace.api",
     "somatrace.transfer",
+    "somatrace.homework",
     "somatrace.portal",
     "somatrace.research",
 ]

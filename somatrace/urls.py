@@ -130,6 +130,7 @@ urlpatterns = [
     path("", include("somatrace.mail.urls")),
     path("api/", include(("somatrace.api.urls", "api"), namespace="api")),
     path("", include("somatrace.transfer.urls")),
+    path("", include("somatrace.homework.urls")),
     path("", include("somatrace.portal.urls")),
     path("", include("somatrace.research.urls")),
 ]

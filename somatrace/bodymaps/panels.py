@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
-from somatrace.bodymaps.atlas import REGION_BY_CODE
+from django.utils import timezone
+
+from somatrace.bodymaps import figures, plain
+from somatrace.bodymaps import render as draw
+from somatrace.bodymaps.atlas import REGION_BY_CODE, VIEW_LABELS
 from somatrace.bodymaps.models import Moment, Painting, RegionFinding
-from somatrace.clients.models import TouchConsentMap, TouchStatus
-from somatrace.core.actor import Actor
+from somatrace.bodymaps.raster import views_of
+from somatrace.bodymaps.services import painting_raster
+from somatrace.clients.models import ProgressSharing, TouchConsentMap, TouchStatus
+from somatrace.core.actor import Actor, ActorKind
 from somatrace.core.panels import Panel, PanelData
 
 PANEL_PAINTINGS = 4
@@ -98,3 +105,54 @@ PANELS = [
     Panel("client", "main", 30, "bodymaps/panels/client.html", client_panel),
     Panel("session", "main", 30, "bodymaps/panels/session.html", session_panel),
 ]
+
+
+# --- The client's own portal ----------------------------------------------------------------
+
+PORTAL_PAINTINGS = 4  # each is drawn on the server: a few, the latest
+
+
+def _data_uri(painting: Painting) -> str:
+    grid = painting_raster(painting)
+    overlays = figures.painting_overlays(grid, figures.display_scale(grid, painting.body_shape))
+    views = views_of(painting.body_shape)
+    png = draw.png(painting.body_shape, overlays, [VIEW_LABELS[v] for v in views], views)
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def portal_bodymaps(actor: Actor, client: Any) -> PanelData | None:
+    """The client's latest body maps with what they marked, in plain words, and how the first
+    and the latest compare; only when the practitioner shares body maps (three queries)."""
+    if actor.kind is not ActorKind.CLIENT or actor.client_id != client.pk:
+        return None
+    if "bodymaps" not in ProgressSharing.shared_with(client.pk):
+        return None
+    visible = Painting.objects.visible_to(actor).filter(client_id=client.pk)
+    latest = list(visible.order_by("-created_at", "-id")[:PORTAL_PAINTINGS])
+    first = visible.order_by("created_at", "id").first()
+    maps = [
+        {
+            "painting": p,
+            "image": _data_uri(p),
+            "sentence": plain.map_sentence(p.stats, p.nothing_felt),
+        }
+        for p in latest
+    ]
+    over_time = ""
+    if first is not None and latest and first.pk != latest[0].pk:
+        over_time = plain.over_time_sentence(
+            first.stats,
+            timezone.localtime(first.created_at).date(),
+            latest[0].stats,
+            timezone.localtime(latest[0].created_at).date(),
+        )
+    shown = {p.pk for p in latest} | ({first.pk} if first else set())
+    return PanelData(
+        {"maps": maps, "over_time": over_time, "what_it_means": plain.WHAT_IT_MEANS},
+        {"bodymaps.painting": sorted(shown)},
+    )
+
+
+PANELS.append(
+    Panel("progress", "main", 30, "bodymaps/panels/portal_bodymaps.html", portal_bodymaps)
+)

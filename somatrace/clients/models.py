@@ -289,3 +289,52 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"Attachment {self.pk}"
+
+
+class ProgressSharingQuerySet(ClientRecordQuerySet["ProgressSharing"]):
+    pass
+
+
+class ProgressSharing(models.Model):
+    """What of their own progress the practitioner shares with the client in the portal.
+
+    One row per client, written only by clients.services.set_progress_sharing; no row means
+    nothing is shared (every kind is off by default). Kept here, below the apps that own the
+    data, so that therapy, measures and body maps can each check it before their portal panel
+    shows anything."""
+
+    client = models.OneToOneField(
+        Client, primary_key=True, on_delete=models.CASCADE, related_name="progress_sharing"
+    )
+    ratings = models.BooleanField("session ratings before and after", default=False)
+    scores = models.BooleanField("questionnaire scores", default=False)
+    bodymaps = models.BooleanField("body maps over time", default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ProgressSharingQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        client_id: int
+
+    def __str__(self) -> str:
+        return f"Progress sharing {self.pk}"
+
+    @property
+    def practice_id(self) -> int:
+        return self.client.practice_id
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(kind for kind in SHARING_KINDS if getattr(self, kind))
+
+    @classmethod
+    def shared_with(cls, client_id: int) -> frozenset[str]:
+        """Which kinds of progress the client may see of their own (none without a row)."""
+        row = cls.objects.filter(client_id=client_id).first()
+        return row.kinds if row else frozenset()
+
+
+SHARING_KINDS = ("ratings", "scores", "bodymaps")

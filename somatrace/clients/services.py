@@ -39,6 +39,7 @@ from somatrace.clients.models import (
     ConsentForm,
     ConsentRecord,
     Intake,
+    ProgressSharing,
     Tag,
     TouchConsentMap,
 )
@@ -528,3 +529,32 @@ def remove_attachment(actor: Actor, attachment: Attachment) -> None:
     audit.deleted(actor, attachment)
     attachment.delete()
     transaction.on_commit(lambda: default_storage.delete(stored))
+
+
+# --- Sharing progress with the client --------------------------------------------------------
+
+
+@transaction.atomic
+def set_progress_sharing(
+    actor: Actor, client: Client, *, ratings: bool, scores: bool, bodymaps: bool
+) -> ProgressSharing:
+    """Which of their own progress the client sees in the portal: session ratings,
+    questionnaire scores, body maps over time. The practitioner's choice, audited as a change
+    of who may see what; each kind is off until turned on."""
+    actor.require_clinical_staff("Only a practitioner or owner chooses what a client sees.")
+    if not Client.objects.visible_to(actor).filter(pk=client.pk).exists():
+        raise PermissionDenied("This client is not one of yours.")
+    sharing = ProgressSharing.objects.select_for_update().filter(
+        client=client
+    ).first() or ProgressSharing(client=client)
+    wanted = {"ratings": ratings, "scores": scores, "bodymaps": bodymaps}
+    changed = [kind for kind, on in wanted.items() if getattr(sharing, kind) != on]
+    if sharing._state.adding or changed:
+        for kind, on in wanted.items():
+            setattr(sharing, kind, on)
+        sharing.client = client
+        sharing.updated_at = timezone.now()
+        sharing.updated_by = actor.user
+        sharing.save()
+        audit.access_changed(actor, sharing, changed or ["created"])
+    return sharing

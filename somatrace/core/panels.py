@@ -27,7 +27,9 @@ from django.utils.safestring import SafeString
 
 from somatrace.core.actor import Actor
 
-PAGES = ("client", "session", "console", "dashboard", "portal")
+# "progress": the client's own progress in the portal (homework's page), kept apart from the
+# portal home so that the home never builds (nor audits) what only the progress page shows.
+PAGES = ("client", "session", "console", "dashboard", "portal", "progress")
 
 
 @dataclass

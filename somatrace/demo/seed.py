@@ -23,6 +23,7 @@ from somatrace.clients.models import Client, ConsentForm, ConsentRecord, Intake,
 from somatrace.clients.screening import SCREEN_ITEMS
 from somatrace.clients.services import save_intake
 from somatrace.core.actor import Actor
+from somatrace.homework import demo as homework_demo
 from somatrace.journal import demo as journal_demo
 from somatrace.measures import demo as measures_demo
 from somatrace.measures import instruments
@@ -438,6 +439,8 @@ def seed_demo(today: date | None = None, log: Callable[[str], None] = print) -> 
             assigned_by=portal_client.assigned_practitioner,
             due=today,
         )
+    # Home practice and shared progress for the demo client's portal account (after it exists).
+    homework_demo.seed(practice, today, log)
     log(
         f"Demo practice created: {len(kinds)} clients, {len(created_sessions)} sessions "
         f"over {DEMO_DAYS} days."

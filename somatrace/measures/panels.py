@@ -8,9 +8,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from somatrace.core.actor import Actor
+from somatrace.clients.models import ProgressSharing
+from somatrace.core.actor import Actor, ActorKind
 from somatrace.core.panels import Panel, PanelData
-from somatrace.measures import change, charts, instruments, summary
+from somatrace.measures import change, charts, instruments, plain, summary
 from somatrace.measures.forms import AssignForm, GiveForm
 from somatrace.measures.models import (
     AccessLink,
@@ -167,3 +168,31 @@ PANELS = [
     Panel("client", "main", 20, "measures/panels/client.html", client_panel),
     Panel("dashboard", "summary", 10, "measures/panels/dashboard.html", dashboard_panel),
 ]
+
+
+# --- The client's own progress in the portal, when their practitioner shares it -------------
+
+
+def portal_scores(actor: Actor, client: Any) -> PanelData | None:
+    """Questionnaire scores over time with the honest reading of change, in plain words; only
+    for the client themselves, and only when the practitioner shares scores (two queries)."""
+    if actor.kind is not ActorKind.CLIENT or actor.client_id != client.pk:
+        return None
+    if "scores" not in ProgressSharing.shared_with(client.pk):
+        return None
+    administrations = list(
+        Administration.objects.visible_to(actor)
+        .filter(client_id=client.pk, status=Status.COMPLETED, valid=True)
+        .order_by("completed_at", "pk")
+    )
+    blocks = series_blocks(administrations)
+    for block in blocks:
+        block["reading"] = plain.reading(block["series"])
+        block["direction"] = plain.direction_words(block["defn"])
+    return PanelData(
+        {"blocks": blocks, "what_it_means": plain.WHAT_IT_MEANS},
+        {"measures.administration": [a.pk for a in administrations]},
+    )
+
+
+PANELS.append(Panel("progress", "main", 20, "measures/panels/portal_scores.html", portal_scores))

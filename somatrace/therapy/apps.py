@@ -15,3 +15,4 @@ class TherapyConfig(AppConfig):
         post_migrate.connect(install_builtin_vocabulary, sender=self)
         for panel in PANELS:
             panels.register(panel)
+        panels.register_portal_link(panels.PortalLink("Aftercare", "portal_aftercare", 50))

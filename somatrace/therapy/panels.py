@@ -8,10 +8,13 @@ from typing import Any
 from django.utils import timezone
 
 from somatrace.charts import ratings_chart, ratings_rows
+from somatrace.clients.models import ProgressSharing
 from somatrace.clients.services import can_start_session
-from somatrace.core.actor import Actor
+from somatrace.core.actor import Actor, ActorKind
 from somatrace.core.panels import Panel, PanelData
+from somatrace.therapy import plain
 from somatrace.therapy.models import RATING_FIELDS, Session
+from somatrace.therapy.queries import client_aftercare
 
 RECENT_DAYS = 14
 MAX_RECENT = 12
@@ -144,4 +147,62 @@ PANELS = [
     Panel("dashboard", "left", 10, "therapy/panels/dashboard_today.html", dashboard_today),
     Panel("dashboard", "left", 20, "therapy/panels/dashboard_unsigned.html", dashboard_unsigned),
     Panel("dashboard", "right", 20, "therapy/panels/dashboard_recent.html", dashboard_recent),
+]
+
+
+# --- The client's own portal ----------------------------------------------------------------
+
+MAX_PORTAL_SESSIONS = 12
+
+
+def _own_portal(actor: Actor, client: Any) -> bool:
+    return actor.kind is ActorKind.CLIENT and actor.client_id == client.pk
+
+
+def portal_latest_aftercare(actor: Actor, client: Any) -> PanelData | None:
+    """The aftercare from the client's latest session that has some (one query)."""
+    if not _own_portal(actor, client):
+        return None
+    latest = client_aftercare(actor, client.pk).first()
+    if latest is None:
+        return None
+    return PanelData({"session": latest}, {"therapy.session": [latest.pk]})
+
+
+def portal_ratings(actor: Actor, client: Any) -> PanelData | None:
+    """The client's own before/after ratings, in words and as the chart the practitioner sees;
+    only when the practitioner shares ratings (two queries)."""
+    if not _own_portal(actor, client) or "ratings" not in ProgressSharing.shared_with(client.pk):
+        return None
+    sessions = list(
+        Session.objects.visible_to(actor)
+        .filter(client_id=client.pk, starts_at__lte=timezone.now())
+        .order_by("starts_at")
+        .values("pk", "starts_at", *RATING_FIELDS)
+    )
+    dated = [
+        {"date": timezone.localtime(s["starts_at"]).date(), **{f: s[f] for f in RATING_FIELDS}}
+        for s in sessions
+    ]
+    rows = ratings_rows(dated)
+    sentences = [
+        sentence
+        for s in reversed(dated[-MAX_PORTAL_SESSIONS:])
+        if (sentence := plain.session_sentence(s["date"], s)) is not None
+    ]
+    return PanelData(
+        {
+            "chart": ratings_chart(rows) if rows else None,
+            "chart_rows": rows,
+            "overall": plain.overall_sentences(dated),
+            "sentences": sentences,
+            "what_it_means": plain.WHAT_IT_MEANS,
+        },
+        {"therapy.session": [s["pk"] for s in sessions]},
+    )
+
+
+PANELS += [
+    Panel("portal", "main", 20, "therapy/panels/portal_aftercare.html", portal_latest_aftercare),
+    Panel("progress", "main", 10, "therapy/panels/portal_ratings.html", portal_ratings),
 ]

@@ -7,10 +7,13 @@ timeline, and the apps that mark timeline moments (body charts, heart-rate chart
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
 
 from somatrace.bodyregions import COARSE_REGIONS
 from somatrace.therapy import guard
-from somatrace.therapy.models import Technique, TimelineEvent, Word
+from somatrace.therapy.models import Session, Technique, TimelineEvent, Word
 from somatrace.therapy.vocabulary import (
     BUILTIN_CUES,
     BUILTIN_EMOTIONS,
@@ -117,3 +120,24 @@ def is_known_code(practice_id: int, kind: str, code: str) -> bool:
 def dissociation_codes(practice_id: int) -> frozenset[str]:
     own = Word.objects.filter(practice_id=practice_id, kind="cue", dissociation=True)
     return DISSOCIATION_CUES | frozenset(own.values_list("code", flat=True))
+
+
+def client_aftercare(actor: Any, client_id: int) -> Any:
+    """Sessions of one client that have aftercare for them, newest first (for the portal:
+    the session's day, its practitioner and the aftercare text, never the note)."""
+    return (
+        Session.objects.visible_to(actor)
+        .filter(client_id=client_id, starts_at__lte=timezone.now())
+        .exclude(aftercare="")
+        .select_related("practitioner", "practice")
+        .only(
+            "pk",
+            "client_id",
+            "practice_id",
+            "practice__name",
+            "starts_at",
+            "aftercare",
+            "practitioner__full_name",
+        )
+        .order_by("-starts_at", "-pk")
+    )

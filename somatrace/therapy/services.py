@@ -13,6 +13,7 @@ through here, so that these hold for every door:
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -29,8 +30,9 @@ from somatrace.bodyregions import COARSE_REGION_LABELS
 from somatrace.clients import touch
 from somatrace.clients.models import Client, TouchStatus
 from somatrace.clients.services import can_start_session, touch_status
-from somatrace.core.actor import Actor
+from somatrace.core.actor import Actor, ActorKind
 from somatrace.core.errors import RuleError
+from somatrace.mail.services import queue_email
 from somatrace.therapy import guard, notes
 from somatrace.therapy.models import (
     NOTE_FIELDS,
@@ -256,6 +258,40 @@ def save_aftercare(actor: Actor, session: Session, text: str) -> Session:
         session.save(update_fields=["aftercare", "updated_at"])
         audit.updated(actor, session, ["aftercare"])
     return session
+
+
+AFTERCARE_KEY = re.compile(r"[0-9a-f]{32}")
+
+
+@transaction.atomic
+def email_aftercare(actor: Actor, session: Session, *, to: str, request_key: str) -> None:
+    """The client emails a session's aftercare to themselves, from the portal. Queued for the
+    worker; the same page's request (request_key, made when the page was drawn) is sent once
+    however often the button is pressed. Audited as the aftercare leaving Somatrace."""
+    if actor.kind is not ActorKind.CLIENT or actor.client_id != session.client_id:
+        raise PermissionDenied("Only the client emails their own aftercare.")
+    if not session.aftercare.strip():
+        raise RuleError("This session has no aftercare note.")
+    if not to:
+        raise RuleError("Your account has no email address.")
+    if not AFTERCARE_KEY.fullmatch(request_key):
+        raise RuleError("That did not come through; please reload the page and try again.")
+    day = timezone.localtime(session.starts_at)
+    practice = session.practice.name
+    text = (
+        f"Aftercare from your session on {day.day} {day:%B %Y}, {practice}\n\n"
+        f"{session.aftercare.strip()}\n\n"
+        "You asked for this to be sent to you from your portal.\n"
+    )
+    queue_email(
+        actor,
+        to=to,
+        subject=f"Your aftercare from {day.day} {day:%b %Y}",
+        text=text,
+        kind="aftercare",
+        key=f"aftercare:{session.pk}:{request_key}",
+    )
+    audit.exported(actor, session, ["aftercare"])
 
 
 # --- The console's clock ---------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from somatrace.therapy.views import console, events, sessions, words
+from somatrace.therapy.views import console, events, portal, sessions, words
 
 urlpatterns: list[URLPattern] = [
     path("clients/<int:client_id>/sessions/new/", sessions.session_create, name="session_create"),
@@ -32,4 +32,10 @@ urlpatterns: list[URLPattern] = [
         name="event_delete",
     ),
     path("sessions/vocabulary/", words.vocabulary_page, name="vocabulary"),
+    path("portal/aftercare/", portal.therapy_portal_aftercare, name="portal_aftercare"),
+    path(
+        "portal/aftercare/<int:session_id>/email/",
+        portal.therapy_portal_aftercare_email,
+        name="portal_aftercare_email",
+    ),
 ]

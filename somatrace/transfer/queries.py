@@ -47,6 +47,7 @@ PARTS: tuple[Part, ...] = (
     Part("therapy.technique", "practice"),
     Part("therapy.word", "practice"),
     Part("therapy.aftercaretemplate", "practice"),
+    Part("homework.exercise", "practice"),
     Part("clients.client", "practice", "id"),
     Part("portal.deletionrequest", "practice", "client"),
     Part("clients.intake", "client__practice", "client"),
@@ -54,6 +55,7 @@ PARTS: tuple[Part, ...] = (
     Part("clients.consentrecord", "client__practice", "client"),
     Part("clients.touchconsentmap", "client__practice", "client"),
     Part("clients.attachment", "client__practice", "client"),
+    Part("clients.progresssharing", "client__practice", "client"),
     Part("therapy.session", "practice", "client"),
     Part("therapy.note", "session__practice", "session__client"),
     Part("therapy.noteamendment", "note__session__practice", "note__session__client"),
@@ -74,6 +76,8 @@ PARTS: tuple[Part, ...] = (
     Part("journal.checkin", "client__practice", "client"),
     Part("research.researchproject", "practice"),
     Part("research.analysisplan", "project__practice"),
+    Part("homework.exerciseassignment", "client__practice", "client"),
+    Part("homework.completion", "client__practice", "client"),
     Part("audit.auditevent", "practice_id", "client_id"),
 )
 

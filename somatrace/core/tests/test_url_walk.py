@@ -20,6 +20,7 @@ from somatrace.audit.models import AuditEvent
 from somatrace.bodymaps import testing as bodymaps_testing
 from somatrace.bodymaps.testing import make_painting
 from somatrace.clients import testing as clients_testing
+from somatrace.homework import testing as homework_testing
 from somatrace.journal import testing as journal_testing
 from somatrace.mail import testing as mail_testing
 from somatrace.measures import testing as measures_testing
@@ -41,6 +42,7 @@ APP_TESTING = [
     api_testing,
     reports_testing,
     mail_testing,
+    homework_testing,
     portal_testing,
     research_testing,
 ]

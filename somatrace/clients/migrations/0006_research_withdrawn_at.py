@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0004_attachment'),
+        ('clients', '0005_progress_sharing'),
     ]
 
     operations = [
