@@ -103,6 +103,22 @@ def offline_static() -> list[str]:
     return list(_offline_static)
 
 
+# Portal pages that work offline (the journal's writer): the service worker keeps the copy
+# the signed-in client last opened, and the offline page links to them. Such a page holds
+# no client record, only what writing needs; what is written waits on the phone.
+_offline_pages: list[PortalLink] = []
+
+
+def register_offline_page(link: PortalLink) -> None:
+    if all(existing.url_name != link.url_name for existing in _offline_pages):
+        _offline_pages.append(link)
+        _offline_pages.sort(key=lambda existing: existing.order)
+
+
+def offline_pages() -> list[PortalLink]:
+    return list(_offline_pages)
+
+
 @dataclass
 class RenderedPanels:
     slots: dict[str, list[SafeString]]

@@ -64,6 +64,7 @@ PANELS = [
     Panel("portal", "main", 10, "journal/panels/portal.html", portal_panel),
 ]
 PORTAL_LINKS = [PortalLink("Journal", "portal_journal", 20)]
+OFFLINE_PAGES = [PortalLink("Write in your journal", "portal_journal_write", 20)]
 OFFLINE_STATIC = [
     "css/bodymaps.css",
     "css/journal.css",

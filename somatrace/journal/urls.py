@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     # The client's own pages (the portal's decorator: only a signed-in client, their data).
     path("portal/journal/", views.portal_journal, name="portal_journal"),
     path("portal/journal/entries/", views.portal_journal_create, name="portal_journal_create"),
+    path("portal/journal/write/", views.portal_journal_write, name="portal_journal_write"),
     path(
         "portal/journal/<int:entry_id>/share/",
         views.portal_journal_share,

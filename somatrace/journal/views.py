@@ -93,9 +93,26 @@ def _portal_entry(request: PortalRequest, entry_id: int) -> JournalEntry:
     return get_object_or_404(JournalEntry.objects.visible_to(request.actor), pk=entry_id)
 
 
-def _journal_context(request: PortalRequest) -> dict[str, Any]:
+def _writer_context(request: PortalRequest) -> dict[str, Any]:
+    """What the writer needs: the painter and the practice's emotion words, no client record."""
     client = request.portal_client
     labels = services.emotion_labels(client.practice_id)
+    return {
+        **painter_context(request.actor, client, Moment.CHECKIN, request.GET.get("shape")),
+        "journal_emotions": list(labels.items()),
+        "levels": range(EMOTION_MIN, EMOTION_MAX + 1),
+        "journal_config": {
+            "createUrl": reverse("portal_journal_create"),
+            # One queue per client on a shared phone; the key holds an id, never a name.
+            "queueKey": f"somatrace.journal.queue.{client.pk}",
+            # The writer alone, which the service worker keeps for writing offline.
+            "writeUrl": reverse("portal_journal_write"),
+        },
+    }
+
+
+def _journal_context(request: PortalRequest) -> dict[str, Any]:
+    labels = services.emotion_labels(request.portal_client.practice_id)
     entries = list(
         JournalEntry.objects.visible_to(request.actor).order_by("-created_at", "-id")[
             :ENTRIES_SHOWN
@@ -103,17 +120,7 @@ def _journal_context(request: PortalRequest) -> dict[str, Any]:
     )
     for entry in entries:
         entry.emotion_rows = emotion_rows(entry.emotions, labels)  # type: ignore[attr-defined]
-    return {
-        **painter_context(request.actor, client, Moment.CHECKIN, request.GET.get("shape")),
-        "entries": entries,
-        "journal_emotions": list(labels.items()),
-        "levels": range(EMOTION_MIN, EMOTION_MAX + 1),
-        "journal_config": {
-            "createUrl": reverse("portal_journal_create"),
-            # One queue per client on a shared phone; the key holds an id, never a name.
-            "queueKey": f"somatrace.journal.queue.{client.pk}",
-        },
-    }
+    return {**_writer_context(request), "entries": entries}
 
 
 @client_portal_required
@@ -126,6 +133,14 @@ def portal_journal(request: PortalRequest) -> HttpResponse:
         shown={"journal.journalentry": [e.pk for e in context["entries"]]},
     )
     return render(request, "journal/portal_journal.html", context)
+
+
+@client_portal_required
+@require_GET
+def portal_journal_write(request: PortalRequest) -> HttpResponse:
+    """The writer alone: it shows no entry, so the service worker may keep it for offline use
+    (nothing of the client's is read, so nothing is audited)."""
+    return render(request, "journal/portal_journal_write.html", _writer_context(request))
 
 
 @client_portal_required

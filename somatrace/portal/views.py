@@ -52,7 +52,7 @@ from somatrace.core.decorators import (
 )
 from somatrace.core.errors import RuleError
 from somatrace.core.jsonbody import BadJSON, read_json
-from somatrace.core.panels import offline_static, render_panels
+from somatrace.core.panels import offline_pages, offline_static, render_panels
 from somatrace.measures import services as measures
 from somatrace.measures.forms import AnswersForm
 from somatrace.measures.models import Administration
@@ -126,11 +126,12 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, from a template so that it lists the static files' real URLs. The
     cache is named after that list: a new release (new file names) replaces the old cache."""
     assets = [reverse("portal_offline"), *(static(path) for path in offline_static())]
-    version = hashlib.sha256("\n".join(assets).encode()).hexdigest()[:12]
+    pages = [reverse(link.url_name) for link in offline_pages()]
+    version = hashlib.sha256("\n".join(assets + pages).encode()).hexdigest()[:12]
     response = render(
         request,
         "portal/sw.js",
-        {"assets": json.dumps(assets), "version": version},
+        {"assets": json.dumps(assets), "pages": json.dumps(pages), "version": version},
         content_type="text/javascript",
     )
     response["Service-Worker-Allowed"] = "/portal/"
@@ -141,7 +142,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def offline(request: HttpRequest) -> HttpResponse:
     """What the portal shows when the phone is offline: no client data, just the way back."""
-    return render(request, "portal/offline.html", {"shell": True})
+    return render(request, "portal/offline.html", {"shell": True, "offline_pages": offline_pages()})
 
 
 @client_portal_required

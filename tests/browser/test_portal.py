@@ -97,7 +97,7 @@ def test_a_client_gets_in_and_prepares_their_first_visit_on_a_phone(
     assert client_record.on_hold
 
     # Consent: the new version, read and signed.
-    phone.get_by_role("link", name="Home").click()
+    phone.get_by_role("link", name="Home", exact=True).click()
     phone.get_by_role("link", name="Read and sign the consent").click()
     expect(phone.get_by_text("Version two: we pause whenever you ask.")).to_be_visible()
     phone.get_by_label("Type your full name to sign").fill("Quinn Example")
@@ -116,7 +116,7 @@ def test_a_client_gets_in_and_prepares_their_first_visit_on_a_phone(
     assert TouchConsentMap.objects.get(client=client_record).version == 1
 
     # The questionnaire due, one question at a time.
-    phone.get_by_role("link", name="Home").click()
+    phone.get_by_role("link", name="Home", exact=True).click()
     phone.get_by_role("link", name="Generalized Anxiety Disorder").click()
     accessible_in_light_and_dark(phone)
     for number in range(1, 8):

@@ -77,6 +77,11 @@ painter.addEventListener("bm-submit", (event) => {
   say(navigator.onLine ? "Sending your entry…" : "You are offline. Your entry is kept on this phone and will be sent when you are back online.");
 });
 
+// Fetch the writer once while online, so that the service worker keeps it for offline use.
+if (navigator.onLine && location.pathname !== config.writeUrl) {
+  fetch(config.writeUrl, { credentials: "same-origin" }).catch(() => {});
+}
+
 showPending(queue.pending);
 if (queue.pending.length) queue.flushSoon(0);
 document.body.dataset.journalReady = "true";
