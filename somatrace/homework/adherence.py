@@ -24,14 +24,18 @@ class Adherence:
 
     @property
     def sentence(self) -> str:
-        """Plain words for the practitioner and the client, no judgement in them."""
-        times = "time" if self.per_week == 1 else "times"
-        week = f"{self.done_this_week} of {self.per_week} {times} in the last 7 days"
+        """Plain words for the practitioner and the client, no judgement in them: counts done
+        and asked for side by side, which read right whether more or fewer were done."""
+        week = f"{_times(self.done_this_week)} in the last 7 days, {self.per_week} a week asked"
         if self.expected == 0 and self.done == 0:
-            return f"Not started yet; {self.per_week} {times} a week asked."
+            return f"Not started yet; {_times(self.per_week)} a week asked."
         if self.expected == 0:  # done already, before a first time was due
-            return f"Done {self.done} {'time' if self.done == 1 else 'times'} so far; {week}."
-        return f"Done {self.done} of {self.expected} so far; {week}."
+            return f"Done {_times(self.done)} so far; {week}."
+        return f"Done {_times(self.done)} so far, {self.expected} asked for; {week}."
+
+
+def _times(count: int) -> str:
+    return f"{count} time" if count == 1 else f"{count} times"
 
 
 def expected_count(per_week: int, start: date, until: date | None, today: date) -> int:

@@ -61,6 +61,10 @@ def test_a_client_practises_sees_shared_progress_and_emails_aftercare(
     expect(page.get_by_text("distress 7 before, 3 after.", exact=False)).to_be_visible()
     expect(page.get_by_text("Your PHQ-9 score went from 15 to 8.", exact=False)).to_be_visible()
     expect(page.get_by_text("Your body maps")).to_have_count(0)
+    # Charts are drawn in the portal as on staff pages (every chart on the page).
+    charts = page.locator(".vega-chart")
+    expect(charts.first).to_be_visible()
+    expect(page.locator(".vega-chart[data-rendered=true]")).to_have_count(charts.count())
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert serious_violations(page) == []
 

@@ -36,7 +36,10 @@ def test_adherence_counts_the_last_seven_days_and_the_last_day_done() -> None:
     # The last 7 days are 9-15 Mar: 9, 9 and 14 Mar.
     assert result.done_this_week == 3
     assert result.last_done == date(2026, 3, 14)
-    assert result.sentence == "Done 4 of 6 so far; 3 of 3 times in the last 7 days."
+    assert (
+        result.sentence
+        == "Done 4 times so far, 6 asked for; 3 times in the last 7 days, 3 a week asked."
+    )
 
 
 def test_a_completion_before_the_start_is_not_counted() -> None:

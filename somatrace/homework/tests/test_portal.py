@@ -59,7 +59,7 @@ def test_the_timer_records_how_long_the_client_practised(portal, client_record) 
     assert (completion.duration_seconds, str(completion.client_uuid)) == (187, key)
     page = portal.get("/portal/home-practice/").content.decode()
     # Started today at 3 a week: none due yet (3 x 1 / 7 rounds down to 0), one done.
-    assert "Done 1 time so far; 1 of 3 times in the last 7 days." in page
+    assert "Done 1 time so far; 1 time in the last 7 days, 3 a week asked." in page
 
 
 def test_without_the_timer_the_minutes_typed_in_count(portal, client_record) -> None:

@@ -37,7 +37,7 @@ def test_the_client_page_shows_home_practice_with_adherence_and_the_sharing_form
     assert "Home practice" in page
     assert "Slow exhale" in page
     # 14 days from the start to today: 3 x 14 / 7 = 6 asked; 3 done, 2 in the last 7 days.
-    assert "Done 3 of 6 so far; 2 of 3 times in the last 7 days." in page
+    assert "Done 3 times so far, 6 asked for; 2 times in the last 7 days, 3 a week asked." in page
     assert 'name="ratings"' in page and 'name="scores"' in page and 'name="bodymaps"' in page
 
 
