@@ -104,12 +104,13 @@ def client_detail(request: PracticeRequest, client_id: int) -> HttpResponse:
     context: dict[str, Any] = {"client": client, "tags": list(client.tags.all())}
     if actor.sees_clinical_data:
         intake = Intake.objects.filter(client=client).first()
-        allowed, reason = services.can_start_session(client)
+        consent = services.consent_status(client)
+        allowed, reason = services.can_start_session(client, consent)
         context |= {
             "clinical": True,
             "intake": intake,
             "screen": intake.screen_result if intake else None,
-            "consent": services.consent_status(client),
+            "consent": consent,
             "clearances": list(client.clearances.select_related("cleared_by")),
             "can_start": allowed,
             "cannot_start_reason": reason,
