@@ -1,7 +1,7 @@
 """How fast the main pages are for a large practice, relative to /healthz in the same run.
 
     .venv/bin/python bench/pages.py [--clients 10000] [--sessions-per-client 50] [--postgres]
-        [--keep] [--explain]
+        [--keep] [--explain] [--only NAME] [--profile]
 
 Builds a scale practice (bulk inserts, timed) in a throw-away database, then times each page
 through Django's full request stack (middleware, ORM, templates) as the practice owner, who
@@ -13,6 +13,8 @@ absolute times) and the SQL query count.
 $TMPDIR/somatrace_scale/) and reuses it: seeding 500,000 sessions takes minutes.
 --explain prints each query of each page with its plan (EXPLAIN ANALYZE on PostgreSQL,
 EXPLAIN QUERY PLAN on SQLite) and its time, slowest first.
+--only times just the pages whose name contains NAME (and /healthz, the reference).
+--profile prints where one request of each page spends its time (cProfile, cumulative).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -37,6 +40,8 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="use a fresh PostgreSQL database")
     parser.add_argument("--keep", action="store_true", help="seed once, reuse the database")
     parser.add_argument("--explain", action="store_true", help="print every query's plan")
+    parser.add_argument("--only", default="", help="time only the pages whose name has this")
+    parser.add_argument("--profile", action="store_true", help="profile one request per page")
     args = parser.parse_args()
 
     use_database(args.postgres, args.keep)
@@ -109,6 +114,8 @@ def main() -> None:
         for name, method, url, data in pages:
             if reference is not None and name.startswith("healthz"):
                 continue
+            if args.only and args.only not in name and not name.startswith("healthz"):
+                continue
             request = getattr(browser, method)
             request(url, data) if data else request(url)  # warm caches
             timings = []
@@ -127,6 +134,8 @@ def main() -> None:
                 f"{label:40} {median:10.1f} {p95:8.1f} {median / reference:10.1f} {len(queries):8d}"
             )
             plans.append((label, queries.captured_queries))
+            if args.profile and not name.startswith("healthz"):
+                profile(label, request, (url, data) if data else (url,))
     if args.explain:
         explain(plans)
 
@@ -152,6 +161,20 @@ def use_database(postgres: bool, keep: bool) -> None:
             pg.execute(f"DROP DATABASE IF EXISTS {name}")
         if not keep or not exists:
             pg.execute(f"CREATE DATABASE {name}")
+
+
+def profile(label: str, request: Any, args: tuple[Any, ...]) -> None:
+    """Where one request's time goes: the calls with the most cumulative time."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(request, *args)
+    print(f"\n=== profile: {label}")
+    stats = pstats.Stats(profiler)
+    ours = r"somatrace/(?!core/(request_id|metrics|bodies|idle|middleware|decorators))"
+    stats.sort_stats("cumulative").print_stats(ours, 25)  # our code, outermost first
+    stats.sort_stats("tottime").print_stats(15)
 
 
 def explain(plans: list[tuple[str, list[dict[str, str]]]]) -> None:

@@ -319,14 +319,15 @@ def consent_status(client: Client) -> ConsentStatus:
     return ConsentStatus(state=state, record=record, current_form=current_form)
 
 
-def can_start_session(client: Client) -> tuple[bool, str]:
-    """A session needs current consent and no open contraindication hold."""
+def can_start_session(client: Client, status: ConsentStatus | None = None) -> tuple[bool, str]:
+    """A session needs current consent and no open contraindication hold. `status`: the
+    client's consent_status when the caller has it already (one read less)."""
     if client.on_hold:
         return False, (
             "This client is on hold for a contraindication found at intake. "
             "A practitioner must record a clearance before a session can be started."
         )
-    status = consent_status(client)
+    status = status or consent_status(client)
     if not status.is_current:
         return False, f"A session cannot be started without current consent. {status.message}"
     return True, ""

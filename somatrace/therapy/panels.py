@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from django.db.models import Count, Q, Window
 from django.utils import timezone
 
 from somatrace.charts import ratings_chart, ratings_rows
@@ -14,12 +15,17 @@ from somatrace.core.actor import Actor, ActorKind
 from somatrace.core.panels import Panel, PanelData
 from somatrace.therapy import plain
 from somatrace.therapy.models import RATING_FIELDS, Session
-from somatrace.therapy.queries import client_aftercare
+from somatrace.therapy.queries import client_aftercare, client_sessions
 
 RECENT_DAYS = 14
 MAX_RECENT = 12
 MAX_UNSIGNED = 10
 MAX_SCHEDULE = 10
+# The client page shows the latest sessions and charts the latest rated ones; the rest are a
+# page away (therapy/views/sessions.py client_sessions_page), so the page costs the same at
+# 5 sessions as at 500 (docs/performance.md).
+CLIENT_PAGE_SESSIONS = 20
+CHART_SESSIONS = 20
 
 
 def client_actions(actor: Actor, client: Any) -> PanelData | None:
@@ -30,39 +36,52 @@ def client_actions(actor: Actor, client: Any) -> PanelData | None:
     return PanelData({"client": client}) if allowed else None
 
 
-def _client_sessions(actor: Actor, client: Any) -> list[Session]:
-    return list(
-        Session.objects.visible_to(actor)
-        .filter(client_id=client.pk)
-        .select_related("practitioner")
-        .prefetch_related("techniques")
-        .order_by("-starts_at")
-    )
+_RATED = Q()
+for _field in RATING_FIELDS:
+    _RATED |= Q(**{f"{_field}__isnull": False})
 
 
 def client_ratings(actor: Actor, client: Any) -> PanelData | None:
-    """How sessions changed self-ratings: the chart of before/after pairs (one query)."""
+    """How sessions changed self-ratings: the chart of before/after pairs of the latest
+    CHART_SESSIONS sessions that have ratings (one query, bounded)."""
     if not actor.sees_clinical_data:
         return None
-    sessions = (
+    latest = list(
         Session.objects.visible_to(actor)
-        .filter(client_id=client.pk)
-        .order_by("starts_at")
-        .values("pk", "starts_at", *RATING_FIELDS)
+        .filter(_RATED, client_id=client.pk)
+        .order_by("-starts_at", "-pk")
+        .values("pk", "starts_at", *RATING_FIELDS)[: CHART_SESSIONS + 1]
     )
+    more = len(latest) > CHART_SESSIONS
     rows = ratings_rows(
         {"date": timezone.localtime(s["starts_at"]).date(), **{f: s[f] for f in RATING_FIELDS}}
-        for s in sessions
+        for s in reversed(latest[:CHART_SESSIONS])
     )
-    return PanelData({"chart": ratings_chart(rows) if rows else None, "chart_rows": rows})
+    return PanelData(
+        {
+            "chart": ratings_chart(rows) if rows else None,
+            "chart_rows": rows,
+            "latest_only": more,
+            "limit": CHART_SESSIONS,
+            "client": client,
+        }
+    )
 
 
-def client_sessions(actor: Actor, client: Any) -> PanelData | None:
-    """Every session with its ratings change and whether its note is signed (two queries)."""
+def client_session_list(actor: Actor, client: Any) -> PanelData | None:
+    """The latest sessions with their ratings change and whether the note is signed, and how
+    many there are in all (two queries, however many sessions)."""
     if not actor.sees_clinical_data:
         return None
-    sessions = _client_sessions(actor, client)
-    return PanelData({"sessions": sessions}, {"therapy.session": [s.pk for s in sessions]})
+    # COUNT(*) OVER (): the total comes with the latest rows, in the same query.
+    sessions = list(
+        client_sessions(actor, client.pk).annotate(total=Window(Count("pk")))[:CLIENT_PAGE_SESSIONS]
+    )
+    total = sessions[0].total if sessions else 0
+    return PanelData(
+        {"sessions": sessions, "total": total, "client": client},
+        {"therapy.session": [s.pk for s in sessions]},
+    )
 
 
 def client_schedule(actor: Actor, client: Any) -> PanelData | None:
@@ -142,7 +161,7 @@ def dashboard_recent(actor: Actor, _: Any) -> PanelData:
 PANELS = [
     Panel("client", "actions", 10, "therapy/panels/client_actions.html", client_actions),
     Panel("client", "main", 10, "therapy/panels/client_ratings.html", client_ratings),
-    Panel("client", "main", 90, "therapy/panels/client_sessions.html", client_sessions),
+    Panel("client", "main", 90, "therapy/panels/client_sessions.html", client_session_list),
     Panel("client", "main", 91, "therapy/panels/client_schedule.html", client_schedule),
     Panel("dashboard", "left", 10, "therapy/panels/dashboard_today.html", dashboard_today),
     Panel("dashboard", "left", 20, "therapy/panels/dashboard_unsigned.html", dashboard_unsigned),

@@ -141,3 +141,15 @@ def client_aftercare(actor: Any, client_id: int) -> Any:
         )
         .order_by("-starts_at", "-pk")
     )
+
+
+def client_sessions(actor: Any, client_id: int) -> Any:
+    """A client's sessions the actor may see, newest first, with what a list of them shows
+    (the client page's latest ones, the page of all of them)."""
+    return (
+        Session.objects.visible_to(actor)
+        .filter(client_id=client_id)
+        .select_related("practitioner")
+        .prefetch_related("techniques")
+        .order_by("-starts_at", "-pk")
+    )

@@ -15,6 +15,9 @@ urlpatterns: list[URLPattern] = [
         sessions.session_aftercare,
         name="session_aftercare",
     ),
+    path(
+        "clients/<int:client_id>/sessions/", sessions.client_sessions_page, name="client_sessions"
+    ),
     path("clients/<int:client_id>/sessions/live/", console.session_live, name="session_live"),
     path("sessions/<int:session_id>/console/", console.console_page, name="console"),
     path("sessions/<int:session_id>/console/start/", console.console_start, name="console_start"),

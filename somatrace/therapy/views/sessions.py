@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,7 +22,7 @@ from somatrace.core.panels import render_panels
 from somatrace.therapy import services
 from somatrace.therapy.forms import AftercareForm, AmendmentForm, NoteForm, SessionForm
 from somatrace.therapy.models import AftercareTemplate, Session
-from somatrace.therapy.queries import event_label, vocabulary_for
+from somatrace.therapy.queries import client_sessions, event_label, vocabulary_for
 from somatrace.therapy.timeline_chart import Point, timeline_chart
 from somatrace.therapy.views.common import session_for
 from somatrace.therapy.vocabulary import DEFAULT_AFTERCARE
@@ -255,4 +256,27 @@ def session_aftercare(request: PracticeRequest, session_id: int) -> HttpResponse
         "therapy/aftercare.html",
         {"form": form, "session": session, "client": session.client, "choices": choices},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+SESSIONS_PER_PAGE = 50
+
+
+@clinical_required
+def client_sessions_page(request: PracticeRequest, client_id: int) -> HttpResponse:
+    """Every session of one client, newest first, a page at a time (the client page shows only
+    the latest ones)."""
+    client = get_object_or_404(Client.objects.visible_to(request.actor), pk=client_id)
+    page = Paginator(client_sessions(request.actor, client.pk), SESSIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    audit.read(request.actor, client, shown={"therapy.session": [s.pk for s in page]})
+    return render(
+        request,
+        "therapy/client_sessions.html",
+        {
+            "client": client,
+            "page": page,
+            "first_number": page.paginator.count - page.start_index() + 1,
+        },
     )
