@@ -165,28 +165,49 @@ def export_practice(actor: Actor, practice: Practice, directory: Path) -> dict[s
 # --- Import ----------------------------------------------------------------------------------
 
 
-def _check_target(manifest: dict[str, Any]) -> None:
+def _check_target(manifest: dict[str, Any]) -> dict[int, int]:
+    """Refuse a target that cannot take the export; the export's built-in technique ids mapped
+    to this instance's (the same codes, numbered as this instance's migrations made them)."""
     if Practice.objects.exists():
         raise ArchiveError(
             "This instance already holds a practice: a practice is imported only into an "
             "empty instance (a new data directory or database, after `somatrace migrate`)."
         )
-    expected = manifest.get("scope", {}).get("builtin_techniques", {})
-    if expected != builtin_techniques():
+    theirs = manifest.get("scope", {}).get("builtin_techniques", {})
+    ours = {code: int(pk) for pk, code in builtin_techniques().items()}
+    missing = sorted(set(theirs.values()) - set(ours))
+    if missing:
         raise ArchiveError(
-            "This instance numbers its built-in techniques differently from the export's; "
-            "import into an instance of the same or a newer Somatrace, freshly migrated."
+            f"This instance lacks the built-in techniques {missing} the export uses; import "
+            "into an instance of the same or a newer Somatrace, freshly migrated."
         )
     unknown = set(manifest.get("counts", {})) - {part.label for part in PARTS}
     if unknown:
         raise ArchiveError(f"The export holds records this Somatrace does not know: {unknown}.")
     if manifest.get("scope", {}).get("kind") != "practice":
         raise ArchiveError("This is not a whole-practice export (a subject-access archive?).")
+    return {int(pk): ours[code] for pk, code in theirs.items()}
 
 
-def _load_part(part: Part, source: Path) -> int:
+def _renumber_builtin_techniques(row: Any, renumber: dict[int, int]) -> None:
+    """Point a row's links to built-in techniques at this instance's ids for the same codes."""
+    for field in row.object._meta.get_fields():
+        related = getattr(field, "related_model", None)
+        if related is None or related._meta.label_lower != "therapy.technique":
+            continue
+        if field.many_to_many and field.concrete and row.m2m_data:
+            linked = row.m2m_data.get(field.name, [])
+            row.m2m_data[field.name] = [renumber.get(int(pk), int(pk)) for pk in linked]
+        elif field.many_to_one:
+            value = getattr(row.object, field.attname)
+            if value is not None:
+                setattr(row.object, field.attname, renumber.get(int(value), value))
+
+
+def _load_part(part: Part, source: Path, renumber: dict[int, int]) -> int:
     """Insert a model's rows as they were, ids and dates kept (a raw save, as loaddata does:
-    no auto_now, signals told it is raw), many-to-many links with them."""
+    no auto_now, signals told it is raw), many-to-many links with them; links to built-in
+    techniques follow this instance's numbering (renumber: export id -> ours)."""
     loaded = 0
     with source.open(encoding="utf-8") as stream:
         for line_number, line in enumerate(stream, 1):
@@ -200,6 +221,7 @@ def _load_part(part: Part, source: Path) -> int:
                 ) from error
             if row.object._meta.label_lower != part.label:
                 raise ArchiveError(f"{source.name}, line {line_number}: not a {part.label}.")
+            _renumber_builtin_techniques(row, renumber)
             # force_insert: a plain INSERT, never the UPDATE a save with an id tries first
             # (the audit log refuses every UPDATE).
             row.save(force_insert=True)
@@ -239,12 +261,12 @@ def import_practice(
     manifest = read_manifest(directory, newest_release=version_tuple(metadata.version("somatrace")))
     counts = manifest.get("counts", {})
     with transaction.atomic():
-        _check_target(manifest)
+        renumber = _check_target(manifest)
         for part in PARTS:
             source = directory / data_name(part.label)
             if part.label not in counts:
                 continue  # an older export, before this model existed
-            loaded = _load_part(part, source)
+            loaded = _load_part(part, source, renumber)
             if loaded != counts[part.label]:
                 raise ArchiveError(
                     f"{data_name(part.label)} holds {loaded} records, the manifest says "
