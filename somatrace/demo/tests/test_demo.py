@@ -7,6 +7,7 @@ test ever sees the demo practice; each test here runs in a savepoint of its own.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import date
@@ -15,6 +16,8 @@ import pytest
 from django.db import transaction
 from django.db.models import Count, Q, Value
 from django.db.models.functions import Concat
+from django.test import Client as DjangoClient
+from django.utils.html import escape
 from fhir.resources.R4B.bundle import Bundle
 
 from somatrace.accounts.models import Membership, Practice, User
@@ -26,6 +29,9 @@ from somatrace.clients.services import consent_status
 from somatrace.demo.seed import DEMO_PASSWORD, seed_demo
 from somatrace.exports import fhir
 from somatrace.exports import services as exports
+from somatrace.homework.testing import make_home_practice
+from somatrace.journal.models import JournalEntry
+from somatrace.journal.testing import make_entry
 from somatrace.measures import summary
 from somatrace.measures.models import AccessLink, Administration, Status
 from somatrace.testing import make_member, make_practice, staff_actor
@@ -234,3 +240,76 @@ def test_every_demo_clients_fhir_bundle_validates_with_its_answers(demo: Practic
             compared += 1
     assert {"44249-1", "69737-5"} <= loinc
     assert compared > 100
+
+
+# --- The demo client's portal -----------------------------------------------------------------
+
+
+def _portal_pages(browser: DjangoClient) -> dict[str, str]:
+    """Every page reachable by following the portal's links from its home, by address."""
+    pages: dict[str, str] = {}
+    queue = ["/portal/"]
+    while queue:
+        url = queue.pop()
+        if url in pages:
+            continue
+        response = browser.get(url)
+        assert response.status_code == 200, url
+        pages[url] = response.content.decode() if "html" in response["Content-Type"] else ""
+        for href in re.findall(r'href="(/portal/[^"#?]*)', pages[url]):
+            if href not in pages and not href.endswith(("/logout/", "/download/", ".png")):
+                queue.append(href)
+    return pages
+
+
+def test_the_demo_clients_portal_shows_their_data_and_nobody_elses(
+    demo: Practice, client: DjangoClient
+) -> None:
+    user = User.objects.get(email="client@demo.test")
+    me = user.client_account.client
+    client.force_login(user)
+
+    pages = _portal_pages(client)
+
+    assert len(pages) >= 8  # home, journal, home practice, aftercare, progress, my data, ...
+    others = Client.objects.filter(practice=demo).exclude(pk=me.pk)
+    names = list(others.values_list("name", flat=True))
+    assert f"Hello, {me.preferred_name}" in pages["/portal/"]  # names are on these pages
+    for url, page in pages.items():
+        assert not [name for name in names if name in page], url
+    # Staff pages are closed to a client.
+    other = others.first()
+    assert other is not None
+    for url in ("/", "/clients/", f"/clients/{other.pk}/", "/research/", "/mail/", "/practice/"):
+        response = client.get(url)
+        assert response.status_code in (403, 404) or (
+            response.status_code == 302 and response["Location"].startswith("/portal/")
+        ), url
+    # Another client's portal addresses answer 404.
+    theirs_due = Administration.objects.filter(client__in=others, status=Status.PENDING).first()
+    assert theirs_due is not None
+    theirs_entry = make_entry(other, shared=True)
+    theirs_practice = make_home_practice(other)
+    for url in (
+        f"/portal/questionnaires/{theirs_due.pk}/",
+        f"/portal/journal/{theirs_entry.pk}/map.png",
+        f"/portal/home-practice/{theirs_practice.pk}/",
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_the_practitioner_never_sees_the_demo_clients_private_entries(
+    demo: Practice, client: DjangoClient
+) -> None:
+    me = User.objects.get(email="client@demo.test").client_account.client
+    entries = JournalEntry.objects.filter(client=me)
+    shared, private = entries.filter(shared=True), entries.filter(shared=False)
+    assert shared.exists() and private.exists()
+    client.force_login(me.assigned_practitioner)
+
+    page = client.get(f"/clients/{me.pk}/").content.decode()
+
+    assert all(escape(entry.words) in page for entry in shared if entry.words)
+    assert not [entry for entry in private if entry.words and escape(entry.words) in page]
+    for entry in private:
+        assert client.get(f"/journal/entries/{entry.pk}/map.png").status_code == 404
