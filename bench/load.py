@@ -18,7 +18,8 @@ then runs Locust (as a library, headless) with this mix of simulated users:
 - live heart-rate straps sending beats every few seconds to sessions whose recording already
   holds an hour of beats, and stopping them now and then: each stop queues an analysis of the
   whole hour for the workers;
-- clients in the portal: a hook (PortalClient) that joins the mix once the portal exists.
+- clients in the portal, opening their home, journal, home practice and progress pages
+  (invited by their practitioner and signed in, as a person would be).
 
 First /healthz alone, at the same number of users, one request a second each: the reference.
 Then the mix. Prints, for each kind of request, the throughput, p50/p95/p99, errors and the
@@ -56,7 +57,7 @@ CLIENTS, SESSIONS_PER_CLIENT = 10_000, 50  # 50 practitioners: one per 200 clien
 PAGE_TARGET_P95_MS = 300
 EVENT_TARGET_P99_MS = 50
 # The share of simulated users of each kind (the rest browse as practitioners).
-SHARES = {"console": 0.5, "questionnaire": 0.05, "strap": 0.04}
+SHARES = {"console": 0.5, "questionnaire": 0.05, "strap": 0.04, "portal": 0.1}
 STRAP_BEATS = 4_500  # about an hour at 800 ms a beat: what one stop has analysed
 LOSS_CHECK = "events"
 
@@ -230,21 +231,29 @@ def prepare(practice: Any, users: int, duration: float, log: Any) -> dict[str, A
         "consoles": consoles,
         "straps": straps,
         "links": links,
-        "portal": portal_logins(practice),
+        "portal": portal_logins(practice, counts["portal"], fresh_clients, actors),
     }
 
 
-def portal_logins(practice: Any) -> list[dict[str, str]]:
-    """The hook for clients in the portal: once the portal exists (a URL named portal_home),
-    sign some of the practice's clients in here and give PortalClient its pages; until then
-    no simulated client uses it."""
-    from django.urls import NoReverseMatch, reverse
+def portal_logins(
+    practice: Any, n: int, fresh_clients: Any, actors: dict[int, Any]
+) -> list[dict[str, str]]:
+    """The cookies of `n` clients signed in to their portal: each invited by their
+    practitioner and accepting with a password, as a person would (accounts services)."""
+    from somatrace.accounts import services as accounts
+    from somatrace.accounts.models import PortalTokenPurpose
 
-    try:
-        reverse("portal_home")
-    except NoReverseMatch:
-        return []
-    return []  # the portal exists: sign clients in here (their accounts, as sign_in does)
+    logins = []
+    for _ in range(n):
+        client = next(fresh_clients)
+        actor = actors[client.assigned_practitioner_id]
+        email = f"load-{uuid.uuid4().hex[:12]}@example.test"
+        _, token = accounts.create_portal_token(
+            actor, client, PortalTokenPurpose.INVITATION, email=email
+        )
+        user = accounts.accept_invitation(token, secrets.token_urlsafe(16))
+        logins.append(sign_in(user))
+    return logins
 
 
 def user_counts(users: int) -> dict[str, int]:
@@ -492,6 +501,7 @@ def swarm(spec_path: Path, out_path: Path) -> None:
         "consoles": list(spec["consoles"]),
         "straps": list(spec["straps"]),
         "links": list(spec["links"]),
+        "portal": list(spec["portal"]),
     }
     spawned: dict[str, int] = {}
 
@@ -662,14 +672,29 @@ def swarm(spec_path: Path, out_path: Path) -> None:
                         self.sign_in(self.sessions[0]["cookies"])
 
     class PortalClient(Simulated):
-        """Clients in the portal: joins the mix once prepare() signs some in (portal_logins)."""
+        """Clients in the portal on their phones, a page every few seconds."""
 
-        fixed_count = 0
-        wait_time = between(5, 15)
+        fixed_count = len(spec["portal"])
+        wait_time = between(*spec["think"])
+
+        def on_start(self) -> None:
+            self.sign_in(take("portal", self.index))
+
+        @task(3)
+        def home(self) -> None:
+            self.client.get("/portal/", name="GET page: portal home")
 
         @task
-        def home(self) -> None:
-            self.client.get("/portal/", name="GET page: portal")
+        def journal(self) -> None:
+            self.client.get("/portal/journal/", name="GET page: portal journal")
+
+        @task
+        def home_practice(self) -> None:
+            self.client.get("/portal/home-practice/", name="GET page: portal home practice")
+
+        @task
+        def progress(self) -> None:
+            self.client.get("/portal/progress/", name="GET page: portal progress")
 
     users = spec["users"]
     kinds = [Practitioner, Console, Questionnaire, Strap] + (

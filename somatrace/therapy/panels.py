@@ -20,6 +20,10 @@ from somatrace.therapy.queries import client_aftercare, client_sessions
 RECENT_DAYS = 14
 MAX_RECENT = 12
 MAX_UNSIGNED = 10
+# A practitioner's day fits whole; an owner of a large clinic sees a few hundred sessions a
+# day, so past this many the list starts at the sessions under way (docs/performance.md).
+MAX_TODAY = 40
+UNDER_WAY = timedelta(hours=2)  # a session that started this long ago may still be running
 MAX_SCHEDULE = 10
 # The client page shows the latest sessions and charts the latest rated ones; the rest are a
 # page away (therapy/views/sessions.py client_sessions_page), so the page costs the same at
@@ -124,14 +128,21 @@ def _shown(sessions: list[Session]) -> dict[str, list[int]]:
 
 
 def dashboard_today(actor: Actor, _: Any) -> PanelData:
+    """Today's sessions: the whole day, or on a day longer than MAX_TODAY, the MAX_TODAY
+    from those under way on (the page costs the same at 8 sessions a day as at 300)."""
     start = _day_start()
-    todays = list(
-        _schedule(actor)
-        .filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
-        .order_by("starts_at")
-    )
+    day = _schedule(actor).filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
+    total = day.count()
+    if total > MAX_TODAY:
+        day = day.filter(starts_at__gte=max(start, timezone.now() - UNDER_WAY))
+    todays = list(day.order_by("starts_at")[:MAX_TODAY])
     return PanelData(
-        {"todays": todays, "clinical": actor.sees_clinical_data, "user_id": actor.user_id},
+        {
+            "todays": todays,
+            "total": total,
+            "clinical": actor.sees_clinical_data,
+            "user_id": actor.user_id,
+        },
         _shown(todays),
     )
 

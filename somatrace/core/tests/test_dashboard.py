@@ -179,4 +179,25 @@ def test_its_session_lists_are_bounded_and_can_walk_the_practice_index(
         assert len(lists) == 3  # today, notes to sign, recent
         for sql in lists:
             assert f'"therapy_session"."practice_id" = {practice.pk}' in sql
-        assert sum("LIMIT" in sql for sql in lists) == 2  # today's is one day long
+        assert all("LIMIT" in sql for sql in lists)
+
+
+@pytest.mark.django_db
+def test_a_long_day_lists_its_first_sessions_under_way_and_says_how_many_in_all(
+    login, owner, client_record
+) -> None:
+    """An owner of a large clinic has hundreds of sessions a day: the list stops at 40."""
+    zone = zoneinfo.ZoneInfo("Europe/London")
+    day_start = datetime.combine(timezone.now().astimezone(zone).date(), time(0), tzinfo=zone)
+    under_way = max(day_start, timezone.now() - timedelta(hours=1))
+    for _ in range(41):
+        make_session(client_record, starts_at=under_way)
+
+    page = login(owner).get("/").content.decode()
+
+    today = page[
+        page.index('id="today-heading"') : page.index("</section>", page.index("today-heading"))
+    ]
+    assert today.count("<li>") == 40
+    assert "The 40 from the sessions under way on; 41 in all today." in page
+    assert "41 sessions" in page
