@@ -91,11 +91,19 @@ def fresh_database(request: pytest.FixtureRequest) -> Iterator[str | None]:
 
 
 def rows(directory: Path) -> dict[str, list[object]]:
-    """Each model's rows, parsed: PostgreSQL keeps a JSON field's keys in its own order."""
-    return {
+    """Each model's rows, parsed: PostgreSQL keeps a JSON field's keys in its own order. A
+    session's techniques are named by code: each instance numbers its built-in ones itself."""
+    parsed = {
         path.name: [json.loads(line) for line in path.read_text().splitlines()]
         for path in sorted((directory / "data").glob("*.jsonl"))
     }
+    manifest = json.loads((directory / MANIFEST).read_text())
+    codes = dict(manifest["scope"]["builtin_techniques"])
+    codes |= {str(row["pk"]): row["fields"]["code"] for row in parsed["therapy.technique.jsonl"]}
+    for row in parsed["therapy.session.jsonl"]:
+        fields = row["fields"]
+        fields["techniques"] = sorted(codes[str(pk)] for pk in fields["techniques"])
+    return parsed
 
 
 def normalised(page: str) -> str:
