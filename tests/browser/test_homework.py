@@ -33,6 +33,8 @@ def test_a_client_practises_sees_shared_progress_and_emails_aftercare(
         staff_actor(practitioner), client_record, ratings=True, scores=True, bodymaps=False
     )
 
+    refused: list[str] = []  # what the Content Security Policy blocked (nothing should be)
+    page.on("console", lambda m: refused.append(m.text) if "Security Policy" in m.text else None)
     page.set_viewport_size({"width": 360, "height": 780})
     page.goto(f"{live_server.url}/portal/login/")
     page.get_by_label("Email").fill(account.email)
@@ -67,6 +69,8 @@ def test_a_client_practises_sees_shared_progress_and_emails_aftercare(
     expect(page.locator(".vega-chart[data-rendered=true]")).to_have_count(charts.count())
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert serious_violations(page) == []
+
+    assert refused == []
 
     # Aftercare, emailed to the client's own address.
     page.goto(f"{live_server.url}/portal/aftercare/")
