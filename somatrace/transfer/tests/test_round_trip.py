@@ -107,9 +107,18 @@ def rows(directory: Path) -> dict[str, list[object]]:
 
 
 def normalised(page: str) -> str:
-    """A page without what differs on every request or process: the form token, and the
-    chart ids a process counts from its start."""
+    """A page without what differs on every request, process or instance: the form token,
+    the chart ids a process counts from its start, and the ids of the built-in exercises
+    and techniques offered in forms (each instance numbers its own built-ins: an assignment
+    copies its exercise, and an import renumbers a session's techniques by code)."""
     page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)
+    page = re.sub(r'name="techniques" value="\d+"', 'name="techniques" value=""', page)
+    page = re.sub(
+        r'<select name="exercise".*?</select>',
+        lambda select: re.sub(r'value="\d+"', 'value=""', select.group(0)),
+        page,
+        flags=re.S,
+    )
     return re.sub(r"chart-spec-\d+", "chart-spec", page)
 
 
