@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "somatrace.measures",
     "somatrace.bodymaps",
     "somatrace.physio",
+    "somatrace.scheduling",
     "somatrace.journal",
     "somatrace.demo",
     "somatrace.exports",

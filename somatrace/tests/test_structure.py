@@ -30,6 +30,8 @@ APP_LAYERS = {
     "bodymaps": 6,
     "measures": 6,
     "physio": 6,
+    "scheduling": 6,
+    "billing": 7,
     "journal": 7,
     "homework": 7,
     "demo": 8,

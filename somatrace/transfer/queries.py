@@ -78,6 +78,14 @@ PARTS: tuple[Part, ...] = (
     Part("research.analysisplan", "project__practice"),
     Part("homework.exerciseassignment", "client__practice", "client"),
     Part("homework.completion", "client__practice", "client"),
+    Part("scheduling.room", "practice"),
+    Part("scheduling.appointmenttype", "practice"),
+    Part("scheduling.workinghours", "practice"),
+    Part("scheduling.timeoff", "practice"),
+    Part("scheduling.series", "practice"),
+    Part("scheduling.appointment", "practice", "client"),
+    Part("scheduling.bookingrules", "practice"),
+    Part("scheduling.bookingrequest", "practice", "client"),
     Part("audit.auditevent", "practice_id", "client_id"),
 )
 
@@ -97,6 +105,8 @@ EXCLUDED: dict[str, str] = {
     # passkey. After a move the practice invites its clients again.
     "accounts.clientaccount": "a client's portal sign-in; clients are invited again after a move",
     # Derived: where the pacing guard stands, rebuilt from the timeline at the next event.
+    # A secret address for a practitioner's phone: after a move they make a new one.
+    "scheduling.calendarfeed": "a practitioner's private calendar address, hashed",
     "therapy.guardstate": "the pacing guard's working state, rebuilt from the timeline",
 }
 
