@@ -10,6 +10,7 @@ module fails: it never skips.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
@@ -192,6 +193,7 @@ class Stack:
     root: Path
     env: dict[str, str]
     serve_log: Path
+    upstream_port: int
 
     def shell(self, code: str) -> Any:
         """Run Python in a `somatrace shell` on the served database; its last line, as JSON."""
@@ -273,7 +275,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, database: dict[str, str]) ->
         )
         caddy, base, root = start_caddy(tmp, f"127.0.0.1:{port}")
         try:
-            yield Stack(base, root, env, serve_log)
+            yield Stack(base, root, env, serve_log, port)
         finally:
             stop(caddy)
     finally:
@@ -354,3 +356,26 @@ def test_password_reset_is_throttled_across_processes(stack: Stack) -> None:
     second = post_form(someone, stack.base, "/password/reset/", {"email": email})
     assert second.status_code == 429
     assert "asked for several times in the last hour" in second.text
+
+
+def test_the_server_keeps_an_idle_connection_longer_than_gunicorns_two_seconds(
+    stack: Stack,
+) -> None:
+    """Caddy reuses an idle upstream connection for up to two minutes and a console posts
+    every few seconds: a connection the server had closed after gunicorn's default two
+    seconds would take the next request with it (a 502 behind Caddy)."""
+    conn = http.client.HTTPConnection("127.0.0.1", stack.upstream_port, timeout=10)
+    try:
+        conn.request("GET", "/healthz", headers={"Host": "localhost"})
+        first = conn.getresponse()
+        first.read()
+        assert first.status == 200
+        socket_used = conn.sock
+        time.sleep(3)  # idle past the old two seconds
+        conn.request("GET", "/healthz", headers={"Host": "localhost"})
+        second = conn.getresponse()
+        second.read()
+        assert second.status == 200
+        assert conn.sock is socket_used  # the same connection, not a new one
+    finally:
+        conn.close()

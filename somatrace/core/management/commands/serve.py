@@ -17,9 +17,28 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "8")))
+        # gunicorn's default keeps an idle connection 2 seconds. A reverse proxy reuses its
+        # idle upstream connections for longer (Caddy: 2 minutes), and a console tablet posts
+        # an event every few seconds, so either would now and then send a request into a
+        # connection gunicorn had just closed: a 502, or an event the tablet must resend.
+        # Outlast Caddy's 2 minutes; a gthread worker keeps idle connections in its poller,
+        # not in a thread.
+        parser.add_argument(
+            "--keep-alive",
+            type=int,
+            default=int(os.environ.get("WEB_KEEPALIVE", "130")),
+            help="seconds an idle connection stays open (default 130)",
+        )
 
     def handle(
-        self, *args: Any, host: str, port: int, workers: int, threads: int, **options: Any
+        self,
+        *args: Any,
+        host: str,
+        port: int,
+        workers: int,
+        threads: int,
+        keep_alive: int,
+        **options: Any,
     ) -> None:
         from gunicorn.app.wsgiapp import WSGIApplication
 
@@ -41,6 +60,7 @@ class Command(BaseCommand):
             f"--workers={workers}",
             f"--threads={threads}",
             "--worker-class=gthread",
+            f"--keep-alive={keep_alive}",
             "--access-logfile=-",
             # Path only, with secret link tokens replaced by a reference (core/redact.py):
             # query strings and tokens never reach the log.
