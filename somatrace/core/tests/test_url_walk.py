@@ -183,6 +183,8 @@ def test_assistants_are_refused_every_clinical_record(login, assistant, victim) 
         "consent_withdraw",
         "alert_detail",
         "session_create",
+        "session_start",
+        "session_remove",
         "attachment_upload",
         "attachment_view",
         "attachment_delete",
