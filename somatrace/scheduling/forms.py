@@ -34,6 +34,9 @@ def local_start(day: date, at: time) -> datetime:
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")  # what <input type="date"> reads
+
 
 class TimeInput(forms.TimeInput):
     input_type = "time"
