@@ -10,7 +10,6 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from somatrace.scheduling.models import Appointment
 from somatrace.scheduling.testing import make_appointment
 
 from .axe import serious_violations
