@@ -42,7 +42,7 @@ def test_a_whole_session_on_a_tablet(signed_in_page, practitioner, client_record
     page = signed_in_page(practitioner)
     problems = watch_errors(page)
     page.goto(f"{live_server.url}/clients/{client_record.pk}/sessions/new/")
-    page.get_by_role("button", name="Start a live session").tap()
+    page.get_by_role("link", name="Start a live session").tap()
     expect(page.get_by_role("heading", name="Before you start: pre-check")).to_be_visible()
     assert serious_violations(page) == []
 
@@ -287,6 +287,7 @@ def test_the_console_pages_pass_axe_and_fit_the_screen(
         f"/sessions/{session.pk}/events/new/",
         f"/sessions/{session.pk}/aftercare/",
         "/sessions/vocabulary/",
+        f"/clients/{client_record.pk}/sessions/start/",  # the pre-check, before any session
     ]
     for path in paths:
         page.goto(live_server.url + path)

@@ -110,6 +110,23 @@ def test_starting_a_new_session_creates_it_running_and_goes_to_its_console(
     assert (session.pre_suds, session.pre_calm, session.client_words) == (5, 4, "Heavy shoulders")
 
 
+def test_a_double_tap_on_start_starts_one_session(login, practitioner, client_record) -> None:
+    browser = login(practitioner)
+    page = browser.get(f"/clients/{client_record.pk}/sessions/start/").content.decode()
+    match = re.search(r'name="start_key" value="([0-9a-f]{32})"', page)
+    assert match
+    data = {"pre_suds": 5, "start_key": match.group(1)}
+    first = browser.post(f"/clients/{client_record.pk}/sessions/start/", data)
+    second = browser.post(f"/clients/{client_record.pk}/sessions/start/", data)
+    session = Session.objects.get()
+    assert first.url == second.url == f"/sessions/{session.pk}/console/"
+    # A fresh pre-check (a new key) is a new session.
+    again = browser.get(f"/clients/{client_record.pk}/sessions/start/").content.decode()
+    assert match.group(1) not in again
+    browser.post(f"/clients/{client_record.pk}/sessions/start/", {"pre_suds": 5})
+    assert Session.objects.count() == 2
+
+
 def test_a_new_session_is_started_only_with_consent(login, practitioner, practice) -> None:
     without = make_client(practice, practitioner)
     browser = login(practitioner)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -126,6 +128,29 @@ def console_page(request: PracticeRequest, session_id: int) -> HttpResponse:
     return render(request, "therapy/console.html", context)
 
 
+# A double tap on "Start the session" (or a re-sent form) must not start two sessions: the
+# pre-check carries a one-time key, and the browser's login session remembers which session
+# each key started (the last START_KEYS_KEPT of them).
+START_KEY = re.compile(r"[0-9a-f]{32}")
+START_KEYS = "therapy.started"
+START_KEYS_KEPT = 20
+
+
+def started_by_key(request: PracticeRequest) -> int | None:
+    """The id of the session this pre-check's key already started, if any."""
+    key = request.POST.get("start_key", "")
+    started = request.session.get(START_KEYS, {})
+    return started.get(key) if START_KEY.fullmatch(key) else None
+
+
+def remember_start_key(request: PracticeRequest, session: Session) -> None:
+    key = request.POST.get("start_key", "")
+    if START_KEY.fullmatch(key):
+        started = dict(list(request.session.get(START_KEYS, {}).items())[-START_KEYS_KEPT + 1 :])
+        started[key] = session.pk
+        request.session[START_KEYS] = started
+
+
 def render_precheck(
     request: PracticeRequest,
     client: Client,
@@ -160,6 +185,11 @@ def render_precheck(
         "start_url": start_url,
         "back_url": back_url,
         "duration_minutes": duration_minutes,
+        "start_key": (
+            request.POST["start_key"]
+            if START_KEY.fullmatch(request.POST.get("start_key", ""))
+            else secrets.token_hex(16)
+        ),
         "allowed": allowed,
         "reason": reason,
         "touch_map": touch_map,
@@ -185,6 +215,12 @@ def session_start(request: PracticeRequest, client_id: int) -> HttpResponse:
     back_url = reverse("client_detail", args=[client.pk])
     if request.method == "GET":
         return render_precheck(request, client, start_url=start_url, back_url=back_url)
+    earlier = started_by_key(request)
+    if (
+        earlier is not None
+        and Session.objects.visible_to(request.actor).filter(pk=earlier).exists()
+    ):
+        return redirect("console", session_id=earlier)
     form = PrecheckForm(request.POST)
     if form.is_valid():
         try:
@@ -192,6 +228,7 @@ def session_start(request: PracticeRequest, client_id: int) -> HttpResponse:
         except RuleError as refusal:
             form.add_error(None, str(refusal))
         else:
+            remember_start_key(request, session)
             return redirect("console", session_id=session.pk)
     return render_precheck(request, client, start_url=start_url, back_url=back_url, form=form)
 
