@@ -132,7 +132,8 @@ def test_it_runs_the_same_number_of_queries_for_10_or_10000_clients(
     bulk_clients(practice, practitioner, 10_000)
     with CaptureQueriesContext(connection) as large:
         assert browser.get("/").status_code == 200
-    assert len(small) == len(large) <= 12
+    # 13: the calendar's "Today's appointments" panel adds one bounded query.
+    assert len(small) == len(large) <= 13
 
 
 @pytest.mark.django_db

@@ -29,6 +29,7 @@ from somatrace.physio import testing as physio_testing
 from somatrace.portal import testing as portal_testing
 from somatrace.reports import testing as reports_testing
 from somatrace.research import testing as research_testing
+from somatrace.scheduling import testing as scheduling_testing
 from somatrace.testing import make_alert, make_client, make_client_account, make_session
 from somatrace.therapy import testing as therapy_testing
 from somatrace.therapy.models import Session
@@ -47,6 +48,7 @@ APP_TESTING = [
     portal_testing,
     research_testing,
     billing_testing,
+    scheduling_testing,
 ]
 
 # Reachable without logging in, on purpose.
@@ -228,6 +230,11 @@ NOT_CLIENT_DATA = {
     "research_export_parquet",
     "research_report",
     "research_report_pdf",
+    # The calendar's setup: a practitioner's hours and time off, the practice's types and rooms.
+    "working_hours_remove",
+    "time_off_remove",
+    "appointment_type_edit",
+    "room_edit",
 }
 
 
