@@ -28,6 +28,7 @@ from somatrace.physio import testing as physio_testing
 from somatrace.portal import testing as portal_testing
 from somatrace.reports import testing as reports_testing
 from somatrace.research import testing as research_testing
+from somatrace.scheduling import testing as scheduling_testing
 from somatrace.testing import make_alert, make_client, make_client_account, make_session
 from somatrace.therapy import testing as therapy_testing
 from somatrace.therapy.models import Session
@@ -45,6 +46,7 @@ APP_TESTING = [
     homework_testing,
     portal_testing,
     research_testing,
+    scheduling_testing,
 ]
 
 # Reachable without logging in, on purpose.
@@ -181,6 +183,8 @@ def test_assistants_are_refused_every_clinical_record(login, assistant, victim) 
         "consent_withdraw",
         "alert_detail",
         "session_create",
+        "session_start",
+        "session_remove",
         "attachment_upload",
         "attachment_view",
         "attachment_delete",
@@ -224,6 +228,11 @@ NOT_CLIENT_DATA = {
     "research_export_parquet",
     "research_report",
     "research_report_pdf",
+    # The calendar's setup: a practitioner's hours and time off, the practice's types and rooms.
+    "working_hours_remove",
+    "time_off_remove",
+    "appointment_type_edit",
+    "room_edit",
 }
 
 
