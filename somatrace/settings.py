@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "somatrace.api",
     "somatrace.transfer",
     "somatrace.homework",
+    "somatrace.billing",
     "somatrace.portal",
     "somatrace.research",
 ]

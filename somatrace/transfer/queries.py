@@ -86,6 +86,12 @@ PARTS: tuple[Part, ...] = (
     Part("scheduling.appointment", "practice", "client"),
     Part("scheduling.bookingrules", "practice"),
     Part("scheduling.bookingrequest", "practice", "client"),
+    Part("billing.billingsettings", "practice"),
+    Part("billing.package", "practice", "client"),
+    Part("billing.invoice", "practice", "client"),
+    Part("billing.invoiceline", "invoice__practice", "invoice__client"),
+    Part("billing.payment", "practice", "client"),
+    Part("billing.packageuse", "package__practice", "client"),
     Part("audit.auditevent", "practice_id", "client_id"),
 )
 

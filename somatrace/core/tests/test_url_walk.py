@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from somatrace.accounts.middleware import CLIENT_MAY_OPEN
 from somatrace.api import testing as api_testing
 from somatrace.audit.models import AuditEvent
+from somatrace.billing import testing as billing_testing
 from somatrace.bodymaps import testing as bodymaps_testing
 from somatrace.bodymaps.testing import make_painting
 from somatrace.clients import testing as clients_testing
@@ -47,6 +48,7 @@ APP_TESTING = [
     portal_testing,
     research_testing,
     scheduling_testing,
+    billing_testing,
 ]
 
 # Reachable without logging in, on purpose.
@@ -244,6 +246,9 @@ EXPORTS = {
     "reports_note_pdf",
     "reports_aftercare_pdf",
     "reports_job_pdf",
+    "invoice_pdf",
+    "invoice_superbill",
+    "receipt_pdf",
 }
 
 
