@@ -18,6 +18,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.db import transaction
 
 from somatrace.accounts.models import ClientAccount, Membership, Practice, Role, User
+from somatrace.billing import demo as billing_demo
 from somatrace.bodymaps import demo as bodymaps_demo
 from somatrace.clients.models import Client, ConsentForm, ConsentRecord, Intake, Status, Tag
 from somatrace.clients.screening import SCREEN_ITEMS
@@ -448,6 +449,8 @@ def seed_demo(today: date | None = None, log: Callable[[str], None] = print) -> 
         add_demo_data(practice, today, log)
     # The calendar: appointment types, hours, today's and a week ahead of weekly clients.
     scheduling_demo.seed(practice, today, log, later_today=later_today)
+    # Billing: invoices for the past week's appointments, paid, part-paid and open.
+    billing_demo.seed(practice, today, log)
     # ... with a questionnaire waiting in their portal.
     if not Administration.objects.filter(client=portal_client, status="pending").exists():
         Administration.objects.create(

@@ -1,5 +1,6 @@
 """The demo practice's calendar: appointment types, hours, rules, today's day, a full week
-ahead of weekly clients, the past week's held appointments, a cancellation and a no-show.
+ahead of weekly clients, the past week's held appointments, a cancellation and a no-show;
+and its billing: invoices paid, part-paid and open.
 
 Seeded once for the module (rolled back at its end), with TODAY = Wednesday 25 November 2026.
 Europe/London is on GMT then, so local times equal UTC times below.
@@ -17,6 +18,8 @@ from django.db import transaction
 from django.db.models import F
 
 from somatrace.accounts.models import Practice, User
+from somatrace.billing import services
+from somatrace.billing.models import Invoice, Payment
 from somatrace.demo.seed import seed_demo
 from somatrace.scheduling.models import (
     Appointment,
@@ -162,3 +165,35 @@ def test_no_practitioner_is_booked_twice_at_once_buffers_included(demo: Practice
         free_from[appointment.practitioner_id] = appointment.ends_at + timedelta(
             minutes=appointment.appointment_type.buffer_minutes
         )
+
+
+# --- Billing ---------------------------------------------------------------------------------
+
+
+def test_three_past_appointments_are_invoiced_paid_part_paid_and_open(demo: Practice) -> None:
+    invoices = list(
+        Invoice.objects.filter(practice=demo).order_by("sequence").prefetch_related("lines")
+    )
+    assert len(invoices) == 3
+    assert len({invoice.client_id for invoice in invoices}) == 3
+    # One SER session each at £75.00, no VAT: total £75.00. Paid by card: 75 - 75 = 0 due;
+    # part-paid in cash: 75 - 40 = 35 due; open: 75 due.
+    amounts = [services.invoice_amounts(invoice) for invoice in invoices]
+    assert [(a.total, a.paid, a.due) for a in amounts] == [
+        (Decimal("75.00"), Decimal("75.00"), Decimal("0.00")),
+        (Decimal("75.00"), Decimal("40.00"), Decimal("35.00")),
+        (Decimal("75.00"), Decimal("0.00"), Decimal("75.00")),
+    ]
+    for invoice in invoices:
+        [line] = invoice.lines.all()
+        appointment = line.appointment
+        assert appointment is not None and appointment.session_id is not None
+        assert appointment.client_id == invoice.client_id
+        # Held in the past week (18-24 Nov) and invoiced on the day.
+        assert date(2026, 11, 18) <= invoice.issued_on <= date(2026, 11, 24)
+        assert invoice.issued_on == appointment.starts_at.date()
+    receipts = Payment.objects.filter(practice=demo).order_by("receipt_sequence")
+    assert [(p.method, p.amount) for p in receipts] == [
+        ("card", Decimal("75.00")),
+        ("cash", Decimal("40.00")),
+    ]
