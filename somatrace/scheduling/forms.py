@@ -34,6 +34,9 @@ def local_start(day: date, at: time) -> datetime:
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")  # what <input type="date"> reads
+
 
 class TimeInput(forms.TimeInput):
     input_type = "time"
@@ -89,6 +92,9 @@ class AppointmentForm(forms.Form):
         self.fields["room"].queryset = Room.objects.filter(  # type: ignore[attr-defined]
             practice_id=actor.practice_id, is_active=True
         )
+        kinds = list(self.fields["appointment_type"].queryset[:2])  # type: ignore[attr-defined]
+        if len(kinds) == 1:  # the practice's only type: chosen already
+            self.fields["appointment_type"].initial = kinds[0].pk
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -11,6 +11,7 @@ from somatrace.audit.models import AuditEvent
 from somatrace.scheduling.models import Appointment
 from somatrace.scheduling.testing import make_appointment, make_appointment_type
 from somatrace.testing import make_client, make_client_account
+from somatrace.therapy.models import Session
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,9 @@ def form(client, practitioner, kind, **extra):
     }
 
 
-def test_it_books_a_series_from_the_form(login, practice, assistant, practitioner, client_record) -> None:
+def test_it_books_a_series_from_the_form(
+    login, practice, assistant, practitioner, client_record
+) -> None:
     kind = make_appointment_type(practice)
     answer = login(assistant).post(
         "/calendar/new/", form(client_record, practitioner, kind, every_weeks="1", count="4")
@@ -52,7 +55,9 @@ def test_a_clash_is_a_form_error_and_keeps_what_was_typed(
     assert Appointment.objects.filter(client=client_record).count() == 0
 
 
-def test_a_repeat_without_an_end_is_a_form_error(login, practice, practitioner, client_record) -> None:
+def test_a_repeat_without_an_end_is_a_form_error(
+    login, practice, practitioner, client_record
+) -> None:
     kind = make_appointment_type(practice)
     answer = login(practitioner).post(
         "/calendar/new/", form(client_record, practitioner, kind, every_weeks="2")
@@ -130,3 +135,25 @@ def test_assistants_cannot_start_a_session(login, assistant, client_record) -> N
     browser = login(assistant)
     assert browser.get(f"/calendar/appointments/{appointment.pk}/start/").status_code == 403
     assert browser.post(f"/calendar/appointments/{appointment.pk}/start/").status_code == 403
+
+
+def test_start_in_the_console_makes_the_session_and_links_it(
+    login, practitioner, client_record
+) -> None:
+    appointment = make_appointment(client_record, timezone.now().replace(microsecond=0))
+    browser = login(practitioner)
+    url = f"/calendar/appointments/{appointment.pk}/start/"
+    before = browser.get(url)
+    assert before.status_code == 200
+    assert f'action="{url}"'.encode() in before.content
+    assert not Session.objects.exists()  # nothing exists before the start
+    started = browser.post(url, {"pre_suds": "4", "client_words": ""})
+    appointment.refresh_from_db()
+    session = Session.objects.get()
+    assert appointment.session_id == session.pk
+    assert started.status_code == 302 and started.url == f"/sessions/{session.pk}/console/"
+    assert (session.pre_suds, session.starts_at) == (4, appointment.starts_at)
+    assert session.started_at is not None
+    # Again: straight to the console, no second session.
+    assert browser.get(url).url == f"/sessions/{session.pk}/console/"
+    assert Session.objects.count() == 1

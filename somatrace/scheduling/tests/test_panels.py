@@ -36,7 +36,9 @@ def test_an_assistant_sees_the_practice_but_no_start_button(assistant, client_re
     assert f"/calendar/appointments/{appointment.pk}/start/" not in html
 
 
-def test_the_dashboard_list_is_bounded(owner, practice, practitioner, django_assert_max_num_queries) -> None:
+def test_the_dashboard_list_is_bounded(
+    owner, practice, practitioner, django_assert_max_num_queries
+) -> None:
     kind = make_appointment_type(practice)
     for n in range(MAX_TODAY + 5):
         client = make_client(practice, practitioner)

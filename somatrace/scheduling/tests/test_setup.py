@@ -26,14 +26,18 @@ def test_the_owner_adds_types_and_rooms(login, owner, practice) -> None:
     assert added.status_code == 302
     kind = AppointmentType.objects.get()
     assert (kind.practice_id, kind.duration_minutes, kind.buffer_minutes) == (practice.pk, 90, 15)
-    browser.post("/practice/calendar/", {"kind": "room", "room-name": "Blue", "room-is_active": "on"})
+    browser.post(
+        "/practice/calendar/", {"kind": "room", "room-name": "Blue", "room-is_active": "on"}
+    )
     assert Room.objects.get().name == "Blue"
     twice = browser.post("/practice/calendar/", {"kind": "room", "room-name": "Blue"})
     assert twice.status_code == 400
     assert Room.objects.count() == 1
 
 
-def test_only_the_owner_opens_the_settings(login, practitioner, assistant, outsider, practice) -> None:
+def test_only_the_owner_opens_the_settings(
+    login, practitioner, assistant, outsider, practice
+) -> None:
     room = Room.objects.create(practice=practice, name="Blue")
     for who in (practitioner, assistant):
         assert login(who).get("/practice/calendar/").status_code == 403
@@ -50,7 +54,12 @@ def test_a_practitioner_sets_their_own_hours_and_time_off(login, practitioner, o
     assert WorkingHours.objects.get().practitioner == practitioner
     browser.post(
         "/calendar/hours/",
-        {"kind": "off", "off-first_day": "2027-08-02", "off-last_day": "2027-08-06", "off-reason": "Holiday"},
+        {
+            "kind": "off",
+            "off-first_day": "2027-08-02",
+            "off-last_day": "2027-08-06",
+            "off-reason": "Holiday",
+        },
     )
     off = TimeOff.objects.get()
     # Whole London days (BST, UTC+1): from Mon 2 Aug 00:00 BST = 1 Aug 23:00Z to the midnight
@@ -68,7 +77,9 @@ def test_hours_that_end_before_they_start_are_a_form_error(login, practitioner) 
     assert b"The hours end after they start." in answer.content
 
 
-def test_a_colleague_cannot_remove_someone_elses_hours(login, practitioner, colleague, practice, client, portal_login, client_record) -> None:
+def test_a_colleague_cannot_remove_someone_elses_hours(
+    login, practitioner, colleague, practice, client, portal_login, client_record
+) -> None:
     from datetime import time
 
     hours = WorkingHours.objects.create(

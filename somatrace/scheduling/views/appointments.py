@@ -200,20 +200,16 @@ def appointment_start(request: PracticeRequest, appointment_id: int) -> HttpResp
         return redirect(back)
     minutes = int((appointment.ends_at - appointment.starts_at).total_seconds() // 60)
     start_url = reverse("appointment_start", args=[appointment.pk])
-    form = PrecheckForm(request.POST or None)
-    if request.method == "POST":
-        allowed, reason = can_start_session(appointment.client)
-        if not allowed:
-            messages.error(request, reason)
+    form = PrecheckForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid() and can_start_session(appointment.client)[0]:
+        try:
+            session = services.start_appointment(request.actor, appointment, form.cleaned_data)
+        except RuleError as refusal:
+            messages.error(request, str(refusal))
             return redirect(back)
-        if form.is_valid():
-            try:
-                session = services.start_appointment(request.actor, appointment, form.cleaned_data)
-            except RuleError as refusal:
-                messages.error(request, str(refusal))
-                return redirect(back)
-            return redirect(reverse("console", args=[session.pk]))
-    response = therapy_console.render_precheck(
+        return redirect(reverse("console", args=[session.pk]))
+    # The before-start page: 400 with the form's errors, 409 when the client may not start.
+    return therapy_console.render_precheck(
         request,
         appointment.client,
         start_url=start_url,
@@ -221,6 +217,3 @@ def appointment_start(request: PracticeRequest, appointment_id: int) -> HttpResp
         form=form if request.method == "POST" else None,
         duration_minutes=minutes,
     )
-    if request.method == "POST":
-        response.status_code = 400
-    return response

@@ -163,6 +163,7 @@ def build_calendar(
             )
             if place:
                 column.hours.append(Block(place))
+    names = {p.pk: p.get_short_name() for p in people}
     for off in offs:
         for d in dates:
             column = column_for(d, off.practitioner_id)
@@ -170,7 +171,11 @@ def build_calendar(
                 continue
             place = layout.place(_local(off.starts_at), _local(off.ends_at), top(d), rows)
             if place:
-                column.off.append(Block(place, label=off.reason or "Time off"))
+                away = (
+                    f"{names[off.practitioner_id]} away" if column.practitioner is None else "Away"
+                )
+                label = f"{away}: {off.reason}" if off.reason else away
+                column.off.append(Block(place, label=label))
     for a in appointments:
         local_start, local_end = _local(a.starts_at), _local(a.ends_at)
         column = column_for(local_start.date(), a.practitioner_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,7 +36,8 @@ def calendar_settings(request: PracticeRequest) -> HttpResponse:
     kind = request.POST.get("kind") if request.method == "POST" else None
     type_form = AppointmentTypeForm(request.POST if kind == "type" else None, prefix="type")
     room_form = RoomForm(request.POST if kind == "room" else None, prefix="room")
-    form = {"type": type_form, "room": room_form}.get(kind or "")
+    choices: dict[str, forms.ModelForm[Any]] = {"type": type_form, "room": room_form}
+    form = choices.get(kind or "")
     if form is not None and form.is_valid():
         try:
             if kind == "type":
@@ -57,7 +59,9 @@ def calendar_settings(request: PracticeRequest) -> HttpResponse:
     return render(request, "scheduling/settings.html", context, status=status)
 
 
-def _edit(request: PracticeRequest, obj: Any, form_class: Any, save: Any, title: str) -> HttpResponse:
+def _edit(
+    request: PracticeRequest, obj: Any, form_class: Any, save: Any, title: str
+) -> HttpResponse:
     form = form_class(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -124,8 +128,9 @@ def working_hours(request: PracticeRequest) -> HttpResponse:
     names = dict(WEEKDAYS)
     hours = [
         {"row": h, "day": names[h.weekday]}
-        for h in WorkingHours.objects.filter(practice_id=actor.practice_id, practitioner=person)
-        .order_by("weekday", "starts")
+        for h in WorkingHours.objects.filter(
+            practice_id=actor.practice_id, practitioner=person
+        ).order_by("weekday", "starts")
     ]
     off = list(
         TimeOff.objects.filter(
