@@ -61,6 +61,13 @@ class AppointmentChoice(forms.ModelMultipleChoiceField):
 
 
 class AppointmentsInvoiceForm(CodesMixin):
+    field_order = [
+        "appointments",
+        "unit_price",
+        "sliding_scale_reason",
+        "procedure_code",
+        "diagnosis_codes",
+    ]
     appointments = AppointmentChoice(
         label="Appointments to bill",
         queryset=Appointment.objects.none(),
@@ -92,6 +99,7 @@ class AppointmentsInvoiceForm(CodesMixin):
 
 
 class PackageInvoiceForm(CodesMixin):
+    field_order = ["appointment_type", "sessions", "price", "procedure_code", "diagnosis_codes"]
     appointment_type = forms.ModelChoiceField(
         label="Appointment type", queryset=AppointmentType.objects.none()
     )

@@ -365,7 +365,7 @@ def invoice_appointments(
         day = appointment.starts_at.astimezone(zone).date()
         lines.append(
             NewLine(
-                description=f"{kind.name}, {day:%-d %b %Y}",
+                description=f"{kind.name}, {day.day} {day:%b %Y}",
                 quantity=1,
                 unit_price=charged,
                 list_price=list_price,

@@ -72,7 +72,7 @@ def _labelled(appointments: list[Appointment], zone: Any) -> list[Appointment]:
         local = a.starts_at.astimezone(zone)
         status = " (no-show)" if a.status == "no_show" else ""
         a.billing_label = (  # type: ignore[attr-defined]
-            f"{local:%a %-d %b %Y, %H:%M} · {a.appointment_type.name} · "
+            f"{local:%a} {local.day} {local:%b %Y, %H:%M} · {a.appointment_type.name} · "
             f"{a.appointment_type.price}{status}"
         )
     return appointments
