@@ -221,7 +221,11 @@ def test_a_missed_questionnaire_leaves_the_portal_and_shows_as_missed_on_the_cli
 
     assert questionnaires_panel(client_actor, client_record) is None
     html = render_app_panels("measures", "client", practitioner, client_record)
-    assert "Missed (the link lapsed unanswered): PHQ-9 given" in html
+    missed = Administration.objects.get(client=client_record)
+    assert (
+        "Missed (the link lapsed unanswered): "
+        f'<a href="/measures/administrations/{missed.pk}/">PHQ-9</a> given'
+    ) in html
     assert "Nothing waiting." in html
 
 
