@@ -18,6 +18,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.db import transaction
 
 from somatrace.accounts.models import ClientAccount, Membership, Practice, Role, User
+from somatrace.billing import demo as billing_demo
 from somatrace.bodymaps import demo as bodymaps_demo
 from somatrace.clients.models import Client, ConsentForm, ConsentRecord, Intake, Status, Tag
 from somatrace.clients.screening import SCREEN_ITEMS
@@ -29,6 +30,7 @@ from somatrace.measures import demo as measures_demo
 from somatrace.measures import instruments
 from somatrace.measures.models import Administration
 from somatrace.physio import demo as physio_demo
+from somatrace.scheduling import demo as scheduling_demo
 from somatrace.therapy import demo as therapy_demo
 from somatrace.therapy.models import Note, Session, Technique
 
@@ -38,6 +40,9 @@ DEMO_SEED = 1729
 UNUSABLE_PASSWORD = UNUSABLE_PASSWORD_PREFIX + "scale"  # nobody logs in to a scale practice
 DEMO_TIME_ZONE = "Europe/London"
 DEMO_DAYS = 548  # about 18 months of history
+# The main practitioner's day (local times): sessions held this morning, appointments to come.
+THIS_MORNING = ((9, 0), (10, 30))
+LATER_TODAY = ((13, 0), (15, 30))
 
 FIRST_NAMES = (
     "Alder",
@@ -373,17 +378,20 @@ def seed_demo(today: date | None = None, log: Callable[[str], None] = print) -> 
             session_notes.append(_note(rng))
             session_techniques.append(rng.sample(techniques, rng.randint(1, 3)))
 
-    # Today's schedule for the main practitioner: done this morning, and still to come.
-    todays_clients = Client.objects.filter(
-        practice=practice,
-        assigned_practitioner=practitioners[0],
-        hold_since__isnull=True,
-        status=Status.ACTIVE,
-    ).exclude(pk=without_consent.pk)[:4]
-    for client, (hour, minute) in zip(
-        todays_clients, [(9, 0), (10, 30), (13, 0), (15, 30)], strict=False
-    ):
+    # Today's schedule for the main practitioner: two sessions done this morning (held, the
+    # note still to sign), and two clients still to come, who have an appointment only (the
+    # calendar's demo books them; a session is made when the appointment is started).
+    todays_clients = list(
+        Client.objects.filter(
+            practice=practice,
+            assigned_practitioner=practitioners[0],
+            hold_since__isnull=True,
+            status=Status.ACTIVE,
+        ).exclude(pk=without_consent.pk)[:4]
+    )
+    for client, (hour, minute) in zip(todays_clients, THIS_MORNING, strict=False):
         starts_at = _aware(today, hour, minute, zone)
+        trajectory = TRAJECTORIES["improves_slowly"]
         sessions.append(
             Session(
                 practice=practice,
@@ -391,11 +399,20 @@ def seed_demo(today: date | None = None, log: Callable[[str], None] = print) -> 
                 practitioner=practitioners[0],
                 starts_at=starts_at,
                 duration_minutes=60,
-                created_at=starts_at - timedelta(days=7),
+                **_ratings(rng, trajectory, 0.5, 6.0),
+                started_at=starts_at,
+                ended_at=starts_at + timedelta(minutes=60),
+                created_at=starts_at,
             )
         )
-        session_notes.append({})
-        session_techniques.append([])
+        session_notes.append(_note(rng))
+        session_techniques.append(rng.sample(techniques, 2))
+    later_today = [
+        (client, _aware(today, hour, minute, zone))
+        for client, (hour, minute) in zip(
+            todays_clients[len(THIS_MORNING) :], LATER_TODAY, strict=False
+        )
+    ]
 
     created_sessions = Session.objects.bulk_create(sessions, batch_size=500)
     Note.objects.bulk_create(
@@ -430,6 +447,10 @@ def seed_demo(today: date | None = None, log: Callable[[str], None] = print) -> 
         journal_demo.seed,
     ):
         add_demo_data(practice, today, log)
+    # The calendar: appointment types, hours, today's and a week ahead of weekly clients.
+    scheduling_demo.seed(practice, today, log, later_today=later_today)
+    # Billing: invoices for the past week's appointments, paid, part-paid and open.
+    billing_demo.seed(practice, today, log)
     # ... with a questionnaire waiting in their portal.
     if not Administration.objects.filter(client=portal_client, status="pending").exists():
         Administration.objects.create(

@@ -9,6 +9,7 @@ class MeasuresConfig(AppConfig):
 
     def ready(self) -> None:
         from somatrace.core import panels
+        from somatrace.measures import tasks  # noqa: F401  (registers the periodic jobs)
         from somatrace.measures.panels import PANELS
         from somatrace.measures.services import on_client_saved, on_session_saved
 

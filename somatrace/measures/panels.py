@@ -128,6 +128,8 @@ def client_panel(actor: Actor, client: Any) -> PanelData | None:
             else f"link sent, expires {timezone.localtime(link.expires_at):%-d %b}"
         )
     completed = [a for a in reversed(administrations) if a.status == Status.COMPLETED][:10]
+    # Marked by the link-expiry job (tasks.py): sent by link, not answered in time.
+    missed = [a for a in reversed(administrations) if a.status == Status.EXPIRED][:5]
     return PanelData(
         {
             "show": True,
@@ -135,6 +137,7 @@ def client_panel(actor: Actor, client: Any) -> PanelData | None:
             "blocks": series_blocks(administrations),
             "pending": pending,
             "completed": completed,
+            "missed": missed,
             "assignments": assignments,
             "assign_form": AssignForm(enabled=enabled, auto_id="assign_%s"),
             "give_form": GiveForm(enabled=enabled, auto_id="give_%s"),

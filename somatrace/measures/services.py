@@ -10,8 +10,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -21,10 +22,12 @@ from somatrace.alerts.models import Priority
 from somatrace.alerts.services import raise_alert
 from somatrace.audit import services as audit
 from somatrace.clients.models import Client
-from somatrace.core.actor import Actor
+from somatrace.clients.models import Status as ClientStatus
+from somatrace.core.actor import Actor, ActorKind
 from somatrace.core.errors import RuleError
 from somatrace.measures import instruments
 from somatrace.measures.change import Change, reliable_change
+from somatrace.measures.due import weeks_due_on
 from somatrace.measures.models import (
     AccessLink,
     Administration,
@@ -60,11 +63,14 @@ def new_administration(
     assignment: Assignment | None = None,
     due: Any = None,
     assigned_by: Any = None,
+    now: datetime | None = None,
 ) -> Administration:
     """One questionnaire waiting for answers. assigned_by: who asked for it (defaults to the
-    actor; the system passes the practitioner who made the schedule)."""
+    actor; the system passes the practitioner who made the schedule). now: when it is given
+    (the worker passes the time of its run)."""
     defn = instruments.INSTRUMENTS[code]
     administration = Administration.objects.create(
+        created_at=now or timezone.now(),
         client=client,
         instrument=code,
         version=defn.version,
@@ -130,42 +136,125 @@ def schedule_after_session(client_id: int) -> list[Administration]:
     """Create the administrations that a new session makes due (every N sessions / weeks).
     The system does this, for the practitioner who made each schedule."""
     created = []
-    assignments = Assignment.objects.filter(
+    now = timezone.now()
+    for assignment_id in Assignment.objects.filter(
         client_id=client_id,
         active=True,
         schedule__in=[Schedule.EVERY_N_SESSIONS, Schedule.EVERY_N_WEEKS],
-    ).select_related("client")
-    for assignment in assignments:
-        last = (
-            Administration.objects.filter(client_id=client_id, instrument=assignment.instrument)
-            .exclude(status=Status.CANCELLED)
-            .order_by("-created_at")
-            .first()
-        )
-        if last is not None and last.status == Status.PENDING:
-            continue  # one waiting is enough
-        n = assignment.n or 1
-        if assignment.schedule == Schedule.EVERY_N_SESSIONS:
-            since = assignment.client.sessions.filter(
-                starts_at__gt=last.created_at if last else assignment.created_at
-            ).count()
-            due = since >= n
-        else:
-            start = last.created_at if last else assignment.created_at
-            due = timezone.now() - start >= timedelta(weeks=n)
-        if due:
-            system = Actor.system(assignment.client.practice_id, "measures: schedule")
-            created.append(
-                new_administration(
-                    system,
-                    assignment.client,
-                    assignment.instrument,
-                    assignment=assignment,
-                    due=timezone.localdate(),
-                    assigned_by=assignment.created_by,
-                )
-            )
+    ).values_list("pk", flat=True):
+        made = _make_due(assignment_id, now, "measures: schedule")
+        if made is not None:
+            created.append(made)
     return created
+
+
+def make_due_by_weeks(actor: Actor, now: datetime) -> list[Administration]:
+    """The worker's round for one practice: every active client's every-N-weeks schedules
+    whose N weeks have passed since the last questionnaire given (or since the schedule was
+    made) get their next one, due on the day it fell due, without waiting for a session.
+
+    Safe to run twice or on two workers at once: each schedule is locked while it is looked
+    at, and a questionnaire still waiting for answers means nothing new is due. Nobody is
+    emailed: as when a session makes one due, the questionnaire waits in the client's portal
+    and on the client page, where the practitioner gives it or sends a link."""
+    if actor.kind is not ActorKind.SYSTEM:
+        raise PermissionDenied("Only the worker runs the schedules.")
+    created = []
+    for assignment_id in (
+        Assignment.objects.visible_to(actor)
+        .filter(active=True, schedule=Schedule.EVERY_N_WEEKS, client__status=ClientStatus.ACTIVE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ):
+        made = _make_due(assignment_id, now, actor.reference or "measures: schedule")
+        if made is not None:
+            created.append(made)
+    return created
+
+
+@transaction.atomic
+def _make_due(assignment_id: int, now: datetime, task: str) -> Administration | None:
+    """The assignment's next questionnaire, if one is due at `now`; None otherwise.
+
+    The assignment row is locked (PostgreSQL: SELECT ... FOR UPDATE; SQLite takes the whole
+    database's write lock at the transaction's start) so two workers, or the worker and a
+    session being saved, cannot both find it due and make two."""
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("client__practice")
+        .filter(pk=assignment_id, active=True)
+        .first()
+    )
+    if assignment is None:
+        return None
+    client = assignment.client
+    last = (
+        Administration.objects.filter(client_id=client.pk, instrument=assignment.instrument)
+        .exclude(status=Status.CANCELLED)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if last is not None and last.status == Status.PENDING:
+        return None  # one waiting is enough
+    zone = ZoneInfo(client.practice.time_zone)
+    today = timezone.localtime(now, zone).date()
+    start = last.created_at if last else assignment.created_at
+    n = assignment.n or 1
+    if assignment.schedule == Schedule.EVERY_N_SESSIONS:
+        if client.sessions.filter(starts_at__gt=start).count() < n:
+            return None
+        due_on = today
+    elif assignment.schedule == Schedule.EVERY_N_WEEKS:
+        due_on = weeks_due_on(timezone.localtime(start, zone).date(), n)
+        if today < due_on:
+            return None
+    else:
+        return None
+    return new_administration(
+        Actor.system(client.practice_id, task),
+        client,
+        assignment.instrument,
+        assignment=assignment,
+        due=due_on,
+        assigned_by=assignment.created_by,
+        now=now,
+    )
+
+
+def expire_lapsed_links(actor: Actor, now: datetime) -> list[Administration]:
+    """The worker's round for one practice: a questionnaire sent by secure link whose link
+    lapsed unanswered is marked expired (missed).
+
+    Only the newest link of an administration is ever unrevoked (a new link revokes the
+    earlier ones), so "an unused, unrevoked link past its expiry and no usable one" means the
+    client was given until a date and did not answer by then. The questionnaire then leaves
+    the client's portal and the practitioner's "waiting" list (the client page lists it as
+    missed), and a schedule may make the next one due. Questionnaires given on paper, on the
+    tablet or only in the portal have no link and are left waiting. Safe to run twice: each
+    is claimed PENDING -> EXPIRED by one UPDATE, and audited only by the run that claimed it.
+    """
+    if actor.kind is not ActorKind.SYSTEM:
+        raise PermissionDenied("Only the worker marks lapsed links.")
+    open_links = AccessLink.objects.filter(used_at__isnull=True, revoked_at__isnull=True)
+    lapsed = (
+        Administration.objects.visible_to(actor)
+        .filter(status=Status.PENDING)
+        .filter(pk__in=open_links.filter(expires_at__lte=now).values("administration_id"))
+        .exclude(pk__in=open_links.filter(expires_at__gt=now).values("administration_id"))
+        .order_by("pk")
+    )
+    expired = []
+    for administration in lapsed:
+        with transaction.atomic():
+            claimed = Administration.objects.filter(
+                pk=administration.pk, status=Status.PENDING
+            ).update(status=Status.EXPIRED)
+            if not claimed:
+                continue  # answered or cancelled meanwhile, or another worker was first
+            administration.status = Status.EXPIRED
+            audit.updated(actor, administration, ["status"])
+        expired.append(administration)
+    return expired
 
 
 def schedule_at_discharge(client: Client) -> list[Administration]:

@@ -34,6 +34,7 @@ from somatrace.journal.models import JournalEntry
 from somatrace.journal.testing import make_entry
 from somatrace.measures import summary
 from somatrace.measures.models import AccessLink, Administration, Status
+from somatrace.scheduling.models import Appointment
 from somatrace.testing import make_member, make_practice, staff_actor
 from somatrace.therapy import guard
 from somatrace.therapy.models import (
@@ -63,6 +64,10 @@ def snapshot(practice: Practice) -> list[tuple[object, ...]]:
         Session.objects.filter(practice=practice)
         .order_by("starts_at", "client__name")
         .values_list("client__name", "starts_at", "pre_suds", "post_suds")
+    ) + list(
+        Appointment.objects.filter(practice=practice)
+        .order_by("starts_at", "client__name")
+        .values_list("client__name", "starts_at", "status", "series__count")
     )
 
 
@@ -131,7 +136,10 @@ def test_the_demo_client_has_a_portal_account_ready_to_try(demo: Practice) -> No
 
 
 def test_the_demo_sessions_have_timelines_prompts_and_drafted_notes(demo: Practice) -> None:
-    with_timeline = Session.objects.filter(practice=demo, started_at__isnull=False)
+    # Each client's latest six sessions before today; the two held this morning come on top.
+    with_timeline = Session.objects.filter(
+        practice=demo, started_at__isnull=False, starts_at__date__lt=TODAY
+    )
     per_client = with_timeline.values("client").annotate(n=Count("id"))
     assert per_client and max(row["n"] for row in per_client) == 6
     events = TimelineEvent.objects.filter(session__practice=demo)
