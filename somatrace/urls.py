@@ -131,6 +131,7 @@ urlpatterns = [
     path("api/", include(("somatrace.api.urls", "api"), namespace="api")),
     path("", include("somatrace.transfer.urls")),
     path("", include("somatrace.homework.urls")),
+    path("", include("somatrace.scheduling.urls")),
     path("", include("somatrace.portal.urls")),
     path("", include("somatrace.research.urls")),
 ]

@@ -5,3 +5,11 @@ class SchedulingConfig(AppConfig):
     name = "somatrace.scheduling"
     label = "scheduling"
     verbose_name = "Calendar and booking"
+
+    def ready(self) -> None:
+        from somatrace.core import panels
+        from somatrace.scheduling.views.booking import PORTAL_LINK, PORTAL_PANEL
+
+        panels.register(PORTAL_PANEL)
+        panels.register_portal_link(PORTAL_LINK)
+        from somatrace.scheduling import tasks  # noqa: F401  (registers the periodic job)
