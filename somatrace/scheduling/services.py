@@ -547,6 +547,13 @@ def practitioners(practice_id: int) -> Sequence[User]:
 # type only: never a note or anything clinical.
 
 
+def current_rules(practice_id: int) -> BookingRules:
+    """The practice's rules for reading (pages, the reminder job): the stored row, or the
+    defaults unsaved, so that a read never writes."""
+    rules = BookingRules.objects.filter(practice_id=practice_id).first()
+    return rules if rules is not None else BookingRules(practice_id=practice_id)
+
+
 def _portal_actor(actor: Actor) -> None:
     if actor.kind is not ActorKind.CLIENT or actor.client_id is None:
         raise PermissionDenied("Only a client books in their own portal.")
@@ -604,8 +611,8 @@ def open_times(
 ) -> list[datetime]:
     """The open start times (UTC) for a type with a practitioner, within the practice's rules
     (minimum notice, horizon), from first_day to last_day (days in the practice's zone).
-    Four queries, whatever the range."""
-    rules = rules_for(practice_id)
+    Five queries, whatever the range."""
+    rules = current_rules(practice_id)
     zone = zone_of(practice_id)
     assert isinstance(zone, ZoneInfo)
     last_day = min(last_day, first_day + timedelta(days=MAX_OPEN_DAYS))
@@ -736,14 +743,19 @@ def _email_client_about(
         return None
     zone = zone_of(appointment.practice_id)
     practice = appointment.practice.name
-    rules = rules_for(appointment.practice_id)
+    rules = current_rules(appointment.practice_id)
     text = APPOINTMENT_EMAIL.format(
         what=what,
         when=_when(appointment.starts_at, zone),
         zone=str(zone),
         type=appointment.appointment_type.name,
         practice=practice,
-        how=how or HOW_TO_CANCEL.format(hours=rules.cancel_window_hours, practice=practice),
+        how=how
+        or (
+            HOW_TO_CANCEL.format(hours=rules.cancel_window_hours, practice=practice)
+            if rules.portal_booking
+            else f"To move or cancel it, please contact {practice}. Your appointments:"
+        ),
         url=_portal_appointments_url(),
     )
     try:
@@ -1090,7 +1102,7 @@ def send_reminders(actor: Actor, now: datetime) -> list[Appointment]:
     reminder_hours, every booked appointment with starts_at - h <= now < starts_at. When
     several of one appointment's reminders are due at once (booked late, or the worker was
     down), only the nearest is sent: one email, not two in a row. Safe to run twice."""
-    rules = rules_for(actor.practice_id)
+    rules = current_rules(actor.practice_id)
     try:
         hours = parse_reminder_hours(rules.reminder_hours)
     except RuleError:

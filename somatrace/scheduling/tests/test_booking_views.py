@@ -281,3 +281,10 @@ def test_the_requests_page_queries_are_bounded(
     with django_assert_max_num_queries(20):
         response = browser.get(reverse("booking_requests"))
     assert response.content.count(b"Person ") == 25
+
+
+def test_the_dashboard_tells_clinical_staff_of_waiting_requests(login, owner, assistant, practice):
+    make_request(practice)
+    make_request(practice, name="Another Person")
+    assert b"2 requests for a first appointment" in login(owner).get("/").content
+    assert b"requests for a first appointment" not in login(assistant).get("/").content

@@ -36,6 +36,7 @@ from somatrace.scheduling.models import (
     AppointmentStatus,
     AppointmentType,
     BookingRequest,
+    RequestStatus,
     WorkingHours,
 )
 
@@ -111,7 +112,7 @@ def _own(request: PortalRequest, appointment_id: int) -> Appointment:
 def portal_appointments(request: PortalRequest) -> HttpResponse:
     """Upcoming and past appointments, and the way to book when the practice allows it."""
     client = request.portal_client
-    rules = services.rules_for(client.practice_id)
+    rules = services.current_rules(client.practice_id)
     now = timezone.now()
     rows = list(
         Appointment.objects.visible_to(request.actor)
@@ -141,7 +142,7 @@ def portal_book(request: PortalRequest) -> HttpResponse:
     """Book in three steps: a type, then a day, then an open time (GET ?type=&day=), each
     a plain link or button; the chosen time is POSTed."""
     client = request.portal_client
-    rules = services.rules_for(client.practice_id)
+    rules = services.current_rules(client.practice_id)
     if not rules.portal_booking:
         messages.info(request, "Your practice does not take bookings here; please contact them.")
         return redirect("portal_appointments")
@@ -192,7 +193,7 @@ def portal_appointment_move(request: PortalRequest, appointment_id: int) -> Http
     """Move an appointment to another open time (same type, same practitioner)."""
     appointment = _own(request, appointment_id)
     client = request.portal_client
-    rules = services.rules_for(client.practice_id)
+    rules = services.current_rules(client.practice_id)
     error = ""
     if request.method == "POST":
         starts_at = _parse_start(request.POST.get("starts_at", ""))
@@ -264,7 +265,7 @@ def portal_appointment_cancel(request: PortalRequest, appointment_id: int) -> Ht
 
 def portal_panel(actor: Any, client: Any) -> PanelData | None:
     """The portal home's "Your next appointment" card, with "Book" when booking is on."""
-    rules = services.rules_for(client.practice_id)
+    rules = services.current_rules(client.practice_id)
     upcoming = (
         Appointment.objects.visible_to(actor)
         .filter(client_id=client.pk, status=AppointmentStatus.BOOKED, ends_at__gte=timezone.now())
@@ -446,5 +447,22 @@ def booking_request_decline(request: PracticeRequest, booking_request_id: int) -
     return redirect("booking_requests")
 
 
+def dashboard_requests(actor: Any, _: Any) -> PanelData | None:
+    """For owners and practitioners: requests from the public page waiting (one query)."""
+    if not (actor.is_staff_member and actor.sees_clinical_data):
+        return None
+    waiting = list(
+        BookingRequest.objects.filter(
+            practice_id=actor.practice_id, status=RequestStatus.NEW
+        ).values_list("pk", flat=True)[:100]
+    )
+    if not waiting:
+        return None
+    return PanelData({"waiting": len(waiting)}, {"scheduling.bookingrequest": waiting})
+
+
 PORTAL_PANEL = Panel("portal", "main", 15, "scheduling/portal/panel.html", portal_panel)
+DASHBOARD_PANEL = Panel(
+    "dashboard", "right", 6, "scheduling/booking/dashboard_requests.html", dashboard_requests
+)
 PORTAL_LINK = PortalLink("Appointments", "portal_appointments", 15)

@@ -43,8 +43,11 @@ class BookingRulesForm(forms.ModelForm):
 @owner_required
 @require_http_methods(["GET", "POST"])
 def booking_rules(request: PracticeRequest) -> HttpResponse:
-    rules = services.rules_for(request.actor.practice_id)
-    form = BookingRulesForm(request.POST or None, instance=rules)
+    rules = services.current_rules(request.actor.practice_id)
+    # The form edits a copy: what the page shows below it stays what is saved.
+    form = BookingRulesForm(
+        request.POST or None, instance=services.current_rules(request.actor.practice_id)
+    )
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -54,7 +57,7 @@ def booking_rules(request: PracticeRequest) -> HttpResponse:
             else:
                 messages.success(request, "Booking rules saved.")
                 return redirect("booking_rules")
-        rules.refresh_from_db()
+        rules = services.current_rules(request.actor.practice_id)  # not the form's edits
     public_url = (
         settings.SOMATRACE_BASE_URL
         + reverse("public_booking", kwargs={"public_key": rules.public_key})
