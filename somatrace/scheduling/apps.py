@@ -8,9 +8,8 @@ class SchedulingConfig(AppConfig):
 
     def ready(self) -> None:
         from somatrace.core import panels
-        from somatrace.scheduling.views.booking import DASHBOARD_PANEL, PORTAL_LINK, PORTAL_PANEL
+        from somatrace.scheduling.views.booking import PORTAL_LINK, PORTAL_PANEL
 
         panels.register(PORTAL_PANEL)
-        panels.register(DASHBOARD_PANEL)
         panels.register_portal_link(PORTAL_LINK)
         from somatrace.scheduling import tasks  # noqa: F401  (registers the periodic job)

@@ -36,7 +36,6 @@ from somatrace.scheduling.models import (
     AppointmentStatus,
     AppointmentType,
     BookingRequest,
-    RequestStatus,
     WorkingHours,
 )
 
@@ -447,22 +446,6 @@ def booking_request_decline(request: PracticeRequest, booking_request_id: int) -
     return redirect("booking_requests")
 
 
-def dashboard_requests(actor: Any, _: Any) -> PanelData | None:
-    """For owners and practitioners: requests from the public page waiting (one query)."""
-    if not (actor.is_staff_member and actor.sees_clinical_data):
-        return None
-    waiting = list(
-        BookingRequest.objects.filter(
-            practice_id=actor.practice_id, status=RequestStatus.NEW
-        ).values_list("pk", flat=True)[:100]
-    )
-    if not waiting:
-        return None
-    return PanelData({"waiting": len(waiting)}, {"scheduling.bookingrequest": waiting})
-
-
 PORTAL_PANEL = Panel("portal", "main", 15, "scheduling/portal/panel.html", portal_panel)
-DASHBOARD_PANEL = Panel(
-    "dashboard", "right", 6, "scheduling/booking/dashboard_requests.html", dashboard_requests
-)
+
 PORTAL_LINK = PortalLink("Appointments", "portal_appointments", 15)
