@@ -190,8 +190,7 @@ def prepare(practice: Any, users: int, duration: float, log: Any) -> dict[str, A
             ConsentRecord.objects.create(
                 client=client, form=form, signed_name=client.name, recorded_by_id=practitioner
             )
-        session = therapy.open_live_session(actors[practitioner], client)
-        therapy.start(actors[practitioner], session, {"pre_suds": pre_suds})
+        session = therapy.start_new_session(actors[practitioner], client, {"pre_suds": pre_suds})
         return practitioner, session.pk
 
     consoles = []

@@ -124,6 +124,7 @@ urlpatterns = [
     path("", include("somatrace.measures.urls")),
     path("", include("somatrace.bodymaps.urls")),
     path("", include("somatrace.physio.urls")),
+    path("", include("somatrace.scheduling.urls")),
     path("", include("somatrace.journal.urls")),
     path("", include("somatrace.exports.urls")),
     path("", include("somatrace.reports.urls")),

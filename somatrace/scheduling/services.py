@@ -414,6 +414,7 @@ def start_appointment(
         actor,
         appointment.client,
         precheck,
+        starts_at=appointment.starts_at,
         duration_minutes=int((appointment.ends_at - appointment.starts_at).total_seconds() // 60),
     )
     appointment.session = session

@@ -131,7 +131,11 @@ def dashboard_today(actor: Actor, _: Any) -> PanelData:
     """Today's sessions: the whole day, or on a day longer than MAX_TODAY, the MAX_TODAY
     from those under way on (the page costs the same at 8 sessions a day as at 300)."""
     start = _day_start()
-    day = _schedule(actor).filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
+    # Sessions started from an appointment are listed by the calendar's panel (scheduling):
+    # only sessions with no appointment here, so nothing is listed twice.
+    day = _schedule(actor).filter(
+        starts_at__gte=start, starts_at__lt=start + timedelta(days=1), appointment__isnull=True
+    )
     total = day.count()
     if total > MAX_TODAY:
         day = day.filter(starts_at__gte=max(start, timezone.now() - UNDER_WAY))

@@ -141,19 +141,145 @@ def record_session(
 
 
 @transaction.atomic
-def open_live_session(actor: Actor, client: Client) -> Session:
-    """A session for now, by the actor, to be run in the console."""
+def start_new_session(
+    actor: Actor,
+    client: Client,
+    precheck: Mapping[str, Any],
+    *,
+    starts_at: datetime | None = None,
+    duration_minutes: int = 60,
+) -> Session:
+    """Create a session by the actor, with its (empty) note, and start it in the console.
+
+    Nothing exists before this call: the console's before-start page (the pre-check) is drawn
+    without a session, so backing out of it leaves nothing behind. Refused (RuleError) for a
+    client who may not start a session (no current consent, a hold), like start().
+
+    Parameters
+    ----------
+    precheck : mapping
+        What start() takes: pre_suds, pre_calm, pre_tension (0-10 or None), client_words,
+        felt_region.
+    starts_at : datetime, optional
+        When the session is booked for (aware); now, to the minute, when not given.
+    duration_minutes : int
+        Its planned length in minutes (1-600); ending the session sets the real one.
+    """
     actor.require_clinical_staff()
+    if client.practice_id != actor.practice_id:
+        raise PermissionDenied("This client belongs to another practice.")
     _require_startable(client)
-    session = Session.objects.create(
+    for name in ("pre_suds", "pre_calm", "pre_tension"):
+        value = precheck.get(name)
+        if value not in (None, "") and (not isinstance(value, int) or not 0 <= value <= 10):
+            raise RuleError("Ratings are whole numbers from 0 to 10.")
+    # The Session model's own limits (1 to 600 minutes, 10 hours).
+    if not 1 <= duration_minutes <= 600:
+        raise RuleError("A session lasts from 1 to 600 minutes.")
+    session = Session(
         practice_id=client.practice_id,
         client=client,
         practitioner=actor.user,
-        starts_at=timezone.now().replace(second=0, microsecond=0),
+        starts_at=starts_at or timezone.now().replace(second=0, microsecond=0),
+        duration_minutes=duration_minutes,
     )
+    session.save()
     Note.objects.create(session=session)
-    audit.created(actor, session, ["starts_at", "practitioner"])
+    audit.created(actor, session, ["starts_at", "duration_minutes", "practitioner"])
+    start(actor, session, precheck)
     return session
+
+
+# What keeps a session from being removed as unused, for the relations a person would know by
+# name; any other record pointing at a session is named by its model's plural.
+HOLDING_NAMES = {
+    "therapy.timelineevent": "it has timeline events",
+    "therapy.touchoverride": "touch-consent overrides were recorded in it",
+    "therapy.regionwork": "work on a region was recorded in it",
+    "therapy.noteamendment": "its note has amendments",
+    "measures.administration": "a questionnaire administration is linked to it",
+    "bodymaps.painting": "a body map painting is linked to it",
+    "bodymaps.regionfinding": "findings on a region were recorded in it",
+    "bodymaps.handover": "a body map was handed to the client for it",
+    "journal.checkin": "check-ins after the session are linked to it",
+    "physio.recording": "a heart recording is linked to it",
+}
+# Rows that go with the session without holding it: its note (when empty, checked apart),
+# the pacing guard's cached state (derived from the timeline, which must be empty), and an
+# appointment's link to the session it started (SET_NULL: the appointment stays, unlinked).
+NOT_HOLDING = ("therapy.note", "therapy.guardstate", "scheduling.appointment")
+RECORDED_DETAILS = (
+    *RATING_FIELDS,
+    "client_words",
+    "felt_region",
+    "end_reason",
+    "aftercare",
+)
+
+
+def _referring(obj: Any, skip: Iterable[str] = ()) -> list[str]:
+    """What other records point at obj, through every reverse relation of its model (found
+    through Django's _meta, so that a relation added later by any app is checked too), except
+    the models in `skip`. One query each."""
+    holding = []
+    for relation in obj._meta.related_objects:
+        related = relation.related_model._meta
+        if related.label_lower in skip:
+            continue
+        name = relation.field.name
+        if relation.related_model._base_manager.filter(**{name: obj.pk}).exists():
+            holding.append(
+                HOLDING_NAMES.get(related.label_lower, f"{related.verbose_name_plural} refer to it")
+            )
+    return holding
+
+
+def unused_session_holds(session: Session) -> list[str]:
+    """Why this session is not an unused draft that may be removed; [] when it is.
+
+    Unused: never started in the console, not signed, nothing recorded in it (ratings,
+    words, aftercare, techniques), its note empty, and no other record pointing at it.
+    """
+    holds = []
+    if session.started_at is not None:
+        holds.append("it was started in the console")
+    if session.is_signed:
+        holds.append("its note is signed")
+    if any(getattr(session, name) not in (None, "") for name in RECORDED_DETAILS):
+        holds.append("details were recorded in it")
+    if session.techniques.exists():
+        holds.append("techniques were recorded in it")
+    note = Note.objects.filter(session=session).first()
+    if note is not None:
+        if any(text.strip() for text in note.text.values()):
+            holds.append("its note has text")
+        holds.extend(_referring(note))
+    holds.extend(_referring(session, skip=NOT_HOLDING))
+    return holds
+
+
+@transaction.atomic
+def delete_unused_session(actor: Actor, session: Session) -> None:
+    """Remove a session that was opened and never used (a draft left behind when a console
+    was opened and not started, as releases before 2026-11 did). Only its practitioner or an
+    owner may; anything recorded in or about it refuses, naming what holds it."""
+    actor.require_clinical_staff()
+    if session.practice_id != actor.practice_id:
+        raise PermissionDenied("This session belongs to another practice.")
+    if not actor.is_owner and session.practitioner_id != actor.user_id:
+        raise PermissionDenied("Only the session's practitioner or an owner can remove it.")
+    locked = Session.objects.select_for_update().select_related("client").get(pk=session.pk)
+    holds = unused_session_holds(locked)
+    if holds:
+        raise RuleError(
+            "This session cannot be removed: " + "; ".join(holds) + ". Only a session "
+            "that was never started and holds nothing can be removed."
+        )
+    note = Note.objects.filter(session=locked).first()
+    if note is not None:
+        audit.deleted(actor, note)
+    audit.deleted(actor, locked)
+    locked.delete()
 
 
 @transaction.atomic

@@ -15,10 +15,11 @@ urlpatterns: list[URLPattern] = [
         sessions.session_aftercare,
         name="session_aftercare",
     ),
+    path("sessions/<int:session_id>/remove/", sessions.session_remove, name="session_remove"),
     path(
         "clients/<int:client_id>/sessions/", sessions.client_sessions_page, name="client_sessions"
     ),
-    path("clients/<int:client_id>/sessions/live/", console.session_live, name="session_live"),
+    path("clients/<int:client_id>/sessions/start/", console.session_start, name="session_start"),
     path("sessions/<int:session_id>/console/", console.console_page, name="console"),
     path("sessions/<int:session_id>/console/start/", console.console_start, name="console_start"),
     path("sessions/<int:session_id>/console/pause/", console.console_pause, name="console_pause"),

@@ -36,6 +36,10 @@ PAGES = [
     "/clients/{client}/sessions/new/",
     "/password/change/",
     "/account/security/",
+    "/calendar/",
+    "/calendar/week/",
+    "/calendar/new/",
+    "/calendar/hours/",
 ]
 OWNER_PAGES = [
     "/practice/",
@@ -43,6 +47,7 @@ OWNER_PAGES = [
     "/practice/team/",
     "/practice/audit/",
     "/mail/",
+    "/practice/calendar/",
 ]
 
 

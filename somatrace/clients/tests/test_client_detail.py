@@ -103,7 +103,11 @@ def test_a_hold_is_explained_once_by_its_own_card(login, practitioner, client_re
 def test_it_starts_a_live_session_from_the_client_page(login, practitioner, client_record) -> None:
     browser = login(practitioner)
     page = browser.get(f"/clients/{client_record.pk}/").content.decode()
-    assert f'action="/clients/{client_record.pk}/sessions/live/"' in page
-    response = browser.post(f"/clients/{client_record.pk}/sessions/live/")
+    # A link to the pre-check: nothing is created by following it, only by starting.
+    assert f'href="/clients/{client_record.pk}/sessions/start/"' in page
+    assert browser.get(f"/clients/{client_record.pk}/sessions/start/").status_code == 200
+    assert not client_record.sessions.exists()
+    response = browser.post(f"/clients/{client_record.pk}/sessions/start/", {"pre_suds": 3})
     session = client_record.sessions.get()
     assert response.status_code == 302 and response.url == f"/sessions/{session.pk}/console/"
+    assert session.state == "running"

@@ -186,6 +186,8 @@ def test_assistants_are_refused_every_clinical_record(login, assistant, victim) 
         "consent_withdraw",
         "alert_detail",
         "session_create",
+        "session_start",
+        "session_remove",
         "attachment_upload",
         "attachment_view",
         "attachment_delete",
@@ -229,6 +231,11 @@ NOT_CLIENT_DATA = {
     "research_export_parquet",
     "research_report",
     "research_report_pdf",
+    # The calendar's setup: a practitioner's hours and time off, the practice's types and rooms.
+    "working_hours_remove",
+    "time_off_remove",
+    "appointment_type_edit",
+    "room_edit",
 }
 
 

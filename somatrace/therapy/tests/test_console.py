@@ -1,4 +1,4 @@
-"""The console page and the session's lifecycle: live, start, pause, resume, end."""
+"""The console page and the session's lifecycle: the pre-check, start, pause, resume, end."""
 
 from __future__ import annotations
 
@@ -84,17 +84,55 @@ def test_starting_with_a_hold_is_refused_with_a_clear_message(
     assert scheduled.started_at is None
 
 
-def test_a_live_session_is_opened_only_with_consent(login, practitioner, practice) -> None:
-    browser = login(practitioner)
-    consented = make_client(practice, practitioner, consented=True)
-    response = browser.post(f"/clients/{consented.pk}/sessions/live/")
-    session = Session.objects.get(client=consented)
-    assert response.url == f"/sessions/{session.pk}/console/"
-    assert session.practitioner == practitioner and session.state == "scheduled"
+def test_the_pre_check_for_a_new_session_creates_nothing(
+    login, practitioner, client_record
+) -> None:
+    page = login(practitioner).get(f"/clients/{client_record.pk}/sessions/start/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Before you start: pre-check" in text and "Start the session" in text
+    assert f'action="/clients/{client_record.pk}/sessions/start/"' in text
+    assert f'href="/clients/{client_record.pk}/"' in text  # back, without starting
+    assert not Session.objects.exists()
+    assert AuditEvent.objects.filter(
+        action="read", object_type="clients.client", object_id=client_record.pk
+    ).exists()
+
+
+def test_starting_a_new_session_creates_it_running_and_goes_to_its_console(
+    login, practitioner, client_record
+) -> None:
+    data = {"pre_suds": 5, "pre_calm": 4, "client_words": "Heavy shoulders"}
+    response = login(practitioner).post(f"/clients/{client_record.pk}/sessions/start/", data)
+    session = Session.objects.get()
+    assert response.status_code == 302 and response.url == f"/sessions/{session.pk}/console/"
+    assert session.practitioner == practitioner and session.state == "running"
+    assert (session.pre_suds, session.pre_calm, session.client_words) == (5, 4, "Heavy shoulders")
+
+
+def test_a_new_session_is_started_only_with_consent(login, practitioner, practice) -> None:
     without = make_client(practice, practitioner)
-    response = browser.post(f"/clients/{without.pk}/sessions/live/", follow=True)
+    browser = login(practitioner)
+    page = browser.get(f"/clients/{without.pk}/sessions/start/").content.decode()
+    assert "without current consent" in page and "Start the session" not in page
+    response = browser.post(f"/clients/{without.pk}/sessions/start/", {"pre_suds": 2})
+    assert response.status_code == 409
     assert "without current consent" in response.content.decode()
-    assert not Session.objects.filter(client=without).exists()
+    assert not Session.objects.exists()
+
+
+def test_a_bad_pre_check_for_a_new_session_comes_back_with_errors(
+    login, practitioner, client_record
+) -> None:
+    response = login(practitioner).post(
+        f"/clients/{client_record.pk}/sessions/start/",
+        {"pre_suds": 14, "felt_region": "moon", "client_words": "Still here"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Ratings are whole numbers from 0 to 10." in page and "Select a valid choice" in page
+    assert "Still here" in page  # what was typed comes back
+    assert not Session.objects.exists()
 
 
 def test_the_pre_check_is_validated(login, practitioner, scheduled) -> None:
@@ -218,8 +256,10 @@ def test_it_validates_ownership(login, outsider, colleague, assistant, client_re
             response = browser.post(f"/sessions/{session.pk}/console/{action}/", {"post_suds": 1})
             assert response.status_code in (403, 404)
             assert client_record.name.encode() not in response.content
-        response = browser.post(f"/clients/{client_record.pk}/sessions/live/")
-        assert response.status_code in (403, 404)
+        for method in (browser.get, browser.post):
+            response = method(f"/clients/{client_record.pk}/sessions/start/", {"pre_suds": 1})
+            assert response.status_code in (403, 404)
+            assert client_record.name.encode() not in response.content
     session.refresh_from_db()
     assert session.state == "running" and Session.objects.count() == 1
     assert not AuditEvent.objects.filter(client_id=client_record.pk).exists()

@@ -137,3 +137,69 @@ def test_signing_asks_for_confirmation_first(login, practitioner, session) -> No
 def test_the_confirmation_is_only_for_the_sessions_own_practitioner(login, owner, session) -> None:
     response = login(owner).get(f"/sessions/{session.pk}/sign/")
     assert response.status_code == 302 and response.url == f"/sessions/{session.pk}/"
+
+
+# --- Removing a session that was opened and never used ---------------------------------------
+
+
+@pytest.fixture
+def unused(client_record):
+    return make_session(client_record, days_ago=0)
+
+
+@pytest.mark.django_db
+def test_an_unused_session_offers_its_removal_after_a_confirmation(
+    login, practitioner, client_record, unused
+) -> None:
+    browser = login(practitioner)
+    page = browser.get(f"/sessions/{unused.pk}/").content.decode()
+    assert f'href="/sessions/{unused.pk}/remove/"' in page
+    assert "Remove this unused session" in page
+    confirm = browser.get(f"/sessions/{unused.pk}/remove/")
+    assert confirm.status_code == 200 and "Remove this unused session?" in confirm.content.decode()
+    assert Session.objects.filter(pk=unused.pk).exists()  # looking is not removing
+    response = browser.post(f"/sessions/{unused.pk}/remove/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/clients/{client_record.pk}/"
+    assert "was removed" in response.content.decode()
+    assert not Session.objects.filter(pk=unused.pk).exists()
+    assert AuditEvent.objects.filter(
+        action="delete", object_type="therapy.session", object_id=unused.pk, actor=practitioner
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_a_used_session_offers_no_removal_and_says_what_holds_it(
+    login, practitioner, session
+) -> None:
+    browser = login(practitioner)
+    assert (
+        "Remove this unused session" not in browser.get(f"/sessions/{session.pk}/").content.decode()
+    )
+    page = browser.get(f"/sessions/{session.pk}/remove/").content.decode()
+    assert "This session cannot be removed" in page
+    assert "Details were recorded in it." in page and "Its note has text." in page
+    response = browser.post(f"/sessions/{session.pk}/remove/")
+    assert response.status_code == 409
+    assert "details were recorded in it; its note has text" in response.content.decode()
+    assert Session.objects.filter(pk=session.pk).exists()
+
+
+@pytest.mark.django_db
+def test_only_its_practitioner_or_an_owner_may_remove_it(
+    login, owner, outsider, colleague, assistant, practice, client_record, unused
+) -> None:
+    from somatrace.testing import make_member
+
+    granted = make_member(practice, name="Grace Granted", sees_all_clients=True)
+    for user in (outsider, colleague, assistant, granted):
+        browser = login(user)
+        assert "Remove this unused" not in browser.get(f"/sessions/{unused.pk}/").content.decode()
+        for method in (browser.get, browser.post):
+            response = method(f"/sessions/{unused.pk}/remove/")
+            assert response.status_code in (403, 404), user
+            assert client_record.name.encode() not in response.content
+    assert Session.objects.filter(pk=unused.pk).exists()
+    browser = login(owner)
+    assert "Remove this unused session" in browser.get(f"/sessions/{unused.pk}/").content.decode()
+    assert browser.post(f"/sessions/{unused.pk}/remove/").status_code == 302
+    assert not Session.objects.filter(pk=unused.pk).exists()

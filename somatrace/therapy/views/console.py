@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from somatrace.audit import services as audit
 from somatrace.clients import touch
@@ -126,19 +126,74 @@ def console_page(request: PracticeRequest, session_id: int) -> HttpResponse:
     return render(request, "therapy/console.html", context)
 
 
+def render_precheck(
+    request: PracticeRequest,
+    client: Client,
+    *,
+    start_url: str,
+    back_url: str,
+    form: PrecheckForm | None = None,
+    duration_minutes: int = 60,
+) -> HttpResponse:
+    """The console's before-start page (the pre-check) for a client with no session yet.
+
+    Its form POSTs the pre-check fields to `start_url`, whose view creates and starts the
+    session in one step (services.start_new_session); `back_url` leaves without creating
+    anything. A bound form with errors comes back with status 400; a client who may not
+    start a session gets the reason instead of the form (409 when it was posted). The caller
+    has found `client` through Client.objects.visible_to(request.actor).
+    """
+    allowed, reason = can_start_session(client)
+    touch_map = current_touch_map(client)
+    vocabulary = vocabulary_for(client.practice_id)
+    marked = touch.marked_by_group(touch_map.regions if touch_map else {})
+    audit.read(request.actor, client)
+    if not allowed and request.method == "POST":
+        status = 409
+    elif form is not None and form.is_bound and form.errors:
+        status = 400
+    else:
+        status = 200
+    context = {
+        "client": client,
+        "precheck_form": form or PrecheckForm(),
+        "start_url": start_url,
+        "back_url": back_url,
+        "duration_minutes": duration_minutes,
+        "allowed": allowed,
+        "reason": reason,
+        "touch_map": touch_map,
+        "not_welcome": [
+            label for code, label in vocabulary.regions if marked.get(code) == touch.NOT_WELCOME
+        ],
+        "check_in": [
+            label for code, label in vocabulary.regions if marked.get(code) == touch.CHECK_IN
+        ],
+    }
+    return render(request, "therapy/precheck.html", context, status=status)
+
+
 @clinical_required
-@require_POST
-def session_live(request: PracticeRequest, client_id: int) -> HttpResponse:
-    """Open a session for now and go to its console."""
+@require_http_methods(["GET", "POST"])
+def session_start(request: PracticeRequest, client_id: int) -> HttpResponse:
+    """GET: the pre-check for a new live session, with nothing created yet. POST: create the
+    session, start it with the pre-check and go to its console."""
     client = get_object_or_404(
         Client.objects.visible_to(request.actor).select_related("practice"), pk=client_id
     )
-    try:
-        session = services.open_live_session(request.actor, client)
-    except RuleError as refusal:
-        messages.error(request, str(refusal))
-        return redirect("client_detail", client_id=client.pk)
-    return redirect("console", session_id=session.pk)
+    start_url = reverse("session_start", args=[client.pk])
+    back_url = reverse("client_detail", args=[client.pk])
+    if request.method == "GET":
+        return render_precheck(request, client, start_url=start_url, back_url=back_url)
+    form = PrecheckForm(request.POST)
+    if form.is_valid():
+        try:
+            session = services.start_new_session(request.actor, client, form.cleaned_data)
+        except RuleError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            return redirect("console", session_id=session.pk)
+    return render_precheck(request, client, start_url=start_url, back_url=back_url, form=form)
 
 
 @clinical_required

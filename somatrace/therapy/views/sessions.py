@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +24,7 @@ from somatrace.therapy import services
 from somatrace.therapy.forms import AftercareForm, AmendmentForm, NoteForm, SessionForm
 from somatrace.therapy.models import AftercareTemplate, Session
 from somatrace.therapy.queries import client_sessions, event_label, vocabulary_for
+from somatrace.therapy.services import RECORDED_DETAILS
 from somatrace.therapy.timeline_chart import Point, timeline_chart
 from somatrace.therapy.views.common import session_for
 from somatrace.therapy.vocabulary import DEFAULT_AFTERCARE
@@ -130,19 +132,34 @@ def session_detail(request: PracticeRequest, session_id: int) -> HttpResponse:
     audit.read(
         request.actor, session, shown={"therapy.note": [note.pk] if note.pk else [], **panels.shown}
     )
+    timeline = _timeline_context(session)
+    techniques = list(session.techniques.all())
+    actor = request.actor
+    # Offered for a session that looks unused from what this page already read; the
+    # confirmation page checks everything else that could hold it (unused_session_holds).
+    removable = (
+        session.started_at is None
+        and not session.is_signed
+        and not timeline["timeline"]
+        and not techniques
+        and not any(text.strip() for text in note.text.values())
+        and not any(getattr(session, name) not in (None, "") for name in RECORDED_DETAILS)
+        and (actor.is_owner or session.practitioner_id == actor.user_id)
+    )
     return render(
         request,
         "therapy/session_detail.html",
         {
-            **_timeline_context(session),
+            **timeline,
             "session": session,
             "client": session.client,
-            "techniques": list(session.techniques.all()),
+            "techniques": techniques,
             "ratings": rating_rows(session),
             "note": services.current_note(note, amendments),
             "original": note.text,
             "amendments": amendments,
             "can_sign": not session.is_signed and session.practitioner_id == request.actor.user_id,
+            "removable": removable,
             "panels": panels,
         },
     )
@@ -256,6 +273,37 @@ def session_aftercare(request: PracticeRequest, session_id: int) -> HttpResponse
         "therapy/aftercare.html",
         {"form": form, "session": session, "client": session.client, "choices": choices},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@clinical_required
+@require_http_methods(["GET", "POST"])
+def session_remove(request: PracticeRequest, session_id: int) -> HttpResponse:
+    """GET: confirm removing a session that was opened and never used, or say what holds it.
+    POST: remove it (services.delete_unused_session) and go back to the client's page."""
+    session = session_for(request, session_id)
+    actor = request.actor
+    if not actor.is_owner and session.practitioner_id != actor.user_id:
+        raise PermissionDenied("Only the session's practitioner or an owner can remove it.")
+    refusal = ""
+    if request.method == "POST":
+        try:
+            services.delete_unused_session(actor, session)
+        except RuleError as error:
+            refusal = str(error)
+        else:
+            day = timezone.localtime(session.starts_at)
+            messages.success(
+                request, f"The unused session of {day.day} {day:%B %Y, %H:%M} was removed."
+            )
+            return redirect("client_detail", client_id=session.client_id)
+    holds = services.unused_session_holds(session)
+    audit.read(actor, session)
+    return render(
+        request,
+        "therapy/remove.html",
+        {"session": session, "client": session.client, "holds": holds, "refusal": refusal},
+        status=409 if refusal else 200,
     )
 
 

@@ -1,0 +1,112 @@
+"""The calendar on a tablet: drag an appointment in the week view to another day and time
+(saved through the same checks as the form; a refusal puts it back), drag its lower edge to
+lengthen it, and record a no-show from its page."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from somatrace.scheduling.models import TimeOff
+from somatrace.scheduling.testing import make_appointment
+
+from .axe import serious_violations
+
+pytestmark = pytest.mark.browser
+
+SHOTS = os.environ.get("SOMATRACE_SHOTS")  # a folder: save screenshots there to look at
+
+
+def test_dragging_an_appointment_in_the_week_view_moves_it(
+    signed_in_page, live_server, practitioner, client_record
+) -> None:
+    # Mon 4 Jan 2027 10:00 GMT; the week view's grid starts at 08:00 in rows of 15 minutes.
+    appointment = make_appointment(client_record, datetime(2027, 1, 4, 10, tzinfo=UTC))
+    TimeOff.objects.create(
+        practice_id=client_record.practice_id,
+        practitioner=practitioner,
+        starts_at=datetime(2027, 1, 5, tzinfo=UTC),
+        ends_at=datetime(2027, 1, 6, tzinfo=UTC),
+        reason="Training",
+    )
+    refused: list[str] = []
+    page = signed_in_page(practitioner)
+    page.on("console", lambda m: refused.append(m.text) if "Security Policy" in m.text else None)
+    page.set_viewport_size({"width": 1180, "height": 900})  # a tablet, landscape
+    page.goto(f"{live_server.url}/calendar/week/?date=2027-01-04&who={practitioner.pk}")
+    block = page.locator(f'a[href="/calendar/appointments/{appointment.pk}/"]')
+    expect(block).to_be_visible()
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/week.png", full_page=True)
+    assert serious_violations(page) == []
+
+    column = page.locator('.cal-col[data-date="2027-01-04"]').bounding_box()
+    assert column
+    rows = int(page.locator(".cal").get_attribute("data-rows") or 0)
+    slot = column["height"] / rows
+
+    def drag_to(date: str, rows_down: int) -> None:
+        box = block.bounding_box()
+        target = page.locator(f'.cal-col[data-date="{date}"]').bounding_box()
+        assert box and target
+        x, y = box["x"] + box["width"] / 2, box["y"] + slot / 2  # near the block's top
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + 20, y + 10, steps=3)
+        page.mouse.move(target["x"] + target["width"] / 2, y + rows_down * slot, steps=8)
+        page.mouse.up()
+
+    # Onto Tuesday, when the practitioner is away: refused, the block goes back.
+    drag_to("2027-01-05", 0)
+    expect(page.locator("#cal-status")).to_contain_text("The practitioner is away")
+    expect(page.locator('.cal-col[data-date="2027-01-04"]').locator(block)).to_be_visible()
+    appointment.refresh_from_db()
+    assert appointment.starts_at == datetime(2027, 1, 4, 10, tzinfo=UTC)
+
+    # Two columns right and 6 rows (90 minutes) lower: Wednesday 11:30.
+    drag_to("2027-01-06", 6)
+    moved = page.locator(
+        f'.cal-col[data-date="2027-01-06"] a[href="/calendar/appointments/{appointment.pk}/"]'
+    )
+    expect(moved).to_be_visible()
+    expect(moved).to_contain_text("11:30–12:30")
+    appointment.refresh_from_db()
+    assert appointment.starts_at == datetime(2027, 1, 6, 11, 30, tzinfo=UTC)
+    assert appointment.ends_at == datetime(2027, 1, 6, 12, 30, tzinfo=UTC)
+
+    # Its lower edge two rows down: 30 minutes longer, 11:30-13:00.
+    edge = moved.locator(".cal-resize").bounding_box()
+    assert edge
+    ex, ey = edge["x"] + edge["width"] / 2, edge["y"] + edge["height"] / 2
+    page.mouse.move(ex, ey)
+    page.mouse.down()
+    page.mouse.move(ex, ey + 2 * slot, steps=6)
+    page.mouse.up()
+    expect(moved).to_contain_text("11:30–13:00")
+    appointment.refresh_from_db()
+    assert appointment.ends_at == datetime(2027, 1, 6, 13, tzinfo=UTC)
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/week-moved.png", full_page=True)
+    assert refused == []
+
+
+def test_a_no_show_is_recorded_with_a_reason(
+    signed_in_page, live_server, practitioner, client_record
+) -> None:
+    appointment = make_appointment(client_record, timezone.now() - timedelta(days=1))
+    page = signed_in_page(practitioner)
+    page.set_viewport_size({"width": 820, "height": 1180})  # a tablet, portrait
+    page.goto(f"{live_server.url}/calendar/appointments/{appointment.pk}/")
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/appointment.png", full_page=True)
+    assert serious_violations(page) == []
+    page.get_by_role("textbox", name="Reason").last.fill("No word from the client")
+    page.get_by_role("button", name="Record a no-show").click()
+    expect(page.get_by_text("Recorded as a no-show.")).to_be_visible()
+    expect(page.get_by_text("No word from the client")).to_be_visible()
+    appointment.refresh_from_db()
+    assert (appointment.status, appointment.status_reason) == ("no_show", "No word from the client")
