@@ -10,6 +10,11 @@ urlpatterns = [
         name="client_portal_invite",
     ),
     path("clients/<int:client_id>/portal/qr/", views.client_portal_qr, name="client_portal_qr"),
+    path(
+        "booking-requests/<int:booking_request_id>/invite/",
+        views.booking_request_invite,
+        name="booking_request_invite",
+    ),
     path("practice/deletion-requests/", views.deletion_requests, name="deletion_requests"),
     path(
         "deletion-requests/<int:request_id>/decide/",

@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
+from django.db import transaction
 from django.db.models import Max
 from django.http import (
     FileResponse,
@@ -69,6 +70,8 @@ from somatrace.portal.forms import (
     WelcomePasswordForm,
 )
 from somatrace.portal.models import DeletionRequest, DeletionStatus
+from somatrace.scheduling import services as scheduling
+from somatrace.scheduling.models import BookingRequest
 from somatrace.transfer.services import subject_access
 
 
@@ -310,6 +313,27 @@ def client_portal_qr(request: PracticeRequest, client_id: int) -> HttpResponse:
         "portal/invite_qr.html",
         {"client": client, "svg": mark_safe(svg)},  # noqa: S308 (segno's own SVG)
     )
+
+
+@clinical_required
+@require_POST
+def booking_request_invite(request: PracticeRequest, booking_request_id: int) -> HttpResponse:
+    """Staff: answer a public booking request by making the person a client (held by whoever
+    answers, as any new client) and emailing them an invitation to the portal, where they
+    book. Both or neither: an invitation that cannot go leaves the request waiting."""
+    row = get_object_or_404(
+        BookingRequest.objects.filter(practice_id=request.actor.practice_id),
+        pk=booking_request_id,
+    )
+    try:
+        with transaction.atomic():
+            client = scheduling.client_from_request(request.actor, row)
+            services.invite_client(request.actor, client)
+    except RuleError as refusal:
+        messages.error(request, str(refusal))
+        return redirect("booking_requests")
+    messages.success(request, "Client added and invited to the portal by email.")
+    return redirect("client_detail", client_id=client.pk)
 
 
 def _dead_link(request: HttpRequest) -> HttpResponse:

@@ -9,6 +9,9 @@ class SchedulingConfig(AppConfig):
     def ready(self) -> None:
         from somatrace.core import panels
         from somatrace.scheduling.panels import PANELS
+        from somatrace.scheduling.views.booking import PORTAL_LINK, PORTAL_PANEL
 
-        for panel in PANELS:
+        for panel in [*PANELS, PORTAL_PANEL]:
             panels.register(panel)
+        panels.register_portal_link(PORTAL_LINK)
+        from somatrace.scheduling import tasks  # noqa: F401  (registers the periodic job)

@@ -1,4 +1,4 @@
-"""Test builders for the calendar, and what the URL walk needs to know about its URLs."""
+"""Test builders for the calendar and booking, and what the URL walk needs to know."""
 
 from __future__ import annotations
 
@@ -7,10 +7,19 @@ from typing import Any
 
 from django.utils import timezone
 
-from somatrace.scheduling.models import Appointment, AppointmentType, Room, TimeOff, WorkingHours
+from somatrace.scheduling.models import (
+    Appointment,
+    AppointmentType,
+    BookingRequest,
+    BookingRules,
+    Room,
+    TimeOff,
+    WorkingHours,
+)
 
-# URL names of this app that are reachable without logging in, on purpose.
-PUBLIC_URL_NAMES: set[str] = set()
+# Reachable without signing in, on purpose: the public request page (404 unless the practice
+# turned it on) and the calendar feed (its secret in the path; 404 for an unknown one).
+PUBLIC_URL_NAMES = {"public_booking", "public_booking_thanks", "calendar_feed"}
 
 
 def make_appointment_type(practice: Any, name: str = "Session", **fields: Any) -> AppointmentType:
@@ -37,6 +46,36 @@ def make_appointment(
     )
 
 
+def make_type(practice: Any, name: str = "Somatic session", **fields: Any) -> AppointmentType:
+    return AppointmentType.objects.create(practice=practice, name=name, **fields)
+
+
+def make_hours(
+    practitioner: Any,
+    weekdays: range | list[int] = range(7),
+    starts: time = time(9),
+    ends: time = time(17),
+) -> None:
+    """Working hours on each of `weekdays` (0 is Monday), in the practice's wall clock."""
+    practice_id = practitioner.membership.practice_id
+    for weekday in weekdays:
+        WorkingHours.objects.create(
+            practice_id=practice_id,
+            practitioner=practitioner,
+            weekday=weekday,
+            starts=starts,
+            ends=ends,
+        )
+
+
+def set_rules(practice: Any, **fields: Any) -> BookingRules:
+    rules, _ = BookingRules.objects.get_or_create(practice=practice)
+    for name, value in fields.items():
+        setattr(rules, name, value)
+    rules.save()
+    return rules
+
+
 def victim_ids(client: Any, session: Any) -> dict[str, int]:
     """Ids of one of each of this app's records about `client`, keyed by URL parameter name."""
     practitioner = client.assigned_practitioner
@@ -56,7 +95,11 @@ def victim_ids(client: Any, session: Any) -> dict[str, int]:
         ends_at=now + timedelta(days=31),
     )
     room = Room.objects.create(practice_id=client.practice_id, name="Victim room")
+    request = BookingRequest.objects.create(
+        practice_id=client.practice_id, name="Avery Asker", email="asker@example.org"
+    )
     return {
+        "booking_request_id": request.pk,
         "appointment_id": appointment.pk,
         "hours_id": hours.pk,
         "time_off_id": off.pk,
