@@ -127,9 +127,11 @@ def _shown(sessions: list[Session]) -> dict[str, list[int]]:
     }
 
 
-def dashboard_today(actor: Actor, _: Any) -> PanelData:
-    """Today's sessions: the whole day, or on a day longer than MAX_TODAY, the MAX_TODAY
-    from those under way on (the page costs the same at 8 sessions a day as at 300)."""
+def dashboard_today(actor: Actor, _: Any) -> PanelData | None:
+    """Today's sessions held without an appointment (recorded or started from the client
+    page): the whole day, or on a day longer than MAX_TODAY, the MAX_TODAY from those under
+    way on (the page costs the same at 8 sessions a day as at 300). None when there are none:
+    the calendar's panel lists the day's appointments."""
     start = _day_start()
     # Sessions started from an appointment are listed by the calendar's panel (scheduling):
     # only sessions with no appointment here, so nothing is listed twice.
@@ -137,6 +139,8 @@ def dashboard_today(actor: Actor, _: Any) -> PanelData:
         starts_at__gte=start, starts_at__lt=start + timedelta(days=1), appointment__isnull=True
     )
     total = day.count()
+    if not total:
+        return None
     if total > MAX_TODAY:
         day = day.filter(starts_at__gte=max(start, timezone.now() - UNDER_WAY))
     todays = list(day.order_by("starts_at")[:MAX_TODAY])

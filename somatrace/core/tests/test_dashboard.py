@@ -161,13 +161,14 @@ def test_it_opens_the_console_for_todays_own_sessions_until_they_end(
 
 @pytest.mark.django_db
 def test_its_session_lists_are_bounded_and_can_walk_the_practice_index(
-    login, owner, practitioner, practice
+    login, owner, practitioner, practice, client_record
 ) -> None:
     """At 500,000 sessions the lists must stop at their limit on an index (docs/performance.md):
     each names the session's own practice (index on practice, starts_at) and is LIMITed."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    make_session(client_record, starts_at=timezone.now())  # so that today's list is read
     for user in (owner, practitioner):
         browser = login(user)
         with CaptureQueriesContext(connection) as queries:
