@@ -6,6 +6,15 @@ for (const element of document.querySelectorAll("time[data-local-time]")) {
   const zone = element.dataset.zone;
   const moment = new Date(element.getAttribute("datetime"));
   if (!own || !zone || own === zone || Number.isNaN(moment.getTime())) continue;
+  const wallClock = (timeZone) =>
+    new Intl.DateTimeFormat(undefined, {
+      weekday: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZone,
+    }).format(moment);
+  // Zones with other names may show the same clock at this moment (London and UTC in winter).
+  if (wallClock(own) === wallClock(zone)) continue;
   const format = new Intl.DateTimeFormat(undefined, {
     weekday: "short",
     hour: "2-digit",
