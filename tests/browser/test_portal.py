@@ -26,6 +26,9 @@ PASSWORD = "meadow-lantern-river"
 
 
 def no_overflow(page: Page) -> None:
+    # A click that navigates returns once the new page has started loading; its document
+    # may not have an element yet on a busy machine.
+    page.wait_for_load_state()
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, overflow
 
@@ -118,6 +121,7 @@ def test_a_client_gets_in_and_prepares_their_first_visit_on_a_phone(
     # The questionnaire due, one question at a time.
     phone.get_by_role("link", name="Home", exact=True).click()
     phone.get_by_role("link", name="Generalized Anxiety Disorder").click()
+    expect(phone.locator("#q-1")).to_be_visible()
     accessible_in_light_and_dark(phone)
     for number in range(1, 8):
         item = phone.locator(f"#q-{number}")
