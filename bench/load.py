@@ -261,7 +261,9 @@ def user_counts(users: int) -> dict[str, int]:
     return counts
 
 
-def start_servers(n: int, env: dict[str, str], data_dir: Path, threads: int) -> tuple[list, list]:
+def start_servers(
+    n: int, env: dict[str, str], data_dir: Path, processes_each: int, threads: int
+) -> tuple[list, list]:
     somatrace = str(ROOT / ".venv" / "bin" / "somatrace")
     ports = [free_port() for _ in range(n)]
     processes = []
@@ -275,7 +277,7 @@ def start_servers(n: int, env: dict[str, str], data_dir: Path, threads: int) -> 
                     "--port",
                     str(port),
                     "--workers",
-                    "1",
+                    str(processes_each),
                     "--threads",
                     str(threads),
                 ],
@@ -357,7 +359,7 @@ def run_configuration(
     prepared = prepare(practice, args.users, args.duration, log)
     connection.close()
     env = environment(data_dir)
-    hosts, processes = start_servers(n, env, data_dir, args.threads)
+    hosts, processes = start_servers(n, env, data_dir, args.processes, args.threads)
     try:
         spec = data_dir / f"swarm-{n}.json"
         out = data_dir / f"results-{n}.json"
@@ -375,7 +377,8 @@ def run_configuration(
             )
         )
         log(
-            f"{n} app server(s) x 1 process x {args.threads} threads + {n} worker(s): "
+            f"{n} app server(s) x {args.processes} process(es) x {args.threads} threads"
+            f" + {n} worker(s): "
             f"{args.users} users ({prepared['counts']}), {args.duration:.0f} s, "
             f"load average {os.getloadavg()[0]:.1f}"
         )
@@ -453,7 +456,8 @@ def main() -> None:
     parser.add_argument("--reference", type=float, default=10, help="seconds of /healthz alone")
     parser.add_argument("--quick", action="store_true", help="20 users, 15 s: does it work?")
     parser.add_argument("--servers", type=int, nargs="+", default=[2, 1], help="configurations")
-    parser.add_argument("--threads", type=int, default=8, help="threads per app server")
+    parser.add_argument("--processes", type=int, default=1, help="processes per app server")
+    parser.add_argument("--threads", type=int, default=8, help="threads per process")
     parser.add_argument("--think", type=float, nargs=2, default=[3, 8], help="page wait, s")
     parser.add_argument("--event-every", type=float, nargs=2, default=[2, 5], help="console, s")
     parser.add_argument("--fresh", action="store_true", help="seed the database again")

@@ -14,12 +14,14 @@ RECENT = 5
 
 
 def client_invoices_panel(actor: Actor, client: Any) -> PanelData | None:
-    """The latest invoices with what is due, and the balance (four queries). Staff only;
-    assistants see it too (the front desk takes payments), without the means to invoice."""
+    """The latest invoices with what is due, and the balance: one query for a client never
+    invoiced (most of a large practice's records), four otherwise. Staff only; assistants
+    see it too (the front desk takes payments), without the means to invoice."""
     if not actor.is_staff_member:
         return None
     invoices = client_invoices(actor, client.pk, limit=RECENT)
-    balance = services.client_balance(actor, client)
+    # Every payment belongs to an invoice: with none, the balance is nothing and not shown.
+    balance = services.client_balance(actor, client) if invoices else None
     return PanelData(
         {
             "client": client,

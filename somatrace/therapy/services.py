@@ -681,8 +681,9 @@ def add_event(actor: Actor, session: Session, new: NewEvent) -> Posted:
     The same number of queries at the 1st and the 1,000th event: the guard folds the event
     into the state it keeps for the session (GuardState) instead of re-reading the timeline;
     only an event earlier than the last one it saw, or the first after a change to the
-    timeline, has it evaluate the whole timeline again. The reads (the uuid, the prompt a
-    grounding step answers) come before the write transaction, which holds SQLite's single
+    timeline, has it evaluate the whole timeline again. A re-sent uuid costs no read in the
+    common case: the unique (session, uuid) refuses its insert. The one read (the prompt a
+    grounding step answers) comes before the write transaction, which holds SQLite's single
     write lock: it inserts the event, its work, any new prompts and their audit rows, and
     updates the guard's state (the session's row of it is locked until the commit, so two
     events of one session are folded one after the other).
@@ -691,18 +692,23 @@ def add_event(actor: Actor, session: Session, new: NewEvent) -> Posted:
     if session.state == "scheduled":
         raise RuleError("Start the session before logging events.")
     _unlocked(session)
-    existing = TimelineEvent.objects.filter(session=session, client_uuid=new.uuid).first()
-    if existing is not None:
-        return Posted(existing, False, [])
     code = new.code if new.kind in WORD_KINDS else ""
-    _check_event(session, new.kind, code, new.text, new.suds, new.region)
     works = new.kind == "technique" and bool(new.region)
-    if (
-        works
-        and not new.override_reason.strip()
-        and touch_status(session.client, new.region) == TouchStatus.NOT_WELCOME
-    ):
-        raise TouchRefused(TOUCH_REFUSAL)
+    try:
+        _check_event(session, new.kind, code, new.text, new.suds, new.region)
+        if (
+            works
+            and not new.override_reason.strip()
+            and touch_status(session.client, new.region) == TouchStatus.NOT_WELCOME
+        ):
+            raise TouchRefused(TOUCH_REFUSAL)
+    except RuleError:
+        # A re-send of an event stored before the vocabulary or the touch map changed is
+        # still answered with the stored event, not refused.
+        existing = TimelineEvent.objects.filter(session=session, client_uuid=new.uuid).first()
+        if existing is not None:
+            return Posted(existing, False, [])
+        raise
     responds_to_id = None
     if new.responds_to:
         responds_to_id = (
@@ -732,7 +738,8 @@ def add_event(actor: Actor, session: Session, new: NewEvent) -> Posted:
             prompts = _guard_after(actor, session, event) if event.kind in GUARDED else []
             stored = _store_prompts(actor, prompts)
     except IntegrityError:
-        # The same uuid arrived twice at once: the other request stored it.
+        # A re-send (the tablet got no answer in time), or the same uuid twice at once:
+        # the unique (session, uuid) refused the second insert, so this one stored nothing.
         stored_event = TimelineEvent.objects.get(session=session, client_uuid=new.uuid)
         return Posted(stored_event, False, [])
     return Posted(event, True, stored)

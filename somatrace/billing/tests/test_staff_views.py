@@ -9,13 +9,14 @@ import pytest
 
 from somatrace.audit.models import AuditEvent
 from somatrace.billing.models import BillingSettings, Invoice, Payment
+from somatrace.billing.panels import client_invoices_panel
 from somatrace.billing.testing import (
     make_appointment,
     make_billing_settings,
     make_invoice,
     make_payment,
 )
-from somatrace.testing import make_client
+from somatrace.testing import make_client, staff_actor
 
 
 @pytest.fixture
@@ -136,6 +137,18 @@ def test_the_client_page_shows_the_invoices_panel_with_the_balance(
     assert "£28.00".encode() in page.content  # 78.00 - 50.00
     row = AuditEvent.objects.filter(object_type="clients.client", action="read").latest("id")
     assert invoice.pk in row.shown["billing.invoice"]
+
+
+def test_a_client_never_invoiced_costs_the_panel_one_query_and_shows_no_balance(
+    billing, login, practitioner, client_record, django_assert_num_queries
+) -> None:
+    actor = staff_actor(practitioner)
+    with django_assert_num_queries(1):
+        data = client_invoices_panel(actor, client_record)
+    assert data is not None and data.context["invoices"] == []
+    assert data.context["balance"] is None
+    page = login(practitioner).get(f"/clients/{client_record.pk}/")
+    assert b"No invoices yet." in page.content and b"Balance:" not in page.content
 
 
 @pytest.mark.parametrize("who", ["outsider", "colleague"])

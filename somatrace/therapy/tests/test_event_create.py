@@ -66,6 +66,21 @@ def test_resending_the_same_uuid_returns_the_stored_event(login, practitioner, s
     assert AuditEvent.objects.filter(object_type="therapy.timelineevent").count() == 1
 
 
+def test_a_resend_after_its_word_was_removed_still_returns_the_stored_event(
+    login, practitioner, session, practice
+) -> None:
+    word = Word.objects.create(practice=practice, kind="cue", code="far-away", label="Far away")
+    browser = login(practitioner)
+    same = str(uuid.uuid4())
+    first = post(browser, session, uuid=same, code="far-away")
+    word.delete()
+    again = post(browser, session, uuid=same, code="far-away")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+    fresh = post(browser, session, code="far-away")  # a new event with it is refused
+    assert fresh.status_code == 400 and "code" in fresh.json()["fields"]
+
+
 def test_a_suds_rise_records_a_guard_prompt_once(login, practitioner, session) -> None:
     browser = login(practitioner)
     start = session.started_at

@@ -19,7 +19,7 @@ from somatrace.core.errors import RuleError
 from somatrace.core.jsonbody import BadJSON, read_json
 from somatrace.therapy import services
 from somatrace.therapy.forms import EventAddForm, EventEditForm, EventForm, local_time_on
-from somatrace.therapy.models import TimelineEvent
+from somatrace.therapy.models import Session, TimelineEvent
 from somatrace.therapy.queries import event_label, vocabulary_for
 from somatrace.therapy.views.common import session_for, wants_json
 from somatrace.therapy.views.console import prompt_json
@@ -40,7 +40,11 @@ def _invalid(fields: dict[str, list[str]]) -> JsonResponse:
 def event_create(request: PracticeRequest, session_id: int) -> HttpResponse:
     """POST one event as JSON. 201 when stored, 200 when this uuid was already stored,
     400 for an invalid event, 409 when the session or touch consent refuses it."""
-    session = session_for(request, session_id)
+    # The console posts every few seconds: load the session with its client (the guard's
+    # window, touch consent) and nothing more.
+    session = get_object_or_404(
+        Session.objects.visible_to(request.actor).select_related("client"), pk=session_id
+    )
     try:
         data = _json_body(request)
     except BadJSON as bad:
