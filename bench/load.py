@@ -456,8 +456,12 @@ def main() -> None:
     parser.add_argument("--reference", type=float, default=10, help="seconds of /healthz alone")
     parser.add_argument("--quick", action="store_true", help="20 users, 15 s: does it work?")
     parser.add_argument("--servers", type=int, nargs="+", default=[2, 1], help="configurations")
-    parser.add_argument("--processes", type=int, default=1, help="processes per app server")
-    parser.add_argument("--threads", type=int, default=8, help="threads per process")
+    parser.add_argument(
+        "--processes", type=int, default=4, help="processes per app server (serve's default)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=2, help="threads per process (serve's default)"
+    )
     parser.add_argument("--think", type=float, nargs=2, default=[3, 8], help="page wait, s")
     parser.add_argument("--event-every", type=float, nargs=2, default=[2, 5], help="console, s")
     parser.add_argument("--fresh", action="store_true", help="seed the database again")

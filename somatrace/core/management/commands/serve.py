@@ -15,8 +15,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "8")))
+        # Processes rather than threads: a thread waiting on the database gets the
+        # interpreter back only after a thread busy rendering a page lets go of it (up to
+        # 5 ms per query), so in one process of 8 threads a console event's ten queries
+        # waited behind every page drawn beside it. 4 x 2 against 1 x 8 per server, same
+        # load (docs/performance.md): event p99 120 ms against 210-260.
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "4")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "2")))
         # gunicorn's default keeps an idle connection 2 seconds. A reverse proxy reuses its
         # idle upstream connections for longer (Caddy: 2 minutes), and a console tablet posts
         # an event every few seconds, so either would now and then send a request into a
