@@ -161,9 +161,12 @@ def decide_deletion(
         try:
             client.delete()
         except ProtectedError as error:
+            kept = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
             raise RuleError(
-                "Some of this client's records cannot be erased automatically; nothing was "
-                "erased. Please report this to your administrator."
+                f"Nothing was erased: this client's {' and '.join(kept)} must be kept, and "
+                "would be left without their client. Decide Keep instead, and tell the client "
+                "which records are kept and why (invoices and payments are financial records, "
+                "kept for as long as tax law requires)."
             ) from error
         # Files go once the rows are gone for good (a rolled-back erasure keeps them).
         transaction.on_commit(lambda: [stored.delete(save=False) for stored in files])

@@ -12,6 +12,7 @@ import pytest
 
 from somatrace.accounts.models import ClientAccount, User
 from somatrace.audit.models import AuditEvent
+from somatrace.billing.testing import make_invoice
 from somatrace.clients.models import Client
 from somatrace.clients.testing import make_attachment
 from somatrace.mail.testing import deliver_queued_mail
@@ -131,6 +132,30 @@ def test_erasing_deletes_the_record_closes_the_account_and_tells_the_client(
         "/portal/login/", {"username": "quinn@example.test", "password": PASSWORD}
     )
     assert signed_in.status_code == 200  # refused: the account is closed
+
+
+@pytest.mark.django_db
+def test_erasing_a_client_with_invoices_erases_nothing_and_says_why(
+    login, owner, account, client_record
+) -> None:
+    make_invoice(client_record)
+    request = make_deletion_request(client_record)
+    staff = login(owner)
+    answer = staff.post(
+        f"/deletion-requests/{request.pk}/decide/",
+        {"decision": "erase", "confirm": "on"},
+        follow=True,
+    )
+    assert answer.status_code == 200
+    said = " ".join(str(m) for m in answer.context["messages"])
+    assert said.startswith("Nothing was erased: this client's ")
+    assert "invoices must be kept" in said
+    assert "tax law" in said
+    assert Client.objects.filter(pk=client_record.pk).exists()
+    assert ClientAccount.objects.filter(client=client_record, user=account).exists()
+    request.refresh_from_db()
+    assert (request.status, request.client_id) == ("pending", client_record.pk)
+    assert not AuditEvent.objects.filter(action="delete", object_type="clients.client").exists()
 
 
 @pytest.mark.django_db
