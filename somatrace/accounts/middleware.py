@@ -5,7 +5,6 @@ practice requires it adds one before anything else."""
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
@@ -97,7 +96,7 @@ class PracticeMiddleware:
         actor = None
         if membership is not None:
             actor = Actor.staff(membership, ip=client_ip(request), path=safe_path(request.path))
-            timezone.activate(zoneinfo.ZoneInfo(membership.practice.time_zone))
+            timezone.activate(membership.practice.zone)
         elif account is not None:
             actor = Actor.portal_client(
                 practice_id=account.practice_id,
@@ -107,7 +106,7 @@ class PracticeMiddleware:
                 ip=client_ip(request),
                 path=safe_path(request.path),
             )
-            timezone.activate(zoneinfo.ZoneInfo(account.practice.time_zone))
+            timezone.activate(account.practice.zone)
         request.actor = actor  # type: ignore[attr-defined]
         try:
             return self.get_response(request)

@@ -68,6 +68,11 @@ class Practice(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The practice's time zone: wall-clock times are shown and entered in it."""
+        return zoneinfo.ZoneInfo(self.time_zone)
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from somatrace.accounts.models import Membership, Practice, Role
 from somatrace.billing import services
@@ -41,7 +40,7 @@ def seed(practice: Practice, today: date, log: Callable[[str], None]) -> None:
         payment_instructions="Bank transfer to Stillwater Somatic Practice, "
         "sort code 00-00-00, account 00000000 (fictional).",
     )
-    zone = ZoneInfo(practice.time_zone)
+    zone = practice.zone
     since = datetime.combine(today - timedelta(days=7), time.min, tzinfo=zone)
     until = datetime.combine(today, time.min, tzinfo=zone)
     held = (

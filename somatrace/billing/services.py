@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -97,7 +96,7 @@ def _require_front_desk_of(actor: Actor, client_id: int) -> None:
 
 
 def local_today(practice: Practice) -> date:
-    return timezone.localdate(timezone=ZoneInfo(practice.time_zone))
+    return timezone.localdate(timezone=practice.zone)
 
 
 # --- Settings -----------------------------------------------------------------------------
@@ -351,7 +350,7 @@ def invoice_appointments(
     procedure, diagnoses = _codes(procedure_code, diagnosis_codes)
     currency = billing.currency
     price = None if unit_price is None else _checked_price(unit_price, currency, "The price")
-    zone = ZoneInfo(billing.practice.time_zone)
+    zone = billing.practice.zone
     lines = []
     for appointment in found.values():
         kind = appointment.appointment_type

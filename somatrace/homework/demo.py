@@ -13,7 +13,6 @@ import random
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from somatrace.accounts.models import ClientAccount, Practice
 from somatrace.clients.models import ProgressSharing
@@ -40,7 +39,7 @@ def seed(practice: Practice, today: date, log: Callable[[str], None] = print) ->
         return
     client = account.client
     rng = random.Random(DEMO_SEED)
-    zone = ZoneInfo(practice.time_zone)
+    zone = practice.zone
     exercises = {e.code: e for e in Exercise.objects.filter(practice=None)}
     completions = []
     for code, per_week, minutes, days_ago, to_go, chance in PLAN:

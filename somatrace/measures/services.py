@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -196,7 +195,7 @@ def _make_due(assignment_id: int, now: datetime, task: str) -> Administration | 
     )
     if last is not None and last.status == Status.PENDING:
         return None  # one waiting is enough
-    zone = ZoneInfo(client.practice.time_zone)
+    zone = client.practice.zone
     today = timezone.localtime(now, zone).date()
     start = last.created_at if last else assignment.created_at
     n = assignment.n or 1

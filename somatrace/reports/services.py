@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-import zoneinfo
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -108,7 +107,7 @@ def run_job(job_id: int) -> None:
         _set(job, STEP_LABELS[key], 10 + 60 * sections.index(key) // len(sections))
 
     try:
-        with timezone.override(zoneinfo.ZoneInfo(client.practice.time_zone)):
+        with timezone.override(client.practice.zone):
             report = progress_report(
                 actor,
                 client,

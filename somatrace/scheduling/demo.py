@@ -81,7 +81,7 @@ def seed(
         The main practitioner's clients still to come today, at their (aware) start times
         (seed.py chooses them; the ones seen this morning are found from today's sessions).
     """
-    zone = ZoneInfo(practice.time_zone)
+    zone = practice.zone
     members = Membership.objects.filter(practice=practice).select_related("user")
     owner = Actor.staff(next(m for m in members if m.role == Role.OWNER))
     practitioners = sorted(

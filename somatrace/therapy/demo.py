@@ -13,7 +13,6 @@ import random
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import Window
 from django.db.models.functions import RowNumber
@@ -123,7 +122,7 @@ def _with_guard(rng: random.Random, events: list[dict], low: int, high: int) -> 
 def seed(practice: Practice, today: date, log: Callable[[str], None]) -> None:
     """Add timeline events to the demo practice's sessions (deterministic)."""
     rng = random.Random(DEMO_SEED)
-    zone = ZoneInfo(practice.time_zone)
+    zone = practice.zone
     templates = [*DEFAULT_AFTERCARE, (BODY_SCAN_TITLE, BODY_SCAN)]
     AftercareTemplate.objects.bulk_create(
         [AftercareTemplate(practice=practice, title=title, body=body) for title, body in templates]

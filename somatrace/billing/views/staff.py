@@ -9,7 +9,6 @@ desk, see invoices and record payments and refunds, never diagnosis or procedure
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -111,7 +110,7 @@ def _new_invoice_page(
     billing = services.settings_for(client.practice_id)
     unbilled = services.unbilled_appointments(request.actor, client)
     if billing is not None:
-        _labelled(unbilled, ZoneInfo(billing.practice.time_zone))
+        _labelled(unbilled, billing.practice.zone)
     packages = services.packages_with_sessions_left(request.actor, client)
     audit.read(
         request.actor,
