@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from somatrace.accounts.models import Practice
@@ -26,6 +27,12 @@ class ClientQuerySet(ClientRecordQuerySet["Client"]):
     """Client.objects.visible_to(actor): the rule is Actor.client_scope."""
 
     client_path = ""
+
+    def matching(self, term: str) -> ClientQuerySet:
+        """Clients whose name, preferred name or email holds `term` (any case)."""
+        return self.filter(
+            Q(name__icontains=term) | Q(preferred_name__icontains=term) | Q(email__icontains=term)
+        )
 
 
 class Tag(models.Model):

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -60,10 +59,7 @@ def client_list(request: PracticeRequest) -> HttpResponse:
         form.cleaned_data if form.is_bound and form.is_valid() else {"status": "active"}
     )
     if filters.get("q"):
-        term = filters["q"]
-        clients = clients.filter(
-            Q(name__icontains=term) | Q(preferred_name__icontains=term) | Q(email__icontains=term)
-        )
+        clients = clients.matching(filters["q"])
     if filters.get("status"):
         clients = clients.filter(status=filters["status"])
     if filters.get("practitioner"):

@@ -56,8 +56,20 @@ class ClientChoice(forms.ModelChoiceField):
         return str(obj.display_name)
 
 
+# The booking form lists at most this many clients; a larger practice finds the client by
+# name first. 10,000 options made the page take 570 ms to draw (docs/performance.md).
+CLIENTS_LISTED = 100
+
+
 class AppointmentForm(forms.Form):
     client = ClientChoice(queryset=Client.objects.none())
+    find = forms.CharField(
+        label="Find a client",
+        required=False,
+        max_length=100,
+        help_text="Part of a name or email address.",
+        widget=forms.TextInput(attrs={"data-enter-clicks": "find-client", "autocomplete": "off"}),
+    )
     practitioner = PractitionerChoice(queryset=User.objects.none())
     appointment_type = forms.ModelChoiceField(label="Type", queryset=AppointmentType.objects.none())
     room = forms.ModelChoiceField(
@@ -85,6 +97,7 @@ class AppointmentForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients  # type: ignore[attr-defined]
+        self._list_clients(clients)
         self.fields["practitioner"].queryset = practitioners  # type: ignore[attr-defined]
         self.fields["appointment_type"].queryset = AppointmentType.objects.filter(  # type: ignore[attr-defined]
             practice_id=actor.practice_id, is_active=True
@@ -95,6 +108,28 @@ class AppointmentForm(forms.Form):
         kinds = list(self.fields["appointment_type"].queryset[:2])  # type: ignore[attr-defined]
         if len(kinds) == 1:  # the practice's only type: chosen already
             self.fields["appointment_type"].initial = kinds[0].pk
+
+    def _list_clients(self, clients: Any) -> None:
+        """Offer at most CLIENTS_LISTED clients, those matching what was typed in "find", and
+        always the one already chosen. Any client in `clients` is still accepted."""
+        values = self.data if self.is_bound else self.initial
+        term = str(values.get("find") or "").strip()
+        listed = list((clients.matching(term) if term else clients)[: CLIENTS_LISTED + 1])
+        self.find_term = term
+        self.more_clients = len(listed) > CLIENTS_LISTED
+        self.finding = bool(term) or self.more_clients
+        listed = listed[:CLIENTS_LISTED]
+        self.matches = len(listed)
+        chosen = str(values.get("client") or "")
+        if term and len(listed) == 1 and not chosen and not self.is_bound:
+            chosen = self.initial["client"] = str(listed[0].pk)  # the one found: chosen
+        if chosen.isdigit() and int(chosen) not in {c.pk for c in listed}:
+            listed = list(clients.filter(pk=int(chosen))) + listed
+        self.listed_client_ids = [c.pk for c in listed]
+        field = self.fields["client"]
+        field.widget.choices = [("", field.empty_label)] + [  # type: ignore[attr-defined]
+            (c.pk, c.display_name) for c in listed
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -1,6 +1,7 @@
 """The calendar on a tablet: drag an appointment in the week view to another day and time
 (saved through the same checks as the form; a refusal puts it back), drag its lower edge to
-lengthen it, and record a no-show from its page."""
+lengthen it, record a no-show from its page, and book a client found by name in a practice
+too large to list every client."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from somatrace.scheduling.models import TimeOff
-from somatrace.scheduling.testing import make_appointment
+from somatrace.clients.models import Client
+from somatrace.scheduling.models import Appointment, TimeOff
+from somatrace.scheduling.testing import make_appointment, make_appointment_type
+from somatrace.testing import make_client
 
 from .axe import serious_violations
 
@@ -110,3 +113,39 @@ def test_a_no_show_is_recorded_with_a_reason(
     expect(page.get_by_text("No word from the client")).to_be_visible()
     appointment.refresh_from_db()
     assert (appointment.status, appointment.status_reason) == ("no_show", "No word from the client")
+
+
+def test_a_client_beyond_the_list_is_found_by_name_and_booked(
+    signed_in_page, live_server, practice, practitioner, monkeypatch
+) -> None:
+    monkeypatch.setattr("somatrace.scheduling.forms.CLIENTS_LISTED", 2)
+    for name in ("Ada Alder", "Bo Birch", "Cy Cedar", "Ed Elm", "Em Elmore"):
+        make_client(practice, practitioner, name=name)
+    make_appointment_type(practice)
+    page = signed_in_page(practitioner)
+    page.set_viewport_size({"width": 820, "height": 1180})  # a tablet, portrait
+    page.goto(f"{live_server.url}/calendar/new/")
+    client_choice = page.get_by_label("Client:", exact=True)
+    expect(client_choice.locator("option")).to_have_count(3)  # the empty choice and two
+    page.get_by_label("Time:", exact=True).fill("14:30")
+
+    # Typing narrows the list as it goes; Enter in the box finds, and books nothing.
+    page.get_by_label("Find a client").fill("elm")
+    expect(page.get_by_text("2 clients match “elm”.")).to_be_visible()
+    expect(client_choice.locator("option")).to_have_text(["---------", "Ed Elm", "Em Elmore"])
+    page.get_by_label("Find a client").fill("elmore")
+    page.get_by_label("Find a client").press("Enter")
+    expect(page.get_by_text("1 client matches “elmore”.")).to_be_visible()
+    elmore = Client.objects.get(name="Em Elmore")
+    expect(page.get_by_label("Client:", exact=True)).to_have_value(str(elmore.pk))  # the one
+    assert not Appointment.objects.exists()
+    expect(page.get_by_label("Time:", exact=True)).to_have_value("14:30")  # nothing typed is lost
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/booking-find.png", full_page=True)
+    assert serious_violations(page) == []
+
+    page.get_by_label("Time:", exact=True).press("Enter")  # Enter elsewhere books, as on any form
+    expect(page.get_by_text("Booked for")).to_be_visible()
+    booked = Appointment.objects.get()
+    assert booked.client.name == "Em Elmore"
+    assert timezone.localtime(booked.starts_at).strftime("%H:%M") == "14:30"

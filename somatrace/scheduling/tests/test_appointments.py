@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from somatrace.audit.models import AuditEvent
+from somatrace.clients.models import Client
 from somatrace.scheduling.models import Appointment
 from somatrace.scheduling.testing import make_appointment, make_appointment_type
 from somatrace.testing import make_client, make_client_account
@@ -77,6 +80,94 @@ def test_the_form_offers_only_clients_the_user_may_book(
     assert not Appointment.objects.exists()
     other = login(outsider).get("/calendar/new/").content.decode()
     assert client_record.name not in other and "Pat Practitioner" not in other
+
+
+@pytest.fixture
+def three_listed(monkeypatch):
+    """A practice "large" beyond three clients, so a handful of records shows the bound."""
+    monkeypatch.setattr("somatrace.scheduling.forms.CLIENTS_LISTED", 3)
+
+
+def offered(html: str) -> list[str]:
+    select = html.split('name="client"', 1)[1].split("</select>", 1)[0]
+    return [part.split(">", 1)[1].split("<", 1)[0] for part in select.split("<option")[2:]]
+
+
+def test_a_large_practice_lists_some_clients_and_finds_the_rest(
+    login, practice, practitioner, three_listed
+) -> None:
+    for name in ("Ada Alder", "Bo Birch", "Cy Cedar", "Di Damson", "Ed Elm"):
+        make_client(practice, practitioner, name=name)
+    browser = login(practitioner)
+    page = browser.get("/calendar/new/").content.decode()
+    assert offered(page) == ["Ada Alder", "Bo Birch", "Cy Cedar"]
+    assert "The first 3 clients by name are listed" in page
+    assert 'name="find"' in page
+
+    kind = make_appointment_type(practice)
+    typed = {"find": "elm", "find_client": "1", "day": "2027-01-04", "at": "11:15"}
+    found = browser.post("/calendar/new/", typed)
+    assert found.status_code == 200
+    html = found.content.decode()
+    assert offered(html) == ["Ed Elm"]
+    ed = Client.objects.get(name="Ed Elm")
+    assert f'value="{ed.pk}" selected' in html  # the only one found is chosen
+    assert "1 client matches “elm”." in html
+    assert 'value="2027-01-04"' in html and 'value="11:15"' in html
+    assert "Please correct" not in html
+    assert not Appointment.objects.exists()
+
+    booked = browser.post("/calendar/new/", form(ed, practitioner, kind, find="elm"))
+    assert booked.status_code == 302
+    assert Appointment.objects.get().client == ed
+
+
+def test_finding_nothing_says_so_and_keeps_the_chosen_client(
+    login, practice, practitioner, three_listed
+) -> None:
+    clients = [make_client(practice, practitioner, name=f"Fay Fir{n}") for n in range(5)]
+    browser = login(practitioner)
+    asked = browser.get(f"/calendar/new/?client={clients[4].pk}").content.decode()
+    assert offered(asked) == ["Fay Fir4", "Fay Fir0", "Fay Fir1", "Fay Fir2"]
+    assert f'value="{clients[4].pk}" selected' in asked
+    found = browser.post(
+        "/calendar/new/", {"find": "Zebedee", "find_client": "1", "client": clients[4].pk}
+    )
+    html = found.content.decode()
+    assert "No client matches “Zebedee”." in html
+    assert offered(html) == ["Fay Fir4"]
+
+
+def test_finding_offers_only_clients_the_user_may_book_and_is_audited(
+    login, practice, colleague, practitioner, client_record, outsider
+) -> None:
+    term = client_record.name.split()[0]
+    for who in (colleague, outsider):
+        html = login(who).post("/calendar/new/", {"find": term, "find_client": "1"})
+        assert client_record.name not in html.content.decode()
+    mine = login(practitioner).post("/calendar/new/", {"find": term, "find_client": "1"})
+    assert offered(mine.content.decode()) == [client_record.name]
+    row = AuditEvent.objects.latest("id")
+    assert (row.action, row.object_type, row.object_ids) == (
+        "read",
+        "clients.client",
+        [client_record.pk],
+    )
+
+
+def test_the_booking_page_costs_the_same_queries_for_5_or_150_clients(
+    login, practice, practitioner, three_listed
+) -> None:
+    browser = login(practitioner)
+    counts = []
+    for total in (5, 150):
+        while Client.objects.filter(practice=practice).count() < total:
+            make_client(practice, practitioner)
+        with CaptureQueriesContext(connection) as queries:
+            page = browser.get("/calendar/new/")
+        assert len(offered(page.content.decode())) == 3
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
 
 
 def test_the_appointment_page_is_audited_and_hidden_from_the_wrong_users(

@@ -54,14 +54,17 @@ def _initial(request: PracticeRequest) -> dict[str, Any]:
 @member_required
 def appointment_create(request: PracticeRequest) -> HttpResponse:
     actor = request.actor
+    # "Find" sends the whole form back to narrow the client list: it is shown again, unbound,
+    # with everything typed so far, and nothing is booked. (A POST, so no name is in a URL.)
+    finding = request.method == "POST" and "find_client" in request.POST
     form = AppointmentForm(
-        request.POST or None,
-        initial=_initial(request),
+        None if finding else request.POST or None,
+        initial=request.POST.dict() if finding else _initial(request),
         actor=actor,
         clients=clients_for_booking(actor),
         practitioners=services.practitioners_queryset(actor.practice_id),
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not finding and form.is_valid():
         data = form.cleaned_data
         try:
             made = services.book(
@@ -89,7 +92,8 @@ def appointment_create(request: PracticeRequest) -> HttpResponse:
                 f"{reverse('calendar_week')}?date={first.date().isoformat()}"
                 f"&who={data['practitioner'].pk}"
             )
-    status = 400 if request.method == "POST" else 200
+    audit.listed(actor, "clients.client", form.listed_client_ids)
+    status = 400 if request.method == "POST" and not finding else 200
     return render(request, "scheduling/appointment_form.html", {"form": form}, status=status)
 
 
