@@ -179,8 +179,10 @@ def main() -> None:
         help="seconds between one tablet's events (0 = back to back, a stress test); a real "
         "practitioner taps every 10-60 s, so 1 s is already a busy room",
     )
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per worker")
+    parser.add_argument(
+        "--workers", type=int, default=4, help="gunicorn processes (serve's default)"
+    )
+    parser.add_argument("--threads", type=int, default=2, help="threads each (serve's default)")
     parser.add_argument("--postgres", action="store_true", help="use a fresh PostgreSQL database")
     args = parser.parse_args()
 

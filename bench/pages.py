@@ -97,6 +97,9 @@ def main() -> None:
         ),
         ("session page", "get", f"/sessions/{one_session.pk}/", None),
         ("caseload outcomes", "get", "/measures/caseload/", None),
+        ("calendar day", "get", "/calendar/", None),
+        ("calendar week", "get", "/calendar/week/", None),
+        ("new appointment", "get", "/calendar/new/", None),
     ]
     sessions = Session.objects.filter(practice=practice).count()
     how = "found (kept)" if kept else f"seeded in {seeded:.1f} s"
