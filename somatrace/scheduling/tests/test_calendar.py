@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 
+from somatrace.accounts.models import Membership
+from somatrace.accounts.services import deactivate_member
 from somatrace.audit.models import AuditEvent
 from somatrace.scheduling.models import Appointment
 from somatrace.scheduling.testing import make_appointment, make_appointment_type
-from somatrace.testing import make_client, make_client_account, make_member
+from somatrace.testing import make_client, make_client_account, make_member, staff_actor
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +55,28 @@ def test_an_owner_sees_every_client(login, owner, practice, colleague, client_re
     make_appointment(theirs, MONDAY)
     html = login(owner).get("/calendar/?date=2027-01-04").content.decode()
     assert "Sam Colleagueclient" in html
+
+
+def test_appointments_of_someone_deactivated_stay_in_the_whole_practice_view(
+    login, owner, practice, practitioner, colleague
+) -> None:
+    theirs = make_client(practice, colleague, name="Sam Colleagueclient")
+    make_appointment(theirs, MONDAY)
+    membership = Membership.objects.get(user=colleague, practice=practice)
+    deactivate_member(staff_actor(owner), membership)
+
+    day = login(owner).get("/calendar/?date=2027-01-04&who=all").content.decode()
+    assert "Cory Colleague (no longer active)" in day
+    assert "Sam Colleagueclient" in day
+    week = login(owner).get("/calendar/week/?date=2027-01-04&who=all").content.decode()
+    assert "Sam Colleagueclient" in week
+    # A practitioner sees the time taken, not a client who is not theirs.
+    seen = login(practitioner).get("/calendar/?date=2027-01-04&who=all").content.decode()
+    assert "Cory Colleague (no longer active)" in seen and "Busy" in seen
+    assert "Sam Colleagueclient" not in seen
+    # Someone's own calendar stays theirs alone.
+    own = login(practitioner).get(f"/calendar/?date=2027-01-04&who={practitioner.pk}")
+    assert "Busy" not in own.content.decode()
 
 
 def test_another_practice_sees_nothing_of_ours(login, outsider, client_record) -> None:

@@ -101,16 +101,19 @@ def build_calendar(
     """Columns for `days` days from `first`, for practitioner `who` (None: everyone).
 
     Five queries whatever the number of appointments: appointments, those the actor may
-    see, working hours, time off (the practitioners were read by the caller)."""
+    see, working hours, time off (the practitioners were read by the caller).
+
+    The whole practice's view shows every appointment, also those of someone no longer
+    active (deactivated with appointments still booked): they get a column of their own on
+    the day, so that the owner sees them and can cancel or rebook them."""
     actor = request.actor
     start, end = _range(first, days)
     ids = [who.pk] if who is not None else [p.pk for p in people]
     in_range = Appointment.objects.filter(
-        practice_id=actor.practice_id,
-        practitioner_id__in=ids,
-        starts_at__lt=end,
-        ends_at__gt=start,
+        practice_id=actor.practice_id, starts_at__lt=end, ends_at__gt=start
     ).exclude(status=AppointmentStatus.CANCELLED)
+    if who is not None:
+        in_range = in_range.filter(practitioner_id=who.pk)
     appointments = list(
         in_range.select_related("client", "appointment_type", "room", "practitioner").order_by(
             "starts_at"
@@ -139,6 +142,13 @@ def build_calendar(
     dates = [first + timedelta(days=n) for n in range(days)]
     if days == 1 and who is None:
         columns = [Column(first, p.full_name or p.email, p) for p in people]
+        active = set(ids)
+        former = {a.practitioner_id: a.practitioner for a in appointments}
+        columns += [
+            Column(first, f"{p.full_name or p.email} (no longer active)", p)
+            for pk, p in former.items()
+            if pk not in active
+        ]
     else:
         columns = [Column(d, f"{d:%a} {d.day} {d:%b}", who) for d in dates]
 
