@@ -24,6 +24,7 @@ PAGE_LABELS = {
     "dashboard": "Dashboard",
     "measures.caseload": "Caseload outcomes",
     "bodymaps.research": "Research group map",
+    "core.database": "Whole database (backup or restore)",
 }
 
 

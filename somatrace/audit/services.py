@@ -124,3 +124,14 @@ def listed(
 ) -> AuditEvent:
     """A page that shows several records at once (a list, the dashboard)."""
     return _record(actor, Action.READ, object_type, object_ids=ids, client_id=client_id)
+
+
+def whole_database(command: str, action: str) -> int:
+    """A backup (EXPORT) or a restore (UPDATE) run at the server's command line: it held
+    every practice's records, so every practice's trail says so. Returns the rows written."""
+    from somatrace.accounts.models import Practice
+
+    practice_ids = list(Practice.objects.order_by("pk").values_list("pk", flat=True))
+    for practice_id in practice_ids:
+        _record(Actor.command_line(practice_id, command), action, "core.database")
+    return len(practice_ids)

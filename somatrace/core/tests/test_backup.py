@@ -42,9 +42,19 @@ STATE = """
 import json
 from django.db import connection
 from somatrace.audit.models import append_only_guards_present
+from somatrace.audit.models import append_only_guards_present
 from somatrace.clients.models import Client
 print(json.dumps([sorted(Client.objects.values_list("name", flat=True)),
                   append_only_guards_present(connection)]))
+"""
+# What the audit trail says about backups and restores, per practice.
+WHOLE_DATABASE = """
+import json
+from somatrace.accounts.models import Practice
+from somatrace.audit.models import AuditEvent
+names = dict(Practice.objects.values_list("pk", "name"))
+rows = AuditEvent.objects.filter(object_type="core.database").order_by("id")
+print(json.dumps([[names[r.practice_id], r.action, r.actor_kind, r.channel, r.path] for r in rows]))
 """
 ALTER = """
 from somatrace.clients.models import Client
@@ -94,6 +104,11 @@ def state(data: Path, env: dict[str, str] | None = None) -> list[object]:
     return json.loads(output.strip().splitlines()[-1])
 
 
+def whole_database(data: Path, env: dict[str, str] | None = None) -> list[list[str]]:
+    output = ok(somatrace("shell", "-c", WHOLE_DATABASE, data=data, env=env))
+    return json.loads(output.strip().splitlines()[-1])
+
+
 def mode(path: Path) -> int:
     return path.stat().st_mode & 0o777
 
@@ -140,6 +155,7 @@ def test_an_encrypted_backup_brings_back_the_database_and_the_files(
         )
     assert f"encrypted to a {'public key' if encryption == 'key' else 'passphrase'}" in ok(made)
     assert "2 file(s)" in made.stdout
+    assert whole_database(data, env) == [["Tideline Practice", "export", "cli", "cli", "backup"]]
     assert mode(backup) == 0o600 and mode(backup.parent) == 0o700
     assert backup.read_bytes().startswith(AGE_MAGIC)
     assert b"Quinn Example" not in backup.read_bytes()
@@ -190,6 +206,8 @@ def test_an_encrypted_backup_brings_back_the_database_and_the_files(
         ["Quinn Example"],
         True,
     ]
+    # The backup's own row was written after its snapshot; the restore's, into what it restored.
+    assert whole_database(data, env) == [["Tideline Practice", "update", "cli", "cli", "restore"]]
     assert waiting.read_bytes() == b"812\n790\n805\n" * 1000 and mode(waiting) == 0o600
     assert letter.read_bytes() == b"%PDF-1.4 a referral letter" and mode(letter) == 0o600
     (safety_copy,) = data.glob("somatrace.before-restore-*")

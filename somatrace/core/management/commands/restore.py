@@ -5,7 +5,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
 
+from somatrace.audit import services as audit
+from somatrace.audit.models import Action
 from somatrace.core.backup import (
     BackupError,
     check_compatible,
@@ -75,4 +78,10 @@ class Command(BaseCommand):
         if restored.safety_copy:
             self.stdout.write(f"The database as it was before is kept at {restored.safety_copy}.")
         if restored.older:
-            self.stdout.write("The backup came from an older version: run `somatrace migrate`.")
+            self.stdout.write(
+                "The backup came from an older version: run `somatrace migrate`. (This "
+                "restore is not in the audit trail: the restored trail's table is older.)"
+            )
+        else:
+            connections.close_all()  # the restored database, not the file it replaced
+            audit.whole_database("restore", Action.UPDATE)
