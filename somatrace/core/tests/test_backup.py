@@ -9,29 +9,21 @@ import os
 import subprocess
 import sys
 import tarfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from pyrage import decrypt_io, x25519
 from pyrage import passphrase as age_passphrase
 
 from somatrace.core.backup import AGE_MAGIC
+from somatrace.core.tests.scratch import scratch_postgres
 from somatrace.physio.models import Recording
 from somatrace.physio.tasks import process_upload
 from somatrace.physio.testing import rr_file, settling_rr
 
 PASSPHRASE = "correct horse battery staple"
 LETTER_SHA256 = "ccef240c8e4905c7011d15da33870555e607a92266c17bbebf1e42060dcbf338"
-# The PostgreSQL server the suite uses (or the local one), through its maintenance database:
-# each test makes a database of its own there.
-_URL = os.environ.get("DATABASE_URL", "")
-SERVER = (_URL if _URL.startswith("postgres") else "postgres://postgres@127.0.0.1:5432/x").rsplit(
-    "/", 1
-)[0]
-POSTGRES = f"{SERVER}/postgres"
 
 SETUP = """
 from somatrace.testing import make_client, make_member, make_practice
@@ -41,7 +33,6 @@ make_client(practice, make_member(practice, name="Pat Practitioner"), name="Quin
 STATE = """
 import json
 from django.db import connection
-from somatrace.audit.models import append_only_guards_present
 from somatrace.audit.models import append_only_guards_present
 from somatrace.clients.models import Client
 print(json.dumps([sorted(Client.objects.values_list("name", flat=True)),
@@ -89,13 +80,8 @@ def ok(result: subprocess.CompletedProcess[str]) -> str:
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    """A database of its own on the PostgreSQL server, dropped afterwards."""
-    name = f"somatrace_backup_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(POSTGRES, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield f"{SERVER}/{name}"
-    with psycopg.connect(POSTGRES, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_postgres("backup") as url:
+        yield url
 
 
 def state(data: Path, env: dict[str, str] | None = None) -> list[object]:

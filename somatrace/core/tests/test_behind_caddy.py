@@ -20,18 +20,18 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-import psycopg
 import pytest
 import requests
 from requests.adapters import HTTPAdapter
+
+from somatrace.core.tests.scratch import scratch_postgres
 
 # One xdist worker starts the servers once for the whole module.
 pytestmark = pytest.mark.xdist_group("caddy")
@@ -216,16 +216,8 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
     if not url.startswith("postgres"):
         yield {}
         return
-    name = f"somatrace_caddy_{uuid.uuid4().hex[:12]}"
-    parts = urlsplit(url)
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield {"DATABASE_URL": urlunsplit(parts._replace(path=f"/{name}"))}
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_postgres("caddy") as scratch:
+        yield {"DATABASE_URL": scratch}
 
 
 @pytest.fixture(scope="module")

@@ -13,48 +13,23 @@ import json
 import os
 import subprocess
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
 
+from somatrace.core.tests.scratch import scratch_postgres
 from somatrace.core.tests.test_behind_caddy import SOMATRACE
 
 pytestmark = pytest.mark.xdist_group("two_workers")
 ANALYSES = 200
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-def _server_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        return url
-    return os.environ.get("SOMATRACE_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
 
 
 @pytest.fixture
 def postgres() -> Iterator[str]:
-    parts = urlsplit(_server_url())
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    try:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-            conn.execute("SELECT 1")
-    except psycopg.OperationalError as error:
-        message = f"PostgreSQL is needed for the two-worker test and is not reachable: {error}"
-        if IN_CI:
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    name = f"somatrace_workers_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_postgres("workers") as url:
+        yield url
 
 
 def shell(env: dict[str, str], code: str) -> object:

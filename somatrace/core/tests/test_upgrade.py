@@ -16,16 +16,14 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
 
+from somatrace.core.tests.scratch import scratch_postgres
 from somatrace.core.tests.test_behind_caddy import SOMATRACE
-from somatrace.core.tests.test_two_workers import IN_CI, _server_url
 
 pytestmark = pytest.mark.xdist_group("upgrade")
 FIXTURES = Path(__file__).with_name("fixtures")
@@ -125,33 +123,18 @@ def test_a_sqlite_database_of_the_previous_release_migrates_with_nothing_lost(
 @pytest.fixture
 def old_postgres() -> Iterator[str]:
     """A fresh PostgreSQL database loaded with the previous release's dump."""
-    parts = urlsplit(_server_url())
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    try:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-            conn.execute("SELECT 1")
-    except psycopg.OperationalError as error:
-        message = f"PostgreSQL is needed for the upgrade test and is not reachable: {error}"
-        if IN_CI:
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    name = f"somatrace_upgrade_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = urlunsplit(parts._replace(path=f"/{name}"))
-    try:
-        with gzip.open(FIXTURES / f"release-{RELEASE}.postgresql.sql.gz") as packed:
-            loaded = subprocess.run(
-                ["psql", "--quiet", "--no-psqlrc", "-v", "ON_ERROR_STOP=1", "-d", url],
-                input=packed.read(),
-                capture_output=True,
-                timeout=300,
-            )
+    with (
+        scratch_postgres("upgrade") as url,
+        gzip.open(FIXTURES / f"release-{RELEASE}.postgresql.sql.gz") as packed,
+    ):
+        loaded = subprocess.run(
+            ["psql", "--quiet", "--no-psqlrc", "-v", "ON_ERROR_STOP=1", "-d", url],
+            input=packed.read(),
+            capture_output=True,
+            timeout=300,
+        )
         assert loaded.returncode == 0, loaded.stderr.decode()
         yield url
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_a_postgresql_database_of_the_previous_release_migrates_with_nothing_lost(

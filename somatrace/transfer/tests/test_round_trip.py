@@ -10,12 +10,10 @@ import os
 import re
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import psycopg
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
@@ -23,6 +21,7 @@ from django.test import Client as Browser
 
 from somatrace.accounts.models import Membership, Practice, Role
 from somatrace.core.actor import Actor
+from somatrace.core.tests.scratch import scratch_postgres
 from somatrace.demo.seed import seed_demo
 from somatrace.therapy.models import Session
 from somatrace.transfer.archive import MANIFEST, ArchiveError, read_manifest
@@ -30,11 +29,6 @@ from somatrace.transfer.services import export_practice
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
-_URL = os.environ.get("DATABASE_URL", "")
-SERVER = (_URL if _URL.startswith("postgres") else "postgres://postgres@127.0.0.1:5432/x").rsplit(
-    "/", 1
-)[0]
-POSTGRES = f"{SERVER}/postgres"
 
 # Rendered in the other instance with Django's test client, signed in as the owner.
 PAGES = """
@@ -82,12 +76,8 @@ def fresh_database(request: pytest.FixtureRequest) -> Iterator[str | None]:
     if request.param == "sqlite":
         yield None
         return
-    name = f"somatrace_transfer_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(POSTGRES, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield f"{SERVER}/{name}"
-    with psycopg.connect(POSTGRES, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_postgres("transfer") as url:
+        yield url
 
 
 def rows(directory: Path) -> dict[str, list[object]]:
