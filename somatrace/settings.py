@@ -255,6 +255,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Every failed password is also kept as a row (shown to the owner: Practice -> Team; forgotten
+# after 90 days by the worker: accounts/tasks.py).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 # One answer to "from where?" for the lockout, the audit log and the access log; failed
 # sign-ins are logged by account reference and address, never by the email typed.

@@ -115,6 +115,11 @@ urlpatterns = [
         name="member_reactivate",
     ),
     path(
+        "practice/team/<int:membership_id>/lift-lockout/",
+        accounts.member_lift_lockout,
+        name="member_lift_lockout",
+    ),
+    path(
         "practice/team/<int:membership_id>/reset-2fa/",
         accounts.member_reset_two_factor,
         name="member_reset_two_factor",

@@ -16,10 +16,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -172,6 +175,87 @@ def reactivate_member(actor: Actor, membership: Membership) -> Membership:
         user.save(update_fields=["is_active"])
         audit.access_changed(actor, membership, ["is_active"])
     return membership
+
+
+# --- Failed sign-ins ----------------------------------------------------------------------
+#
+# django-axes keeps a row per failed password (AccessFailureLog) and, per email and address,
+# the run of failures that locks that pair out (AccessAttempt, cleared by a success). The
+# owner sees them for the practice's own people, and can lift a lockout early.
+
+SIGN_IN_FAILURES_SHOWN = timedelta(days=30)
+SIGN_IN_FAILURE_ROWS = 2000  # read at most this many failures, newest first: a bounded page
+
+
+@dataclass(frozen=True)
+class SignInFailures:
+    membership: Membership
+    count: int  # failed passwords within SIGN_IN_FAILURES_SHOWN
+    last_at: Any  # datetime of the latest
+    last_from: str | None  # the address of the latest
+    locked_out: bool  # now, from at least one address
+
+
+def failed_sign_ins(actor: Actor) -> list[SignInFailures]:
+    """The practice's people who typed a wrong password in the last 30 days, most recent
+    first, and whether they are locked out now (AXES_FAILURE_LIMIT, AXES_COOLOFF_TIME)."""
+    actor.require_owner()
+    members = {
+        m.user.email.lower(): m
+        for m in Membership.objects.filter(practice_id=actor.practice_id).select_related("user")
+    }
+    now = timezone.now()
+    failures = (
+        AccessFailureLog.objects.annotate(email=Lower("username"))
+        .filter(email__in=list(members), attempt_time__gte=now - SIGN_IN_FAILURES_SHOWN)
+        .order_by("-attempt_time")
+        .values_list("email", "attempt_time", "ip_address")[:SIGN_IN_FAILURE_ROWS]
+    )
+    locked = set(
+        AccessAttempt.objects.annotate(email=Lower("username"))
+        .filter(
+            email__in=list(members),
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=now - settings.AXES_COOLOFF_TIME,
+        )
+        .values_list("email", flat=True)
+    )
+    seen: dict[str, list[Any]] = {}
+    for email, at, address in failures:
+        if email in seen:
+            seen[email][0] += 1
+        else:
+            seen[email] = [1, at, address]
+    return [
+        SignInFailures(members[email], count, at, address, email in locked)
+        for email, (count, at, address) in seen.items()
+    ]
+
+
+KEEP_SIGN_IN_FAILURES = timedelta(days=90)
+
+
+def forget_old_sign_in_failures(now: Any) -> int:
+    """Delete failed-sign-in rows older than KEEP_SIGN_IN_FAILURES; returns how many."""
+    deleted, _ = AccessFailureLog.objects.filter(
+        attempt_time__lt=now - KEEP_SIGN_IN_FAILURES
+    ).delete()
+    return deleted
+
+
+@transaction.atomic
+def lift_lockout(actor: Actor, membership: Membership) -> int:
+    """Let a locked-out member try their password again now, from every address, rather
+    than after the cool-off. Returns how many lockouts were lifted."""
+    actor.require_owner()
+    if membership.practice_id != actor.practice_id:
+        raise PermissionDenied("This person is not in your practice.")
+    attempts = AccessAttempt.objects.annotate(email=Lower("username")).filter(
+        email=membership.user.email.lower()
+    )
+    lifted, _ = attempts.delete()
+    audit.access_changed(actor, membership, ["sign_in_lockout"])
+    return lifted
 
 
 def send_password_link(membership: Membership, *, domain: str, use_https: bool) -> None:

@@ -82,9 +82,12 @@ def team(request: PracticeRequest) -> HttpResponse:
             )
             return redirect("team")
     status = 400 if request.method == "POST" else 200
-    return render(
-        request, "accounts/team.html", {"members": _members(request), "form": form}, status=status
-    )
+    context = {
+        "members": _members(request),
+        "form": form,
+        "failures": services.failed_sign_ins(request.actor),
+    }
+    return render(request, "accounts/team.html", context, status=status)
 
 
 def _member(request: PracticeRequest, membership_id: int) -> Membership:
@@ -143,6 +146,15 @@ def member_deactivate(request: PracticeRequest, membership_id: int) -> HttpRespo
         request,
         f"{membership.user.full_name} can no longer sign in; any open sign-in has ended.",
     )
+    return redirect("team")
+
+
+@owner_required
+@require_POST
+def member_lift_lockout(request: PracticeRequest, membership_id: int) -> HttpResponse:
+    membership = _member(request, membership_id)
+    services.lift_lockout(request.actor, membership)
+    messages.success(request, f"{membership.user.full_name} can try their password again now.")
     return redirect("team")
 
 
