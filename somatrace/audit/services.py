@@ -126,12 +126,7 @@ def listed(
     return _record(actor, Action.READ, object_type, object_ids=ids, client_id=client_id)
 
 
-def whole_database(command: str, action: str) -> int:
-    """A backup (EXPORT) or a restore (UPDATE) run at the server's command line: it held
-    every practice's records, so every practice's trail says so. Returns the rows written."""
-    from somatrace.accounts.models import Practice
-
-    practice_ids = list(Practice.objects.order_by("pk").values_list("pk", flat=True))
-    for practice_id in practice_ids:
-        _record(Actor.command_line(practice_id, command), action, "core.database")
-    return len(practice_ids)
+def whole_database(actor: Actor, action: str) -> AuditEvent:
+    """A backup (EXPORT) or a restore (UPDATE) run at the server's command line. It held
+    every practice's records, so the command writes one row for each practice."""
+    return _record(actor, action, "core.database")

@@ -394,3 +394,12 @@ def subject_access(actor: Actor, client: Any, target: IO[bytes]) -> None:
             for path in sorted(folder.rglob("*")):
                 if path.is_file():
                     archive.write(path, path.relative_to(folder).as_posix())
+
+
+def record_whole_database(command: str, action: str) -> int:
+    """Say in every practice's audit trail that `somatrace backup` (EXPORT) or `restore`
+    (UPDATE) ran: it held all of their records. Returns the rows written."""
+    practice_ids = list(Practice.objects.order_by("pk").values_list("pk", flat=True))
+    for practice_id in practice_ids:
+        audit.whole_database(Actor.command_line(practice_id, command), action)
+    return len(practice_ids)

@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from somatrace.audit.models import AuditEvent
-from somatrace.audit.services import whole_database
 from somatrace.testing import make_client, make_member, make_session
+from somatrace.transfer.services import record_whole_database
 
 
 @pytest.mark.django_db
@@ -94,7 +94,7 @@ def test_it_finds_a_clients_entries_by_name_without_putting_the_name_in_the_addr
 def test_a_backup_is_in_every_practices_log_and_only_theirs(
     login, owner, practice, other_practice
 ) -> None:
-    assert whole_database("backup", "export") == 2  # two practices, one row each
+    assert record_whole_database("backup", "export") == 2  # two practices, one row each
     page = login(owner).get("/practice/audit/").content.decode()
     assert "Whole database (backup or restore)" in page and "Exported" in page
     assert page.count("Whole database (backup or restore)") == 1  # not the other's row

@@ -222,6 +222,7 @@ NOT_CLIENT_DATA = {
     "member_deactivate",
     "member_reactivate",
     "member_reset_two_factor",
+    "member_lift_lockout",
     "token_revoke",
     # Research pages are owners' and de-identified: counts and research ids, no one client.
     "research_consent_withdraw",

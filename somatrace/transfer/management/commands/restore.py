@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
-from somatrace.audit import services as audit
 from somatrace.audit.models import Action
 from somatrace.core.backup import (
     BackupError,
@@ -18,6 +17,7 @@ from somatrace.core.backup import (
     restore_backup,
     staging,
 )
+from somatrace.transfer.services import record_whole_database
 
 
 class Command(BaseCommand):
@@ -84,4 +84,4 @@ class Command(BaseCommand):
             )
         else:
             connections.close_all()  # the restored database, not the file it replaced
-            audit.whole_database("restore", Action.UPDATE)
+            record_whole_database("restore", Action.UPDATE)

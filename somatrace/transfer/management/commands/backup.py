@@ -5,9 +5,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from somatrace.audit import services as audit
 from somatrace.audit.models import Action
 from somatrace.core.backup import BackupError, Encryption, passphrase_from, write_backup
+from somatrace.transfer.services import record_whole_database
 
 
 class Command(BaseCommand):
@@ -66,7 +66,7 @@ class Command(BaseCommand):
             written = write_backup(path, Encryption(passphrase=secret, recipients=tuple(keys)))
         except BackupError as error:
             raise CommandError(str(error)) from error
-        audit.whole_database("backup", Action.EXPORT)
+        record_whole_database("backup", Action.EXPORT)
         how = f"encrypted to a {written.encrypted}" if written.encrypted else "not encrypted"
         self.stdout.write(
             self.style.SUCCESS(
