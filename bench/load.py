@@ -10,8 +10,9 @@ configuration it starts N app servers (`somatrace serve`, each on its own port, 
 machines behind a load balancer that spreads the users) and N workers (`somatrace worker`),
 then runs Locust (as a library, headless) with this mix of simulated users:
 
-- practitioners opening their dashboard, client list, client pages and session pages, a few
-  seconds apart (signed in as the clinic's 50 practitioners);
+- practitioners opening their dashboard, client list, client pages, session pages, their
+  week's calendar and the booking form, a few seconds apart (signed in as the clinic's 50
+  practitioners);
 - live consoles, each running its own session, posting a cue or a SUDS check-in every few
   seconds (the pacing guard watching);
 - clients answering a questionnaire through its secure link (GET the form, POST answers);
@@ -587,6 +588,14 @@ def swarm(spec_path: Path, out_path: Path) -> None:
         def session_page(self) -> None:
             session = random.choice(self.me["sessions"])
             self.client.get(f"/sessions/{session}/", name="GET page: session")
+
+        @task(1)
+        def calendar_week(self) -> None:
+            self.client.get("/calendar/week/", name="GET page: calendar week")
+
+        @task(1)
+        def booking_form(self) -> None:
+            self.client.get("/calendar/new/", name="GET page: booking form")
 
     class Console(Simulated):
         fixed_count = counts["console"]
