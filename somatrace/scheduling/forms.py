@@ -113,7 +113,7 @@ class AppointmentForm(forms.Form):
         """Offer at most CLIENTS_LISTED clients, those matching what was typed in "find", and
         always the one already chosen. Any client in `clients` is still accepted."""
         values = self.data if self.is_bound else self.initial
-        term = str(values.get("find") or "").strip()
+        term = str(values.get("find") or "").strip()[: self.fields["find"].max_length]  # type: ignore[attr-defined]
         listed = list((clients.matching(term) if term else clients)[: CLIENTS_LISTED + 1])
         self.find_term = term
         self.more_clients = len(listed) > CLIENTS_LISTED

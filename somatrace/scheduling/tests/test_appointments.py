@@ -136,6 +136,10 @@ def test_finding_nothing_says_so_and_keeps_the_chosen_client(
     html = found.content.decode()
     assert "No client matches “Zebedee”." in html
     assert offered(html) == ["Fay Fir4"]
+    # Nonsense is a search that finds nothing, not an error.
+    for term in ("x" * 5000, "%_'\\", "   "):
+        answer = browser.post("/calendar/new/", {"find": term, "find_client": "1"})
+        assert answer.status_code == 200
 
 
 def test_finding_offers_only_clients_the_user_may_book_and_is_audited(
