@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from somatrace.clients.models import Client
 from somatrace.scheduling.models import Appointment, TimeOff
 from somatrace.scheduling.testing import make_appointment, make_appointment_type
-from somatrace.testing import make_client
+from somatrace.testing import make_client, make_member
 
 from .axe import serious_violations
 
@@ -149,3 +149,34 @@ def test_a_client_beyond_the_list_is_found_by_name_and_booked(
     booked = Appointment.objects.get()
     assert booked.client.name == "Em Elmore"
     assert timezone.localtime(booked.starts_at).strftime("%H:%M") == "14:30"
+
+
+def test_side_by_side_appointments_keep_their_times_whole_on_a_portrait_tablet(
+    signed_in_page, live_server, practice, owner
+) -> None:
+    people = [make_member(practice, name=f"Person {n}") for n in range(3)]
+    kind = make_appointment_type(practice)
+    for n, person in enumerate(people):  # three at once, each with their own practitioner
+        make_appointment(
+            make_client(practice, person, name=f"Client Number{n}"),
+            datetime(2027, 1, 5, 11, tzinfo=UTC),
+            practitioner=person,
+            appointment_type=kind,
+        )
+    page = signed_in_page(owner)
+    page.set_viewport_size({"width": 820, "height": 1180})
+    page.goto(f"{live_server.url}/calendar/week/?date=2027-01-04&who=all")
+    blocks = page.locator(".cal-appt")
+    expect(blocks).to_have_count(3)
+    for n in range(3):
+        block = blocks.nth(n)
+        # Read out whole, whatever is shown: the time, the client, the type.
+        assert "11:00–12:00" in block.inner_text() or "11:00–12:00" in block.text_content()
+        start = block.locator(".cal-start")
+        box = start.bounding_box()
+        line = float(start.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"))
+        # Shown on one line or hidden (1 px), never broken inside "11:00".
+        assert box is not None and box["height"] <= line * 1.2, box
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/week-side-by-side.png", full_page=True)
+    assert serious_violations(page) == []
