@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -157,6 +159,62 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             "--no-first-run",
         ],
     }
+
+
+class _ServerRequests:
+    """The requests the live server's threads are handling right now.
+
+    On SQLite the live server shares the test's in-memory connection, so a request still
+    running when the test ends (a tap whose POST is in flight) would write into the flush that
+    empties the database between tests: a FOREIGN KEY failure in the next test, or this one.
+    """
+
+    def __init__(self) -> None:
+        self._threads: set[int] = set()
+        self._lock = threading.Lock()
+
+    def started(self, **kwargs: Any) -> None:
+        # The test thread's own test client is not the live server; its streamed responses
+        # may stay open until the test ends.
+        if threading.current_thread() is not threading.main_thread():
+            with self._lock:
+                self._threads.add(threading.get_ident())
+
+    def finished(self, **kwargs: Any) -> None:
+        with self._lock:
+            self._threads.discard(threading.get_ident())
+
+    def wait_until_idle(self, timeout: float = 15.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self._threads:
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"The live server was still handling a request {timeout:.0f} s "
+                    "after the test ended.",
+                    pytrace=False,
+                )
+            time.sleep(0.01)
+
+
+_server_requests = _ServerRequests()
+
+
+@pytest.fixture(autouse=True)
+def _live_server_idle_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tests on the live server end only once it has answered everything the browser asked.
+
+    Set up after pytest-django's own autouse database fixture, so torn down before its flush
+    and after the browser page (a plain fixture) has closed.
+    """
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    from django.core.signals import request_finished, request_started
+
+    request_started.connect(_server_requests.started, dispatch_uid="somatrace-live-requests")
+    request_finished.connect(_server_requests.finished, dispatch_uid="somatrace-live-requests")
+    yield
+    _server_requests.wait_until_idle()
 
 
 @pytest.fixture

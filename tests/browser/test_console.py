@@ -448,6 +448,14 @@ def test_nothing_moves_under_a_finger_when_a_pacing_prompt_appears(
     tap(page, "SUDS 5")
     expect(banner).to_be_hidden()
     assert page.get_by_role("button", name="SUDS 5", exact=True).bounding_box() == before["SUDS 5"]
+    all_sent(page)
+    sent = TimelineEvent.objects.filter(session=session).order_by("pk")
+    assert [(e.kind, e.code, e.suds) for e in sent] == [
+        ("suds", "", 7),
+        ("guard", "at-upper-limit", None),  # the prompt is itself on the record
+        ("grounding", "slow-exhale", None),
+        ("suds", "", 5),
+    ]
 
 
 def test_the_chosen_region_outlives_a_reload(
