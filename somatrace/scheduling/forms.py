@@ -1,17 +1,18 @@
 """Forms of the calendar's staff pages. Dates and times are the practice's wall-clock time
-(the zone the request activated); `local_start` turns them into an aware instant."""
+(the zone the request activated); `core.wallclock.local_instant` turns them into an aware
+instant."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
 from somatrace.accounts.models import User
 from somatrace.clients.models import Client, Status
 from somatrace.core.actor import Actor
+from somatrace.core.wallclock import local_days, local_instant
 from somatrace.scheduling.models import AppointmentType, Room
 from somatrace.scheduling.recurrence import MAX_OCCURRENCES
 
@@ -24,11 +25,6 @@ WEEKDAYS = [
     (5, "Saturday"),
     (6, "Sunday"),
 ]
-
-
-def local_start(day: date, at: time) -> datetime:
-    """The aware instant of a wall-clock date and time in the active (practice's) zone."""
-    return timezone.make_aware(datetime.combine(day, at))
 
 
 class DateInput(forms.DateInput):
@@ -143,7 +139,7 @@ class AppointmentForm(forms.Form):
         return data
 
     def starts_at(self) -> datetime:
-        return local_start(self.cleaned_data["day"], self.cleaned_data["at"])
+        return local_instant(self.cleaned_data["day"], self.cleaned_data["at"])
 
 
 def clients_for_booking(actor: Actor) -> Any:
@@ -162,7 +158,7 @@ class MoveForm(forms.Form):
     duration_minutes = forms.IntegerField(label="Length (minutes)", min_value=5, max_value=600)
 
     def starts_at(self) -> datetime:
-        return local_start(self.cleaned_data["day"], self.cleaned_data["at"])
+        return local_instant(self.cleaned_data["day"], self.cleaned_data["at"])
 
 
 class ReasonForm(forms.Form):
@@ -224,6 +220,5 @@ class TimeOffForm(forms.Form):
 
     def span(self) -> tuple[datetime, datetime]:
         """Whole local days: from the first day's midnight to the midnight after the last."""
-        first = local_start(self.cleaned_data["first_day"], time.min)
-        after = local_start(self.cleaned_data["last_day"] + timedelta(days=1), time.min)
-        return first, after
+        first, last = self.cleaned_data["first_day"], self.cleaned_data["last_day"]
+        return local_days(first, (last - first).days + 1)

@@ -3,13 +3,13 @@ client's next appointments, with a link to book)."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
 
 from somatrace.core.actor import Actor
 from somatrace.core.panels import Panel, PanelData
+from somatrace.core.wallclock import local_days
 from somatrace.scheduling.models import Appointment, AppointmentStatus
 
 # Like therapy's MAX_TODAY: a practitioner's day fits whole; an owner of a large clinic sees
@@ -23,8 +23,7 @@ def dashboard_today(actor: Actor, _: Any) -> PanelData | None:
     (owners, assistants, practitioners granted the practice). Two queries."""
     if not actor.is_staff_member:
         return None
-    start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
-    end = start + timedelta(days=1)
+    start, end = local_days(timezone.localdate())
     day = (
         Appointment.objects.visible_to(actor, clinical=False)
         .filter(practice_id=actor.practice_id, starts_at__gte=start, starts_at__lt=end)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, Q, Window
@@ -13,6 +13,7 @@ from somatrace.clients.models import ProgressSharing
 from somatrace.clients.services import can_start_session
 from somatrace.core.actor import Actor, ActorKind
 from somatrace.core.panels import Panel, PanelData
+from somatrace.core.wallclock import local_days, local_instant
 from somatrace.therapy import plain
 from somatrace.therapy.models import RATING_FIELDS, Session
 from somatrace.therapy.queries import client_aftercare, client_sessions
@@ -102,12 +103,6 @@ def client_schedule(actor: Actor, client: Any) -> PanelData | None:
     return PanelData({"upcoming": sessions}, {"therapy.session": [s.pk for s in sessions]})
 
 
-def _day_start(day_offset: int = 0) -> datetime:
-    """The start of a day in the practice's time zone (active for this request)."""
-    today = timezone.localdate() + timedelta(days=day_offset)
-    return timezone.make_aware(datetime.combine(today, time.min))
-
-
 def _schedule(actor: Actor) -> Any:
     """The sessions the dashboard lists. Visibility goes through the client; naming the
     session's own practice as well (the same practice) lets the database walk the session
@@ -132,12 +127,10 @@ def dashboard_today(actor: Actor, _: Any) -> PanelData | None:
     page): the whole day, or on a day longer than MAX_TODAY, the MAX_TODAY from those under
     way on (the page costs the same at 8 sessions a day as at 300). None when there are none:
     the calendar's panel lists the day's appointments."""
-    start = _day_start()
+    start, end = local_days(timezone.localdate())
     # Sessions started from an appointment are listed by the calendar's panel (scheduling):
     # only sessions with no appointment here, so nothing is listed twice.
-    day = _schedule(actor).filter(
-        starts_at__gte=start, starts_at__lt=start + timedelta(days=1), appointment__isnull=True
-    )
+    day = _schedule(actor).filter(starts_at__gte=start, starts_at__lt=end, appointment__isnull=True)
     total = day.count()
     if not total:
         return None
@@ -168,7 +161,7 @@ def dashboard_unsigned(actor: Actor, _: Any) -> PanelData | None:
 
 
 def dashboard_recent(actor: Actor, _: Any) -> PanelData:
-    start = _day_start()
+    start = local_instant(timezone.localdate())
     recent = list(
         _schedule(actor)
         .filter(starts_at__lt=start, starts_at__gte=start - timedelta(days=RECENT_DAYS))

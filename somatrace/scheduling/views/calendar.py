@@ -23,6 +23,7 @@ from somatrace.audit import services as audit
 from somatrace.core.decorators import PracticeRequest, member_required
 from somatrace.core.errors import RuleError
 from somatrace.core.jsonbody import BadJSON, read_json
+from somatrace.core.wallclock import local_days
 from somatrace.scheduling import layout, services
 from somatrace.scheduling.forms import MoveForm
 from somatrace.scheduling.models import Appointment, AppointmentStatus, TimeOff, WorkingHours
@@ -89,12 +90,6 @@ def _local(moment: datetime) -> datetime:
     return timezone.localtime(moment).replace(tzinfo=None)
 
 
-def _range(first: date, days: int) -> tuple[datetime, datetime]:
-    start = timezone.make_aware(datetime.combine(first, time.min))
-    end = timezone.make_aware(datetime.combine(first + timedelta(days=days), time.min))
-    return start, end
-
-
 def build_calendar(
     request: PracticeRequest, first: date, days: int, who: Any, people: list[Any]
 ) -> dict[str, Any]:
@@ -107,7 +102,7 @@ def build_calendar(
     active (deactivated with appointments still booked): they get a column of their own on
     the day, so that the owner sees them and can cancel or rebook them."""
     actor = request.actor
-    start, end = _range(first, days)
+    start, end = local_days(first, days)
     ids = [who.pk] if who is not None else [p.pk for p in people]
     in_range = Appointment.objects.filter(
         practice_id=actor.practice_id, starts_at__lt=end, ends_at__gt=start
