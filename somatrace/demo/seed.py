@@ -40,9 +40,13 @@ DEMO_SEED = 1729
 UNUSABLE_PASSWORD = UNUSABLE_PASSWORD_PREFIX + "scale"  # nobody logs in to a scale practice
 DEMO_TIME_ZONE = "Europe/London"
 DEMO_DAYS = 548  # about 18 months of history
-# The main practitioner's day (local times): sessions held this morning, appointments to come.
-THIS_MORNING = ((9, 0), (10, 30))
-LATER_TODAY = ((13, 0), (15, 30))
+# The main practitioner's day (local times, 60 minutes each). The slots already over when the
+# demo is made were held, their notes still to sign; the rest are appointments still to come,
+# so that a demo made at 8 in the morning shows no session held at 9. A demo made for a given
+# day (as the tests do) is made as at midday: two held, two to come.
+TODAYS_SLOTS = ((9, 0), (10, 30), (13, 0), (15, 30))
+TODAYS_MINUTES = 60
+MIDDAY = (12, 0)
 
 FIRST_NAMES = (
     "Alder",
@@ -187,6 +191,12 @@ TRAJECTORIES = {
 }
 
 
+def slots_over_by(clock: tuple[int, int]) -> int:
+    """How many of TODAYS_SLOTS have ended by the local wall-clock `clock` (hour, minute)."""
+    now = clock[0] * 60 + clock[1]
+    return sum(1 for hour, minute in TODAYS_SLOTS if hour * 60 + minute + TODAYS_MINUTES <= now)
+
+
 def _clip(value: float) -> int:
     return max(0, min(10, round(value)))
 
@@ -239,17 +249,27 @@ def _people(practice: Practice) -> tuple[User, list[User]]:
 
 
 @transaction.atomic
-def seed_demo(today: date | None = None, log: Callable[[str], None] = print) -> Practice | None:
+def seed_demo(
+    today: date | None = None,
+    log: Callable[[str], None] = print,
+    clock: tuple[int, int] | None = None,
+) -> Practice | None:
     """Create the demo practice, or do nothing if it exists. Returns it when created.
 
     The history is anchored to `today` (the practice's local date by default) so that the
-    dashboard always has today's sessions; given the same date the data are identical.
+    dashboard always has today's sessions. `clock` (hour, minute) is the local time the demo
+    is made at, which decides which of today's slots were held (TODAYS_SLOTS): the time now
+    by default, midday for a given `today`. Given the same date and clock, the data are
+    identical.
     """
     if Practice.objects.filter(is_demo=True).exists():
         log("The demo practice is already there; nothing was added.")
         return None
     zone = ZoneInfo(DEMO_TIME_ZONE)
-    today = today or datetime.now(zone).date()
+    if today is None:
+        now = datetime.now(zone)
+        today, clock = now.date(), clock or (now.hour, now.minute)
+    clock = clock or MIDDAY
     rng = random.Random(DEMO_SEED)
 
     practice = Practice.objects.create(
@@ -378,8 +398,8 @@ def seed_demo(today: date | None = None, log: Callable[[str], None] = print) -> 
             session_notes.append(_note(rng))
             session_techniques.append(rng.sample(techniques, rng.randint(1, 3)))
 
-    # Today's schedule for the main practitioner: two sessions done this morning (held, the
-    # note still to sign), and two clients still to come, who have an appointment only (the
+    # Today's schedule for the main practitioner: the sessions already over (held, the note
+    # still to sign), and the clients still to come, who have an appointment only (the
     # calendar's demo books them; a session is made when the appointment is started).
     todays_clients = list(
         Client.objects.filter(
@@ -389,7 +409,8 @@ def seed_demo(today: date | None = None, log: Callable[[str], None] = print) -> 
             status=Status.ACTIVE,
         ).exclude(pk=without_consent.pk)[:4]
     )
-    for client, (hour, minute) in zip(todays_clients, THIS_MORNING, strict=False):
+    held = slots_over_by(clock)
+    for client, (hour, minute) in zip(todays_clients, TODAYS_SLOTS[:held], strict=False):
         starts_at = _aware(today, hour, minute, zone)
         trajectory = TRAJECTORIES["improves_slowly"]
         sessions.append(
@@ -398,10 +419,10 @@ def seed_demo(today: date | None = None, log: Callable[[str], None] = print) -> 
                 client=client,
                 practitioner=practitioners[0],
                 starts_at=starts_at,
-                duration_minutes=60,
+                duration_minutes=TODAYS_MINUTES,
                 **_ratings(rng, trajectory, 0.5, 6.0),
                 started_at=starts_at,
-                ended_at=starts_at + timedelta(minutes=60),
+                ended_at=starts_at + timedelta(minutes=TODAYS_MINUTES),
                 created_at=starts_at,
             )
         )
@@ -409,9 +430,7 @@ def seed_demo(today: date | None = None, log: Callable[[str], None] = print) -> 
         session_techniques.append(rng.sample(techniques, 2))
     later_today = [
         (client, _aware(today, hour, minute, zone))
-        for client, (hour, minute) in zip(
-            todays_clients[len(THIS_MORNING) :], LATER_TODAY, strict=False
-        )
+        for client, (hour, minute) in zip(todays_clients[held:], TODAYS_SLOTS[held:], strict=False)
     ]
 
     created_sessions = Session.objects.bulk_create(sessions, batch_size=500)

@@ -6,10 +6,10 @@ What it makes (deterministic for a given `today`, all in the practice's zone):
   consultation 90 min; short follow-up 30 min), working hours Monday to Friday 09:00-18:00
   for the three practitioners, booking rules with portal booking on (the demo client
   client@demo.test can book);
-- the main practitioner's day: the sessions seed.py made this morning get the appointment
-  they were started from, and the clients still to come today are booked (no session yet:
-  one is made when the appointment is started in the console); all four come weekly (a
-  series of 4, today's the first);
+- the main practitioner's day: the sessions seed.py made today (those already over) get the
+  appointment they were started from, and the clients still to come today are booked (no
+  session yet: one is made when the appointment is started in the console); all four come
+  weekly (a series of 4, today's the first);
 - a full week ahead of weekly clients (series of 4): on each other weekday of the next seven
   days the main practitioner sees two new clients (10:00 and 14:00,
   see MAIN_SLOTS), the two other practitioners one each at 10:00 on all five weekdays;
@@ -79,7 +79,7 @@ def seed(
         Progress messages.
     later_today : sequence of (Client, datetime)
         The main practitioner's clients still to come today, at their (aware) start times
-        (seed.py chooses them; the ones seen this morning are found from today's sessions).
+        (seed.py chooses them; the ones already seen are found from today's sessions).
     """
     zone = practice.zone
     members = Membership.objects.filter(practice=practice).select_related("user")
@@ -123,11 +123,11 @@ def seed(
     # The past week: the appointment each held session was started from.
     linked = _link_held_sessions(practice, today, zone, ser)
 
-    # Today's clients of the main practitioner come weekly: this morning's (already seen:
-    # the first appointment of their series is the one their session was started from) and
-    # this afternoon's.
+    # Today's clients of the main practitioner come weekly: those already seen (the first
+    # appointment of their series is the one their session was started from) and those still
+    # to come.
     day_start = _at(today, time.min, zone)
-    this_morning = list(
+    seen_today = list(
         Session.objects.filter(
             practice=practice,
             practitioner=main,
@@ -138,7 +138,7 @@ def seed(
         .order_by("starts_at")
     )
     series = 0
-    for session in this_morning:
+    for session in seen_today:
         made = services.book(
             owner,
             client=session.client,
@@ -163,7 +163,7 @@ def seed(
         series += 1
 
     # A full week ahead: new weekly clients on the other weekdays.
-    taken = {s.client_id for s in this_morning} | {c.pk for c, _ in later_today}
+    taken = {s.client_id for s in seen_today} | {c.pk for c, _ in later_today}
     week = [today + timedelta(days=d) for d in range(1, 8)]
     weekdays = [d for d in week if d.weekday() < 5]
     for practitioner in practitioners:
