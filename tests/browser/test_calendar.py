@@ -180,3 +180,38 @@ def test_side_by_side_appointments_keep_their_times_whole_on_a_portrait_tablet(
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/week-side-by-side.png", full_page=True)
     assert serious_violations(page) == []
+
+
+def test_a_blocks_details_are_shown_whole_or_not_at_all_in_a_narrow_column(
+    signed_in_page, live_server, practice, practitioner
+) -> None:
+    kind = make_appointment_type(practice, name="SER session 60 min")
+    # Mon 4 Jan 2027 (GMT). A long name fills an hour's block: no room for the details line.
+    # A short name leaves room under it in an hour and a half.
+    long_name = make_client(practice, practitioner, name="Fennimore Nightingale-Ashworth")
+    short_name = make_client(practice, practitioner, name="Em Ash")
+    make_appointment(long_name, datetime(2027, 1, 4, 9, tzinfo=UTC), appointment_type=kind)
+    make_appointment(
+        short_name, datetime(2027, 1, 5, 9, tzinfo=UTC), minutes=90, appointment_type=kind
+    )
+    page = signed_in_page(practitioner)
+    page.set_viewport_size({"width": 820, "height": 1180})
+    page.goto(f"{live_server.url}/calendar/week/?date=2027-01-04")
+    # What the eye sees at the details line's first and last pixel rows (hit testing honours
+    # clipping): both, whole; neither, not shown; one, cut through its letters.
+    seen = page.locator("a.cal-appt").evaluate_all(
+        """blocks => blocks.map(a => {
+            const meta = a.querySelector('.cal-meta');
+            const box = meta.getBoundingClientRect();
+            const hit = y => document.elementsFromPoint(box.left + 3, y).includes(meta);
+            return [a.querySelector('strong').textContent,
+                    [hit(box.top + 2), hit(box.bottom - 2)]];
+        })"""
+    )
+    assert dict(seen) == {
+        "Fennimore Nightingale-Ashworth": [False, False],  # no room: not shown
+        "Em Ash": [True, True],  # room: whole
+    }
+    expect(page.locator("a.cal-appt", has_text="Em Ash").locator(".cal-meta")).to_be_visible()
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/week-details-whole.png", full_page=True)
