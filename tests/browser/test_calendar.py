@@ -177,6 +177,10 @@ def test_side_by_side_appointments_keep_their_times_whole_on_a_portrait_tablet(
         line = float(start.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"))
         # Shown on one line or hidden (1 px), never broken inside "11:00".
         assert box is not None and box["height"] <= line * 1.2, box
+        # "Client Number0": two words, two lines at most, cut at the lane's edge rather than
+        # stacked a letter or two a line.
+        name = block.locator("strong").bounding_box()
+        assert name is not None and name["height"] <= 2 * line * 1.2, name
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/week-side-by-side.png", full_page=True)
     assert serious_violations(page) == []
