@@ -41,6 +41,16 @@ def accessible_in_light_and_dark(page: Page) -> None:
     page.emulate_media(color_scheme="light")
 
 
+def sign_in_on_a_phone(page: Page, url: str, client_record: Any) -> None:
+    """Give the client an account and sign in to the portal with its password, on a phone."""
+    make_client_account(client_record, email="quinn@example.test", password=PASSWORD)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{url}/portal/login/")
+    page.get_by_label("Email").fill("quinn@example.test")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+
+
 def test_a_client_gets_in_and_prepares_their_first_visit_on_a_phone(
     signed_in_page: Any,
     practitioner: Any,
@@ -145,12 +155,7 @@ def test_a_client_gets_in_and_prepares_their_first_visit_on_a_phone(
 def test_the_current_tab_is_in_sight_on_a_phone(
     page: Page, live_server: Any, client_record: Any
 ) -> None:
-    make_client_account(client_record, email="quinn@example.test", password=PASSWORD)
-    page.set_viewport_size(PHONE)
-    page.goto(f"{live_server.url}/portal/login/")
-    page.get_by_label("Email").fill("quinn@example.test")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
+    sign_in_on_a_phone(page, live_server.url, client_record)
     tabs = page.get_by_role("navigation", name="Portal")
     # Nine tabs do not fit 360 px: the last one starts out of sight.
     expect(tabs.get_by_role("link", name="My data")).not_to_be_in_viewport()
@@ -179,12 +184,7 @@ def test_a_client_adds_a_passkey_and_signs_in_with_it(
     assert live_server.url.startswith("http://localhost:")  # a secure context without TLS
     settings.OTP_WEBAUTHN_RP_ID = "localhost"
     settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [live_server.url]
-    make_client_account(client_record, email="quinn@example.test", password=PASSWORD)
-    page.set_viewport_size(PHONE)
-    page.goto(f"{live_server.url}/portal/login/")
-    page.get_by_label("Email").fill("quinn@example.test")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
+    sign_in_on_a_phone(page, live_server.url, client_record)
     page.get_by_role("link", name="Add a passkey").click()
     accessible_in_light_and_dark(page)
     page.get_by_role("button", name="Add a passkey").click()
